@@ -1,0 +1,3 @@
+from errcli.cli import main
+
+main()

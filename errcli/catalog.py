@@ -1,0 +1,288 @@
+"""Load and validate catalog files: bundled, user and ad-hoc.
+
+Only safe YAML is read (no tags that build objects, no anchors/aliases), and
+every problem is reported as ``file:line: field: what is expected``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from errcli.model import Catalog, Entry, Severity
+
+MAX_CATALOG_BYTES = 64 * 1024 * 1024
+CATALOG_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_PATH_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+
+
+class CatalogError(Exception):
+    """A catalog file that cannot be used, with where and why."""
+
+    def __init__(self, path: str, line: int | None, message: str) -> None:
+        self.path = path
+        self.line = line
+        self.message = message
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """A user catalog that was skipped, kept so ``errcode catalogs`` can show it."""
+
+    path: str
+    error: str
+
+
+@dataclass(frozen=True)
+class CatalogSet:
+    catalogs: tuple[Catalog, ...]
+    problems: tuple[LoadProblem, ...] = ()
+
+    def get(self, catalog_id: str) -> Catalog | None:
+        for cat in self.catalogs:
+            if cat.id == catalog_id:
+                return cat
+        return None
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.catalogs)
+
+    def entries(self, only: Iterable[str] = ()) -> Iterator[Entry]:
+        wanted = set(only)
+        for cat in self.catalogs:
+            if not wanted or cat.id in wanted:
+                yield from cat.entries
+
+
+# --- where catalogs live --------------------------------------------------------
+
+
+def bundled_dir() -> Path:
+    """The bundled catalogs: inside the installed package, or the source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "data" / "catalogs", here.parent / "data" / "catalogs"):
+        if candidate.is_dir():
+            return candidate
+    raise CatalogError(str(here / "data" / "catalogs"), None, "bundled catalogs are missing; reinstall errcode")
+
+
+def user_paths(extra: Iterable[str] = (), environ: dict[str, str] | None = None) -> list[Path]:
+    """User catalog files and folders, in priority order (later overrides earlier)."""
+    env = os.environ if environ is None else environ
+    paths: list[Path] = []
+    config_home = env.get("XDG_CONFIG_HOME") or (str(Path(env["HOME"]) / ".config") if env.get("HOME") else "")
+    if config_home:
+        default = Path(config_home) / "errcode" / "catalogs"
+        if default.is_dir():
+            paths.append(default)
+    paths.extend(Path(p) for p in env.get("ERRCODE_PATH", "").split(os.pathsep) if p)
+    paths.extend(Path(p) for p in extra if p)
+    return paths
+
+
+def catalog_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return [path]
+
+
+# --- YAML with line numbers -------------------------------------------------------
+
+
+def _yaml_nodes(text: str, path: str) -> Any:
+    import yaml
+
+    loader_cls: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        node = yaml.compose(text, Loader=loader_cls)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise CatalogError(path, line, f"not valid YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise CatalogError(path, None, f"not valid YAML: {exc}") from None
+    if node is None:
+        raise CatalogError(path, 1, "the file is empty; expected a catalog mapping with `id` and `entries`")
+    _check_plain(node, path)
+    return node
+
+
+_SAFE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+)
+
+
+def _check_plain(root: Any, path: str) -> None:
+    """Refuse aliases (each node may appear once) and any non-core tag."""
+    import yaml
+
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise CatalogError(path, node.start_mark.line + 1, "anchors and aliases (`&`, `*`) are not allowed")
+        seen.add(id(node))
+        if node.tag not in _SAFE_TAGS:
+            raise CatalogError(path, node.start_mark.line + 1, f"tag `{node.tag}` is not allowed; write plain values")
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
+
+def _line_of(root: Any, dotted: str) -> int:
+    """The line of the node at a msgspec error path like ``$.entries[3].title``."""
+    import yaml
+
+    node = root
+    for key, index in _PATH_PART.findall(dotted):
+        if key and isinstance(node, yaml.MappingNode):
+            found = next((v for k, v in node.value if k.value == key), None)
+            if found is None:
+                break
+            node = found
+        elif index and isinstance(node, yaml.SequenceNode) and int(index) < len(node.value):
+            node = node.value[int(index)]
+        else:
+            break
+    return int(node.start_mark.line) + 1
+
+
+def _explain_validation(message: str) -> tuple[str, str]:
+    """Split msgspec's ``what - at `$.path``` into a readable message and the path."""
+    what, _, where = message.partition(" - at `")
+    where = where.rstrip("`")
+    field = where.removeprefix("$").lstrip(".") or "(top level)"
+    what = what.replace("Object missing required field", "missing required field")
+    what = what.replace("Object contains unknown field", "unknown field")
+    what = what.replace("Expected `object`", "expected a mapping")
+    what = what.replace("Expected `array`", "expected a list")
+    if "Invalid enum value" in what and field.endswith("severity"):
+        what += " (expected one of: info, warning, critical)"
+    return f"{field}: {what}", where
+
+
+# --- loading ----------------------------------------------------------------------------
+
+
+def parse_catalog(text: str, path: str) -> Catalog:
+    """Validate one catalog's text; raise CatalogError naming the line and field."""
+    import yaml
+
+    root = _yaml_nodes(text, path)
+    loader_cls: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = loader_cls("").construct_document(root)
+    if not isinstance(data, dict):
+        raise CatalogError(path, 1, "expected a mapping with `id` and `entries` at the top level")
+    try:
+        catalog = msgspec.convert(data, Catalog, strict=True)
+    except msgspec.ValidationError as exc:
+        message, where = _explain_validation(str(exc))
+        raise CatalogError(path, _line_of(root, where), message) from None
+    return _finish(catalog, root, path)
+
+
+def _finish(catalog: Catalog, root: Any, path: str) -> Catalog:
+    if not CATALOG_ID.match(catalog.id):
+        raise CatalogError(path, _line_of(root, "$.id"), f"id: {catalog.id!r} must match [a-z0-9][a-z0-9_-]*")
+    category_ids = [c.id for c in catalog.categories]
+    for i, cat in enumerate(catalog.categories):
+        if category_ids.index(cat.id) != i:
+            raise CatalogError(path, _line_of(root, f"$.categories[{i}]"), f"categories: duplicate id {cat.id!r}")
+    seen: dict[int | str, int] = {}
+    entries: list[Entry] = []
+    for i, entry in enumerate(catalog.entries):
+        line = _line_of(root, f"$.entries[{i}]")
+        if entry.code in seen:
+            raise CatalogError(
+                path, line, f"entries[{i}].code: duplicate code {entry.code!r} (first defined at line {seen[entry.code]})"
+            )
+        seen[entry.code] = line
+        if isinstance(entry.code, str) and not entry.code.strip():
+            raise CatalogError(path, line, f"entries[{i}].code: must not be empty")
+        if not (entry.title.zh or entry.title.en):
+            raise CatalogError(path, line, f"entries[{i}].title: needs text in zh or en")
+        if entry.category is not None and category_ids and entry.category not in category_ids:
+            raise CatalogError(
+                path,
+                _line_of(root, f"$.entries[{i}].category"),
+                f"entries[{i}].category: unknown category {entry.category!r}; expected one of {', '.join(category_ids)}",
+            )
+        if entry.http_status is not None and not 100 <= entry.http_status <= 599:
+            raise CatalogError(path, line, f"entries[{i}].http_status: {entry.http_status} is not an HTTP status (100-599)")
+        entries.append(_derive(entry, catalog.id))
+    return msgspec.structs.replace(catalog, entries=tuple(entries), path=path)
+
+
+def derived_severity(entry: Entry) -> Severity:
+    """The default rule for catalogs that do not state a severity."""
+    status = entry.http_status if entry.http_status is not None else (entry.code if isinstance(entry.code, int) else None)
+    if status is not None and 100 <= status < 400 or entry.code == 0:
+        return "info"
+    if status is not None and status >= 500:
+        return "critical"
+    return "warning"
+
+
+def derived_retryable(entry: Entry) -> bool:
+    """The default rule: only rate limits and transient server faults are worth retrying."""
+    status = entry.http_status
+    return entry.retry_after is not None or status in (408, 425, 429, 502, 503, 504)
+
+
+def _derive(entry: Entry, catalog_id: str) -> Entry:
+    changes: dict[str, Any] = {"catalog": catalog_id}
+    if entry.severity is None:
+        changes.update(severity=derived_severity(entry), severity_source="derived")
+    if entry.retryable is None:
+        changes.update(retryable=derived_retryable(entry), retryable_source="derived")
+    return msgspec.structs.replace(entry, **changes)
+
+
+def load_file(path: Path) -> Catalog:
+    shown = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_CATALOG_BYTES:
+            raise CatalogError(shown, None, f"file is {size} bytes; catalogs are limited to {MAX_CATALOG_BYTES} bytes")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(shown, None, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CatalogError(shown, line, "not UTF-8 text") from None
+    return parse_catalog(text, shown)
+
+
+def load_all(extra_paths: Iterable[str] = (), environ: dict[str, str] | None = None) -> CatalogSet:
+    """Bundled catalogs, then user catalogs; a broken user file is reported, not fatal."""
+    by_id: dict[str, Catalog] = {}
+    for path in catalog_files(bundled_dir()):
+        catalog = load_file(path)
+        by_id[catalog.id] = catalog
+    problems: list[LoadProblem] = []
+    for base in user_paths(extra_paths, environ):
+        if not base.exists():
+            problems.append(LoadProblem(str(base), "no such file or folder"))
+            continue
+        for path in catalog_files(base):
+            try:
+                catalog = load_file(path)
+            except CatalogError as exc:
+                problems.append(LoadProblem(str(path), str(exc)))
+                continue
+            by_id[catalog.id] = catalog
+    return CatalogSet(tuple(by_id.values()), tuple(problems))

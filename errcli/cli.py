@@ -1,0 +1,356 @@
+"""The command line: options → core call → render. Nothing else lives here."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, cast
+
+import typer
+from typer.core import TyperGroup
+
+from errcli import __version__
+from errcli.catalog import CatalogError, CatalogSet, load_all, load_file
+from errcli.errors import ErrcodeError, ExitCode, UsageError
+from errcli.lookup import LookupResult, check_catalogs, lookup, parse_query
+from errcli.model import Lang
+from errcli.render import (
+    ColorMode,
+    Format,
+    Output,
+    default_format,
+    default_lang,
+    not_found_message,
+    print_catalogs,
+    print_list,
+    print_lookup,
+    print_problem,
+    print_search,
+    print_validate,
+    print_warnings,
+)
+from errcli.search import search as run_search
+
+PROG = "errcode"
+
+
+class FormatChoice(str, Enum):
+    table = "table"
+    json = "json"
+    yaml = "yaml"
+    markdown = "markdown"
+    plain = "plain"
+
+
+class LangChoice(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+class ColorChoice(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+class SeverityChoice(str, Enum):
+    info = "info"
+    warning = "warning"
+    critical = "critical"
+
+
+class ShellChoice(str, Enum):
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+    powershell = "powershell"
+
+
+def _complete_catalog(incomplete: str) -> list[str]:
+    try:
+        ids = load_all().ids
+    except Exception:  # completion must never print an error into the prompt
+        return []
+    return [i for i in ids if i.startswith(incomplete)]
+
+
+# Options shared by every command, defined once.
+CatalogOpt = Annotated[
+    list[str] | None,
+    typer.Option("--catalog", "-c", help="Only this catalog (repeatable).", autocompletion=_complete_catalog),
+]
+FormatOpt = Annotated[
+    FormatChoice | None, typer.Option("--format", "-f", help="Output format [default: table on a terminal, plain when piped].")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Shortcut for --format json.")]
+LangOpt = Annotated[
+    LangChoice | None, typer.Option("--lang", "-l", help="Language of texts [default: $ERRCODE_LANG, then $LANG].")
+]
+ColorOpt = Annotated[ColorChoice, typer.Option("--color", help="Colour: auto, always or never (NO_COLOR is honoured).")]
+BriefOpt = Annotated[bool, typer.Option("--brief", "-b", help="One line per entry.")]
+CatalogPathOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--catalog-path", help="Extra catalog file or folder (repeatable; also $ERRCODE_PATH).", metavar="PATH"),
+]
+
+
+class ErrcodeGroup(TyperGroup):
+    """``errcode QUERY`` means ``errcode lookup QUERY``; user errors become one-line messages."""
+
+    _root_only = frozenset({"-h", "--help", "--version", "--install-completion", "--show-completion"})
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        args = list(args)
+        if "--debug" in args:
+            args.remove("--debug")
+            ctx.meta["errcode.debug"] = True
+        if not args and not sys.stdin.isatty() and "explain" in self.commands:
+            args = ["explain"]
+        elif args:
+            first = self._first_positional(ctx, args)
+            if first is not None and args[first] in self.commands:
+                args.insert(0, args.pop(first))
+            elif first is not None or not self._root_only.intersection(args):
+                args.insert(0, "lookup")
+        return cast(list[str], super().parse_args(ctx, args))
+
+    def _first_positional(self, ctx: typer.Context, args: list[str]) -> int | None:
+        takes_value = {
+            name
+            for command in self.commands.values()
+            for param in command.params
+            if isinstance(param, typer.core.TyperOption) and not param.is_flag and not param.count
+            for name in param.opts
+        }
+        skip = False
+        for i, arg in enumerate(args):
+            if skip:
+                skip = False
+            elif arg == "--":
+                return i + 1 if i + 1 < len(args) else None
+            elif arg.startswith("-") and len(arg) > 1 and not arg[1:].isdigit():
+                skip = arg in takes_value
+            else:
+                return i
+        return None
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        debug = bool(ctx.meta.get("errcode.debug"))
+        try:
+            result = super().invoke(ctx)
+        except ErrcodeError as exc:
+            if debug:
+                raise
+            print_problem(exc.message, exc.hint)
+            ctx.exit(int(exc.exit_code))
+        except CatalogError as exc:
+            if debug:
+                raise
+            print_problem(str(exc), "fix the file, or check it with `errcode validate FILE`")
+            ctx.exit(int(ExitCode.USAGE))
+        if isinstance(result, int) and result:
+            ctx.exit(int(result))
+        return result
+
+
+app = typer.Typer(
+    cls=ErrcodeGroup,
+    name=PROG,
+    help=(
+        "Explain API error codes offline: market-data, QAExchange, ZTDX and HTTP.\n\n"
+        "Examples:\n\n"
+        "  errcode 1001                     every catalog's meaning of 1001\n\n"
+        "  errcode ztdx:INVALID_AMOUNT      one catalog's code\n\n"
+        "  errcode search 资金              fuzzy search (zh/en/pinyin)\n\n"
+        "  errcode list -c qaexchange --severity critical\n\n"
+        "  errcode 429 --json               machine-readable output"
+    ),
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"{PROG} {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool, typer.Option("--version", "-V", help="Show the version and exit.", callback=_version, is_eager=True)
+    ] = False,
+) -> None:
+    """Explain API error codes offline."""
+
+
+def _output(fmt: FormatChoice | None, as_json: bool, lang: LangChoice | None, color: ColorChoice, brief: bool = False) -> Output:
+    chosen: Format = "json" if as_json else cast(Format, fmt.value) if fmt else default_format()
+    language: Lang = cast(Lang, lang.value) if lang else default_lang()
+    return Output(format=chosen, lang=language, color=cast(ColorMode, color.value), brief=brief)
+
+
+def _load(catalog_path: Sequence[Path] | None) -> CatalogSet:
+    cs = load_all(str(p) for p in catalog_path or ())
+    print_warnings(cs.problems)
+    return cs
+
+
+def _search(cs: CatalogSet, text: str, catalogs: Sequence[str], out: Output, limit: int = 10, min_score: float = 0.0) -> ExitCode:
+    if not text.strip():
+        raise UsageError("empty search", hint="give words to look for, e.g. `errcode search insufficient balance`")
+    result = run_search(cs, text, catalogs, limit=limit, min_score=min_score)
+    if not result.hits:
+        print_problem(
+            f"nothing matches {text!r}",
+            "try fewer words, another spelling, pinyin (zijin), or `errcode list` to browse",
+        )
+        if out.format in ("json", "yaml"):
+            print_search(result, cs, out)
+        return ExitCode.NOT_FOUND
+    print_search(result, cs, out)
+    return ExitCode.OK
+
+
+@app.command("lookup", help="Look up codes (the default command: `errcode 1001` = `errcode lookup 1001`).", epilog=(
+    "Examples: errcode 1001 · errcode INSUFFICIENT_BALANCE · errcode insufficient-balance · "
+    "errcode ztdx:INVALID_AMOUNT · errcode qaexchange:1001 · errcode 429 · errcode 0x3E9 · errcode 3xxx · "
+    "errcode 1001 2002 --brief. Words that are no code are searched."
+))
+def lookup_cmd(
+    query: Annotated[list[str], typer.Argument(help="Codes, symbols, catalog:code, HTTP statuses, ranges (3xxx), or words.")],
+    catalog: CatalogOpt = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+    color: ColorOpt = ColorChoice.auto,
+    brief: BriefOpt = False,
+    catalog_path: CatalogPathOpt = None,
+) -> ExitCode:
+    out = _output(fmt, as_json, lang, color, brief)
+    cs = _load(catalog_path)
+    catalogs = check_catalogs(catalog or (), cs)
+    parsed = [parse_query(q, cs.ids) for q in query]
+    if any(p.kind == "text" for p in parsed):
+        return _search(cs, " ".join(query), catalogs, out)
+    results = [lookup(cs, p, catalogs) for p in parsed]
+    if len(results) == 1 and not results[0].all_matches and not parsed[0].strict:
+        return _search(cs, query[0], catalogs, out)
+    print_lookup(results, cs, out)
+    return _report_missing(results, out)
+
+
+def _report_missing(results: Sequence[LookupResult], out: Output) -> ExitCode:
+    missing = [r for r in results if not r.all_matches]
+    for result in missing:
+        message, hint = not_found_message(result, out.lang)
+        print_problem(message, hint)
+    return ExitCode.NOT_FOUND if missing else ExitCode.OK
+
+
+@app.command("search", help="Fuzzy search by words: Chinese (Simplified or Traditional), English, pinyin, typos.", epilog=(
+    "Examples: errcode search 资金 · errcode search insufficient balance · errcode search zijin --limit 3"
+))
+def search_cmd(
+    text: Annotated[list[str], typer.Argument(help="Words to look for.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many results.")] = 10,
+    min_score: Annotated[float, typer.Option("--min-score", min=0, max=100, help="Drop results below this score (0-100).")] = 0.0,
+    catalog: CatalogOpt = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+    color: ColorOpt = ColorChoice.auto,
+    brief: BriefOpt = False,
+    catalog_path: CatalogPathOpt = None,
+) -> ExitCode:
+    out = _output(fmt, as_json, lang, color, brief)
+    cs = _load(catalog_path)
+    return _search(cs, " ".join(text), check_catalogs(catalog or (), cs), out, limit, min_score)
+
+
+@app.command("list", help="List entries, filtered.", epilog=(
+    "Examples: errcode list -c ztdx · errcode list --severity critical · errcode list --retryable · errcode list --http 4xx"
+))
+def list_cmd(
+    category: Annotated[str | None, typer.Option("--category", help="Category id or words of its title.")] = None,
+    severity: Annotated[SeverityChoice | None, typer.Option("--severity", "-s", help="Only this severity.")] = None,
+    retryable: Annotated[bool | None, typer.Option("--retryable/--not-retryable", help="Only (not) retryable entries.")] = None,
+    http: Annotated[str | None, typer.Option("--http", help="HTTP status or class: 429, 4xx.")] = None,
+    catalog: CatalogOpt = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+    color: ColorOpt = ColorChoice.auto,
+    brief: BriefOpt = False,
+    catalog_path: CatalogPathOpt = None,
+) -> ExitCode:
+    from errcli.listing import filter_entries
+
+    out = _output(fmt, as_json, lang, color, brief)
+    cs = _load(catalog_path)
+    entries = filter_entries(
+        cs,
+        catalogs=check_catalogs(catalog or (), cs),
+        category=category,
+        severity=severity.value if severity else None,
+        retryable=retryable,
+        http=http,
+    )
+    print_list(entries, cs, out)
+    if not entries:
+        print_problem("no entries match these filters", "drop a filter, or see `errcode catalogs`")
+        return ExitCode.NOT_FOUND
+    return ExitCode.OK
+
+
+@app.command("catalogs", help="Show the loaded catalogs: entries, version, source, and where each was loaded from.")
+def catalogs_cmd(
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+    color: ColorOpt = ColorChoice.auto,
+    catalog_path: CatalogPathOpt = None,
+) -> ExitCode:
+    out = _output(fmt, as_json, lang, color)
+    cs = load_all(str(p) for p in catalog_path or ())
+    print_catalogs(cs, out)
+    return ExitCode.OK
+
+
+@app.command("validate", help="Check catalog files without installing them.", epilog="Example: errcode validate myapi.yaml")
+def validate_cmd(
+    files: Annotated[list[Path], typer.Argument(help="Catalog YAML files.")],
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    color: ColorOpt = ColorChoice.auto,
+) -> ExitCode:
+    out = _output(fmt, as_json, None, color)
+    report: list[tuple[str, str | None, int]] = []
+    for path in files:
+        try:
+            report.append((str(path), None, len(load_file(path).entries)))
+        except CatalogError as exc:
+            report.append((str(path), str(exc), 0))
+    print_validate(report, out)
+    return ExitCode.USAGE if any(err for _, err, _ in report) else ExitCode.OK
+
+
+@app.command("completion", help="Print the shell completion script.", epilog=(
+    "Install: bash: errcode completion bash > ~/.local/share/bash-completion/completions/errcode · "
+    "zsh: errcode completion zsh > ~/.zfunc/_errcode · fish: errcode completion fish > ~/.config/fish/completions/errcode.fish"
+))
+def completion_cmd(shell: Annotated[ShellChoice, typer.Argument(help="bash, zsh, fish or powershell.")]) -> ExitCode:
+    from typer._completion_shared import get_completion_script
+
+    script = get_completion_script(prog_name=PROG, complete_var="_ERRCODE_COMPLETE", shell=shell.value)
+    sys.stdout.write(script.rstrip("\n") + "\n")
+    return ExitCode.OK
+
+
+def main() -> None:
+    app(prog_name=PROG)

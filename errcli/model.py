@@ -1,0 +1,139 @@
+"""The catalog schema: typed, frozen records that every command works on.
+
+One file per API; see ``data/catalogs/README.md`` for the field-by-field guide.
+Texts are ``{zh, en}`` pairs. The zh side keeps the source document's script
+(Traditional or Simplified); the header's ``translated`` list names the
+languages that errcode wrote itself rather than took from the document.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+Severity = Literal["info", "warning", "critical"]
+Source = Literal["documented", "derived"]
+Lang = Literal["zh", "en"]
+Code = int | str
+
+SEVERITIES: tuple[Severity, ...] = ("info", "warning", "critical")
+SCHEMA_VERSION = 1
+
+
+class Text(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One text in both languages; a user catalog may give only one of them."""
+
+    zh: str | None = None
+    en: str | None = None
+
+    def get(self, lang: Lang) -> str:
+        """The text in ``lang``, else in the other language, else empty."""
+        first, second = (self.zh, self.en) if lang == "zh" else (self.en, self.zh)
+        return first or second or ""
+
+    def has(self, lang: Lang) -> bool:
+        return bool(self.zh if lang == "zh" else self.en)
+
+
+class Context(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A second documented meaning of the same code (e.g. orders vs. withdrawals)."""
+
+    name: Text
+    category: str | None = None
+    http_status: int | None = None
+    title: Text | None = None
+    description: Text | None = None
+    causes: tuple[Text, ...] = ()
+    fixes: tuple[Text, ...] = ()
+    limits: tuple[Text, ...] = ()
+    snippets: tuple[str, ...] = ()
+
+
+class Detail(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A field the error response may carry, e.g. ``details.required``."""
+
+    field: str
+    meaning: Text
+
+
+class Entry(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    code: Code
+    title: Text
+    category: str | None = None
+    symbol: str | None = None
+    http_status: int | None = None
+    description: Text | None = None
+    causes: tuple[Text, ...] = ()
+    fixes: tuple[Text, ...] = ()
+    limits: tuple[Text, ...] = ()
+    severity: Severity | None = None
+    severity_source: Source = "documented"
+    retryable: bool | None = None
+    retryable_source: Source = "documented"
+    retry_after: int | None = None
+    retry_advice: Text | None = None
+    headers: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+    snippets: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    contexts: tuple[Context, ...] = ()
+    details: tuple[Detail, ...] = ()
+    added: tuple[str, ...] = ()
+    catalog: str = ""
+
+
+class Category(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    id: str
+    title: Text
+    range: tuple[int, int] | None = None
+    description: Text | None = None
+
+
+class Envelope(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A JSON shape the API answers with; explain uses it to recognise the API."""
+
+    name: str
+    transport: Literal["http", "websocket"] = "http"
+    keys: tuple[str, ...]
+    code_path: str = "code"
+    message_path: str = "message"
+    details_path: str | None = None
+    error_when: dict[str, str | int | bool | None] = {}
+    example: str = ""
+
+
+class SourceDoc(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    title: str
+    document: str | None = None
+    url: str | None = None
+
+
+class Rules(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """How derived values were decided, written once per catalog."""
+
+    severity: Text | None = None
+    retryable: Text | None = None
+
+
+class Catalog(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    schema_version: int = SCHEMA_VERSION
+    id: str
+    name: Text
+    version: str | None = None
+    date: str | None = None
+    source: SourceDoc | None = None
+    language: str = "zh-Hans"
+    translated: tuple[Lang, ...] = ()
+    description: Text | None = None
+    rules: Rules = Rules()
+    envelopes: tuple[Envelope, ...] = ()
+    categories: tuple[Category, ...] = ()
+    entries: tuple[Entry, ...]
+    path: str = ""
+
+    def category(self, category_id: str | None) -> Category | None:
+        for cat in self.categories:
+            if cat.id == category_id:
+                return cat
+        return None

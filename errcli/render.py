@@ -1,0 +1,481 @@
+"""The only module that prints. Results in, text out: table, plain, json, yaml, markdown.
+
+Text that comes from catalogs or input is data: it is never parsed as rich
+markup, and control characters are shown as visible escapes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, TextIO
+
+from errcli.catalog import CatalogSet, LoadProblem
+from errcli.lookup import LookupResult
+from errcli.model import Catalog, Entry, Lang, Text
+from errcli.search import SearchResult
+from errcli.serialize import dumps_json, dumps_yaml, entry_dict
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+Format = Literal["table", "plain", "json", "yaml", "markdown"]
+ColorMode = Literal["auto", "always", "never"]
+FORMATS: tuple[Format, ...] = ("table", "plain", "json", "yaml", "markdown")
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+SEVERITY_STYLE = {"info": "cyan", "warning": "yellow", "critical": "bold red"}
+
+LABELS: dict[Lang, dict[str, str]] = {
+    "en": {
+        "http_status": "HTTP status",
+        "category": "category",
+        "severity": "severity",
+        "retryable": "retryable",
+        "title": "title",
+        "description": "description",
+        "causes": "causes",
+        "fixes": "fixes",
+        "limits": "limits",
+        "details": "details",
+        "headers": "headers",
+        "example": "example",
+        "contexts": "also documented as",
+        "yes": "yes",
+        "no": "no",
+        "derived": "derived",
+        "wait": "wait",
+        "other": "中文",
+    },
+    "zh": {
+        "http_status": "HTTP 状态",
+        "category": "分类",
+        "severity": "严重程度",
+        "retryable": "可重试",
+        "title": "标题",
+        "description": "描述",
+        "causes": "原因",
+        "fixes": "解决方案",
+        "limits": "限制",
+        "details": "详情字段",
+        "headers": "相关头",
+        "example": "示例",
+        "contexts": "另一含义",
+        "yes": "是",
+        "no": "否",
+        "derived": "推断",
+        "wait": "等待",
+        "other": "English",
+    },
+}
+
+
+def safe(text: str, multiline: bool = False) -> str:
+    """Show control characters and bidi overrides as visible escapes."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if multiline and char in "\n\t":
+            return char
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return _CONTROL.sub(escape, text)
+
+
+@dataclass(frozen=True)
+class Output:
+    """How to print: decided once from options and the environment."""
+
+    format: Format
+    lang: Lang
+    color: ColorMode = "auto"
+    brief: bool = False
+    stream: TextIO | None = None
+
+    @property
+    def out(self) -> TextIO:
+        return self.stream or sys.stdout
+
+    def write(self, text: str) -> None:
+        self.out.write(text)
+
+    def console(self, stderr: bool = False) -> Console:
+        return make_console(self.color, stderr=stderr, file=None if stderr else self.stream)
+
+
+def default_format(stream: TextIO | None = None) -> Format:
+    target = stream or sys.stdout
+    return "table" if target.isatty() else "plain"
+
+
+def default_lang(environ: dict[str, str] | None = None) -> Lang:
+    env = os.environ if environ is None else environ
+    for name in ("ERRCODE_LANG", "LC_ALL", "LANG"):
+        value = env.get(name, "").strip().lower()
+        if value:
+            return "zh" if value.startswith("zh") else "en"
+    return "en"
+
+
+def make_console(color: ColorMode, stderr: bool = False, file: TextIO | None = None) -> Console:
+    """The one place that decides colour; NO_COLOR and FORCE_COLOR are left to rich."""
+    from rich.console import Console
+
+    kwargs: dict[str, Any] = {"stderr": stderr, "file": file, "highlight": False, "emoji": False, "markup": False}
+    if color == "always":
+        kwargs["force_terminal"] = True
+    elif color == "never":
+        kwargs["no_color"] = True
+        kwargs["color_system"] = None
+    width = os.environ.get("COLUMNS", "")
+    if not width.isdigit() and not (file or (sys.stderr if stderr else sys.stdout)).isatty():
+        kwargs["width"] = 100
+    return Console(**kwargs)
+
+
+# --- card content, shared by every text format -------------------------------------------
+
+
+def _t(text: Text | None, lang: Lang) -> str:
+    return safe(text.get(lang)) if text else ""
+
+
+def code_label(entry: Entry) -> str:
+    label = safe(str(entry.code))
+    return f"{label} ({safe(entry.symbol)})" if entry.symbol else label
+
+
+def _category_label(entry: Entry, catalog: Catalog | None, lang: Lang) -> str:
+    cat = catalog.category(entry.category) if catalog else None
+    if cat is None:
+        return safe(entry.category or "")
+    label = _t(cat.title, lang)
+    return f"{label} ({cat.range[0]}–{cat.range[1]})" if cat.range else label
+
+
+def retry_label(entry: Entry, lang: Lang) -> str:
+    words = LABELS[lang]
+    parts = [words["yes"] if entry.retryable else words["no"]]
+    if entry.retryable_source == "derived":
+        parts[0] += f" ({words['derived']})"
+    if entry.retry_after is not None and entry.retryable:
+        parts.append(f"{words['wait']} {entry.retry_after} s")
+    if entry.retry_advice:
+        parts.append(_t(entry.retry_advice, lang))
+    return " — ".join(parts)
+
+
+def severity_label(entry: Entry, lang: Lang) -> str:
+    sev = entry.severity or ""
+    return f"{sev} ({LABELS[lang]['derived']})" if entry.severity_source == "derived" else sev
+
+
+def card_rows(entry: Entry, catalog: Catalog | None, lang: Lang) -> list[tuple[str, str | list[str]]]:
+    """The card as (label, value) rows in display order; lists are bullet items."""
+    words = LABELS[lang]
+    other: Lang = "en" if lang == "zh" else "zh"
+    rows: list[tuple[str, str | list[str]]] = []
+    if entry.http_status is not None:
+        rows.append((words["http_status"], str(entry.http_status)))
+    if entry.category:
+        rows.append((words["category"], _category_label(entry, catalog, lang)))
+    rows.append((words["severity"], severity_label(entry, lang)))
+    rows.append((words["retryable"], retry_label(entry, lang)))
+    if entry.title.has(other) and entry.title.get(other) != entry.title.get(lang):
+        rows.append((words["other"], _t(entry.title, other)))
+    if entry.description:
+        rows.append((words["description"], _t(entry.description, lang)))
+    for key, texts in (("causes", entry.causes), ("fixes", entry.fixes), ("limits", entry.limits)):
+        if texts:
+            rows.append((words[key], [_t(t, lang) for t in texts]))
+    for context in entry.contexts:
+        summary = _t(context.title or context.description, lang)
+        rows.append((words["contexts"], f"{_t(context.name, lang)}: {summary}"))
+    if entry.details:
+        rows.append((words["details"], [f"{safe(d.field)}: {_t(d.meaning, lang)}" for d in entry.details]))
+    if entry.headers:
+        rows.append((words["headers"], ", ".join(safe(h) for h in entry.headers)))
+    if entry.examples:
+        rows.append((words["example"], safe(entry.examples[0], multiline=True)))
+    return rows
+
+
+def _heading(entry: Entry, lang: Lang) -> str:
+    return f"{safe(entry.catalog)} {code_label(entry)} — {_t(entry.title, lang)}"
+
+
+def _brief_line(entry: Entry, lang: Lang) -> str:
+    return f"{safe(entry.catalog)}:{safe(str(entry.code))}\t{entry.severity}\t{_t(entry.title, lang)}"
+
+
+# --- per-format card printing ----------------------------------------------------------
+
+
+def _plain_card(entry: Entry, cs: CatalogSet, lang: Lang) -> str:
+    lines = [_heading(entry, lang)]
+    for label, value in card_rows(entry, cs.get(entry.catalog), lang):
+        if isinstance(value, list):
+            lines.append(f"  {label}:")
+            lines.extend(f"    - {item}" for item in value)
+        elif "\n" in value:
+            lines.append(f"  {label}:")
+            lines.extend(f"    {line}" for line in value.splitlines())
+        else:
+            lines.append(f"  {label}: {value}")
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_card(entry: Entry, cs: CatalogSet, lang: Lang) -> str:
+    lines = [f"### {_heading(entry, lang)}", ""]
+    for label, value in card_rows(entry, cs.get(entry.catalog), lang):
+        if isinstance(value, list):
+            lines.append(f"- **{label}**:")
+            lines.extend(f"  - {item}" for item in value)
+        elif "\n" in value:
+            lines.extend([f"- **{label}**:", "", "  ```", *(f"  {line}" for line in value.splitlines()), "  ```"])
+        else:
+            lines.append(f"- **{label}**: {value}")
+    return "\n".join(lines) + "\n\n"
+
+
+def _rich_card(entry: Entry, cs: CatalogSet, lang: Lang) -> Any:
+    from rich import box
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text as RichText
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    severity_row = LABELS[lang]["severity"]
+    for label, value in card_rows(entry, cs.get(entry.catalog), lang):
+        if isinstance(value, list):
+            cell = RichText("\n".join(f"• {item}" for item in value))
+        else:
+            cell = RichText(value, style=SEVERITY_STYLE.get(entry.severity or "", "") if label == severity_row else "")
+        grid.add_row(RichText(label), cell)
+    title = RichText(_heading(entry, lang), style="bold")
+    return Panel(grid, title=title, title_align="left", box=box.ROUNDED, border_style=SEVERITY_STYLE.get(entry.severity or "", ""))
+
+
+def print_entries(entries: Sequence[Entry], cs: CatalogSet, out: Output) -> None:
+    if out.brief:
+        for entry in entries:
+            out.write(_brief_line(entry, out.lang) + "\n")
+        return
+    if out.format == "table":
+        console = out.console()
+        for entry in entries:
+            console.print(_rich_card(entry, cs, out.lang))
+        return
+    card = _markdown_card if out.format == "markdown" else _plain_card
+    out.write("\n".join(card(entry, cs, out.lang) for entry in entries))
+
+
+def _heading_line(text: str, out: Output) -> None:
+    if out.format == "markdown":
+        out.write(f"## {text}\n\n")
+    elif out.format == "table":
+        from rich.text import Text as RichText
+
+        out.console().print(RichText(text, style="bold"))
+    else:
+        out.write(text + "\n")
+
+
+# --- commands ----------------------------------------------------------------------------
+
+
+def lookup_document(results: Sequence[LookupResult]) -> dict[str, Any]:
+    docs = [{"query": r.query, "matches": [entry_dict(e) for e in r.all_matches]} for r in results]
+    return docs[0] if len(docs) == 1 else {"results": docs}
+
+
+def print_lookup(results: Sequence[LookupResult], cs: CatalogSet, out: Output) -> None:
+    if out.format in ("json", "yaml"):
+        doc = lookup_document(results)
+        out.write(dumps_json(doc) + "\n" if out.format == "json" else dumps_yaml(doc))
+        return
+    for i, result in enumerate(results):
+        if i:
+            out.write("\n")
+        if not result.all_matches:
+            continue
+        if not out.brief:
+            _heading_line(lookup_summary(result), out)
+        print_entries(result.matches, cs, out)
+        if result.by_status:
+            if not out.brief and result.matches:
+                _heading_line(f"returned with HTTP status {result.query}:", out)
+            print_entries(result.by_status, cs, out)
+
+
+def lookup_summary(result: LookupResult) -> str:
+    count = len(result.all_matches)
+    catalogs = ", ".join(dict.fromkeys(e.catalog for e in result.all_matches))
+    noun = "match" if count == 1 else "matches"
+    line = f"{safe(result.query)}: {count} {noun} ({safe(catalogs)})"
+    if result.by_status and result.matches:
+        line += f" — {len(result.matches)} by code, {len(result.by_status)} by HTTP status"
+    return line
+
+
+def not_found_message(result: LookupResult, lang: Lang) -> tuple[str, str | None]:
+    message = f"no entry for {safe(result.query)}"
+    if not result.suggestions:
+        return message, "try `errcode search WORDS` or `errcode list`"
+    names = ", ".join(f"{safe(e.catalog)}:{safe(str(e.code))} ({_t(e.title, lang)})" for e in result.suggestions)
+    return message, f"nearest: {names}"
+
+
+def print_search(result: SearchResult, cs: CatalogSet, out: Output) -> None:
+    if out.format in ("json", "yaml"):
+        doc = {"query": result.query, "results": [entry_dict(h.entry) | {"score": h.score} for h in result.hits]}
+        out.write(dumps_json(doc) + "\n" if out.format == "json" else dumps_yaml(doc))
+        return
+    if out.brief:
+        print_entries([h.entry for h in result.hits], cs, out)
+        return
+    rows = [
+        (safe(h.entry.catalog), safe(str(h.entry.code)), _t(h.entry.title, out.lang), h.entry.severity or "", f"{h.score:.0f}")
+        for h in result.hits
+    ]
+    headers = ("catalog", "code", "title", "severity", "score")
+    if out.format == "table":
+        terms = _highlight_terms(result.query)
+        out.console().print(_rich_table(headers, rows, severity_col=3, highlight=(2, terms)))
+    else:
+        _print_rows(headers, rows, out)
+
+
+def _highlight_terms(query: str) -> list[str]:
+    from errcli.search import normalize
+
+    return [w for w in normalize(query).split() if len(w) > 1 or not w.isascii()]
+
+
+def _rich_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    severity_col: int | None = None,
+    highlight: tuple[int, list[str]] | None = None,
+) -> Any:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text as RichText
+
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold")
+    for header in headers:
+        table.add_column(header)
+    for row in rows:
+        cells = [
+            RichText(v, style=SEVERITY_STYLE.get(v, "") if i == severity_col else "") for i, v in enumerate(row)
+        ]
+        if highlight:
+            cells[highlight[0]].highlight_words(highlight[1], style="bold magenta", case_sensitive=False)
+        table.add_row(*cells)
+    return table
+
+
+def _print_rows(headers: Sequence[str], rows: Sequence[Sequence[str]], out: Output) -> None:
+    if out.format == "markdown":
+        out.write("| " + " | ".join(headers) + " |\n|" + "---|" * len(headers) + "\n")
+        for row in rows:
+            out.write("| " + " | ".join(v.replace("|", "\\|") for v in row) + " |\n")
+        return
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines.extend("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows)
+    out.write("\n".join(lines) + "\n")
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], out: Output, severity_col: int | None = None) -> None:
+    if out.format == "table":
+        out.console().print(_rich_table(headers, rows, severity_col))
+    else:
+        _print_rows(headers, rows, out)
+
+
+def print_list(entries: Sequence[Entry], cs: CatalogSet, out: Output) -> None:
+    if out.format in ("json", "yaml"):
+        doc = {"entries": [entry_dict(e) for e in entries]}
+        out.write(dumps_json(doc) + "\n" if out.format == "json" else dumps_yaml(doc))
+        return
+    if out.brief:
+        print_entries(entries, cs, out)
+        return
+    rows = [
+        (
+            safe(e.catalog),
+            safe(str(e.code)),
+            str(e.http_status or ""),
+            e.severity or "",
+            LABELS[out.lang]["yes" if e.retryable else "no"],
+            _t(e.title, out.lang),
+        )
+        for e in entries
+    ]
+    print_table(("catalog", "code", "http", "severity", "retryable", "title"), rows, out, severity_col=3)
+
+
+def catalogs_document(cs: CatalogSet) -> dict[str, Any]:
+    return {
+        "catalogs": [
+            {
+                "id": c.id,
+                "name": c.name.get("en"),
+                "version": c.version,
+                "date": c.date,
+                "source": c.source.title if c.source else None,
+                "entries": len(c.entries),
+                "path": c.path,
+                "language": c.language,
+            }
+            for c in cs.catalogs
+        ],
+        "broken": [{"path": p.path, "error": p.error} for p in cs.problems],
+    }
+
+
+def print_catalogs(cs: CatalogSet, out: Output) -> None:
+    if out.format in ("json", "yaml"):
+        doc = catalogs_document(cs)
+        out.write(dumps_json(doc) + "\n" if out.format == "json" else dumps_yaml(doc))
+        return
+    rows = [
+        (
+            safe(c.id),
+            _t(c.name, out.lang),
+            str(len(c.entries)),
+            safe(" ".join(x for x in (c.version, c.date) if x) or "-"),
+            safe(c.source.title if c.source else "-"),
+            safe(c.path),
+        )
+        for c in cs.catalogs
+    ]
+    rows.extend(("(broken)", safe(p.error), "0", "-", "-", safe(p.path)) for p in cs.problems)
+    print_table(("id", "name", "entries", "version", "source", "path"), rows, out)
+
+
+def print_validate(report: Sequence[tuple[str, str | None, int]], out: Output) -> None:
+    """``report`` is (path, error or None, entry count) per file."""
+    if out.format in ("json", "yaml"):
+        doc = {"files": [{"path": p, "valid": err is None, "error": err, "entries": n} for p, err, n in report]}
+        out.write(dumps_json(doc) + "\n" if out.format == "json" else dumps_yaml(doc))
+        return
+    for path, error, count in report:
+        out.write(f"{safe(path)}: ok, {count} entries\n" if error is None else f"{safe(error)}\n")
+
+
+def print_problem(message: str, hint: str | None = None, color: ColorMode = "auto") -> None:
+    """One line on stderr: ``errcode: message`` plus an optional hint."""
+    text = f"errcode: {safe(message)}\n" + (f"hint: {safe(hint)}\n" if hint else "")
+    sys.stderr.write(text)
+
+
+def print_warnings(problems: Sequence[LoadProblem]) -> None:
+    for problem in problems:
+        sys.stderr.write(f"errcode: skipped catalog {safe(problem.error)}\n")
