@@ -206,7 +206,9 @@ def _finish(catalog: Catalog, root: Any, path: str) -> Catalog:
         line = _line_of(root, f"$.entries[{i}]")
         if entry.code in seen:
             raise CatalogError(
-                path, line, f"entries[{i}].code: duplicate code {entry.code!r} (first defined at line {seen[entry.code]})"
+                path,
+                line,
+                f"entries[{i}].code: duplicate code {entry.code!r} (first defined at line {seen[entry.code]})",
             )
         seen[entry.code] = line
         if isinstance(entry.code, str) and not entry.code.strip():
@@ -217,18 +219,23 @@ def _finish(catalog: Catalog, root: Any, path: str) -> Catalog:
             raise CatalogError(
                 path,
                 _line_of(root, f"$.entries[{i}].category"),
-                f"entries[{i}].category: unknown category {entry.category!r}; expected one of {', '.join(category_ids)}",
+                f"entries[{i}].category: unknown category {entry.category!r}; "
+                f"expected one of {', '.join(category_ids)}",
             )
         if entry.http_status is not None and not 100 <= entry.http_status <= 599:
-            raise CatalogError(path, line, f"entries[{i}].http_status: {entry.http_status} is not an HTTP status (100-599)")
+            raise CatalogError(
+                path, line, f"entries[{i}].http_status: {entry.http_status} is not an HTTP status (100-599)"
+            )
         entries.append(_derive(entry, catalog.id))
     return msgspec.structs.replace(catalog, entries=tuple(entries), path=path)
 
 
 def derived_severity(entry: Entry) -> Severity:
     """The default rule for catalogs that do not state a severity."""
-    status = entry.http_status if entry.http_status is not None else (entry.code if isinstance(entry.code, int) else None)
-    if status is not None and 100 <= status < 400 or entry.code == 0:
+    status = (
+        entry.http_status if entry.http_status is not None else (entry.code if isinstance(entry.code, int) else None)
+    )
+    if (status is not None and 100 <= status < 400) or entry.code == 0:
         return "info"
     if status is not None and status >= 500:
         return "critical"

@@ -6,9 +6,10 @@ import sys
 from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 import typer
+from typer._click import Context as ClickContext
 from typer.core import TyperGroup
 
 from errcli import __version__
@@ -17,7 +18,6 @@ from errcli.errors import ErrcodeError, ExitCode, UsageError
 from errcli.lookup import LookupResult, check_catalogs, lookup, parse_query
 from errcli.model import Lang
 from errcli.render import (
-    ColorMode,
     Format,
     Output,
     default_format,
@@ -71,7 +71,7 @@ class ShellChoice(str, Enum):
 def _complete_catalog(incomplete: str) -> list[str]:
     try:
         ids = load_all().ids
-    except Exception:  # completion must never print an error into the prompt
+    except (CatalogError, OSError):  # completion must never print an error into the prompt
         return []
     return [i for i in ids if i.startswith(incomplete)]
 
@@ -82,7 +82,8 @@ CatalogOpt = Annotated[
     typer.Option("--catalog", "-c", help="Only this catalog (repeatable).", autocompletion=_complete_catalog),
 ]
 FormatOpt = Annotated[
-    FormatChoice | None, typer.Option("--format", "-f", help="Output format [default: table on a terminal, plain when piped].")
+    FormatChoice | None,
+    typer.Option("--format", "-f", help="Output format [default: table on a terminal, plain when piped]."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shortcut for --format json.")]
 LangOpt = Annotated[
@@ -92,7 +93,9 @@ ColorOpt = Annotated[ColorChoice, typer.Option("--color", help="Colour: auto, al
 BriefOpt = Annotated[bool, typer.Option("--brief", "-b", help="One line per entry.")]
 CatalogPathOpt = Annotated[
     list[Path] | None,
-    typer.Option("--catalog-path", help="Extra catalog file or folder (repeatable; also $ERRCODE_PATH).", metavar="PATH"),
+    typer.Option(
+        "--catalog-path", help="Extra catalog file or folder (repeatable; also $ERRCODE_PATH).", metavar="PATH"
+    ),
 ]
 
 
@@ -101,7 +104,7 @@ class ErrcodeGroup(TyperGroup):
 
     _root_only = frozenset({"-h", "--help", "--version", "--install-completion", "--show-completion"})
 
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
         args = list(args)
         if "--debug" in args:
             args.remove("--debug")
@@ -109,14 +112,14 @@ class ErrcodeGroup(TyperGroup):
         if not args and not sys.stdin.isatty() and "explain" in self.commands:
             args = ["explain"]
         elif args:
-            first = self._first_positional(ctx, args)
+            first = self._first_positional(args)
             if first is not None and args[first] in self.commands:
                 args.insert(0, args.pop(first))
             elif first is not None or not self._root_only.intersection(args):
                 args.insert(0, "lookup")
-        return cast(list[str], super().parse_args(ctx, args))
+        return super().parse_args(ctx, args)
 
-    def _first_positional(self, ctx: typer.Context, args: list[str]) -> int | None:
+    def _first_positional(self, args: list[str]) -> int | None:
         takes_value = {
             name
             for command in self.commands.values()
@@ -136,7 +139,7 @@ class ErrcodeGroup(TyperGroup):
                 return i
         return None
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: ClickContext) -> Any:
         debug = bool(ctx.meta.get("errcode.debug"))
         try:
             result = super().invoke(ctx)
@@ -189,10 +192,12 @@ def root(
     """Explain API error codes offline."""
 
 
-def _output(fmt: FormatChoice | None, as_json: bool, lang: LangChoice | None, color: ColorChoice, brief: bool = False) -> Output:
-    chosen: Format = "json" if as_json else cast(Format, fmt.value) if fmt else default_format()
-    language: Lang = cast(Lang, lang.value) if lang else default_lang()
-    return Output(format=chosen, lang=language, color=cast(ColorMode, color.value), brief=brief)
+def _output(
+    fmt: FormatChoice | None, as_json: bool, lang: LangChoice | None, color: ColorChoice, brief: bool = False
+) -> Output:
+    chosen: Format = "json" if as_json else fmt.value if fmt else default_format()
+    language: Lang = lang.value if lang else default_lang()
+    return Output(format=chosen, lang=language, color=color.value, brief=brief)
 
 
 def _load(catalog_path: Sequence[Path] | None) -> CatalogSet:
@@ -201,7 +206,9 @@ def _load(catalog_path: Sequence[Path] | None) -> CatalogSet:
     return cs
 
 
-def _search(cs: CatalogSet, text: str, catalogs: Sequence[str], out: Output, limit: int = 10, min_score: float = 0.0) -> ExitCode:
+def _search(
+    cs: CatalogSet, text: str, catalogs: Sequence[str], out: Output, limit: int = 10, min_score: float = 0.0
+) -> ExitCode:
     if not text.strip():
         raise UsageError("empty search", hint="give words to look for, e.g. `errcode search insufficient balance`")
     result = run_search(cs, text, catalogs, limit=limit, min_score=min_score)
@@ -217,13 +224,19 @@ def _search(cs: CatalogSet, text: str, catalogs: Sequence[str], out: Output, lim
     return ExitCode.OK
 
 
-@app.command("lookup", help="Look up codes (the default command: `errcode 1001` = `errcode lookup 1001`).", epilog=(
-    "Examples: errcode 1001 · errcode INSUFFICIENT_BALANCE · errcode insufficient-balance · "
-    "errcode ztdx:INVALID_AMOUNT · errcode qaexchange:1001 · errcode 429 · errcode 0x3E9 · errcode 3xxx · "
-    "errcode 1001 2002 --brief. Words that are no code are searched."
-))
+@app.command(
+    "lookup",
+    help="Look up codes (the default command: `errcode 1001` = `errcode lookup 1001`).",
+    epilog=(
+        "Examples: errcode 1001 · errcode INSUFFICIENT_BALANCE · errcode insufficient-balance · "
+        "errcode ztdx:INVALID_AMOUNT · errcode qaexchange:1001 · errcode 429 · errcode 0x3E9 · errcode 3xxx · "
+        "errcode 1001 2002 --brief. Words that are no code are searched."
+    ),
+)
 def lookup_cmd(
-    query: Annotated[list[str], typer.Argument(help="Codes, symbols, catalog:code, HTTP statuses, ranges (3xxx), or words.")],
+    query: Annotated[
+        list[str], typer.Argument(help="Codes, symbols, catalog:code, HTTP statuses, ranges (3xxx), or words.")
+    ],
     catalog: CatalogOpt = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
@@ -253,13 +266,17 @@ def _report_missing(results: Sequence[LookupResult], out: Output) -> ExitCode:
     return ExitCode.NOT_FOUND if missing else ExitCode.OK
 
 
-@app.command("search", help="Fuzzy search by words: Chinese (Simplified or Traditional), English, pinyin, typos.", epilog=(
-    "Examples: errcode search 资金 · errcode search insufficient balance · errcode search zijin --limit 3"
-))
+@app.command(
+    "search",
+    help="Fuzzy search by words: Chinese (Simplified or Traditional), English, pinyin, typos.",
+    epilog=("Examples: errcode search 资金 · errcode search insufficient balance · errcode search zijin --limit 3"),
+)
 def search_cmd(
     text: Annotated[list[str], typer.Argument(help="Words to look for.")],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many results.")] = 10,
-    min_score: Annotated[float, typer.Option("--min-score", min=0, max=100, help="Drop results below this score (0-100).")] = 0.0,
+    min_score: Annotated[
+        float, typer.Option("--min-score", min=0, max=100, help="Drop results below this score (0-100).")
+    ] = 0.0,
     catalog: CatalogOpt = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
@@ -273,13 +290,20 @@ def search_cmd(
     return _search(cs, " ".join(text), check_catalogs(catalog or (), cs), out, limit, min_score)
 
 
-@app.command("list", help="List entries, filtered.", epilog=(
-    "Examples: errcode list -c ztdx · errcode list --severity critical · errcode list --retryable · errcode list --http 4xx"
-))
+@app.command(
+    "list",
+    help="List entries, filtered.",
+    epilog=(
+        "Examples: errcode list -c ztdx · errcode list --severity critical · "
+        "errcode list --retryable · errcode list --http 4xx"
+    ),
+)
 def list_cmd(
     category: Annotated[str | None, typer.Option("--category", help="Category id or words of its title.")] = None,
     severity: Annotated[SeverityChoice | None, typer.Option("--severity", "-s", help="Only this severity.")] = None,
-    retryable: Annotated[bool | None, typer.Option("--retryable/--not-retryable", help="Only (not) retryable entries.")] = None,
+    retryable: Annotated[
+        bool | None, typer.Option("--retryable/--not-retryable", help="Only (not) retryable entries.")
+    ] = None,
     http: Annotated[str | None, typer.Option("--http", help="HTTP status or class: 429, 4xx.")] = None,
     catalog: CatalogOpt = None,
     fmt: FormatOpt = None,
@@ -322,7 +346,9 @@ def catalogs_cmd(
     return ExitCode.OK
 
 
-@app.command("validate", help="Check catalog files without installing them.", epilog="Example: errcode validate myapi.yaml")
+@app.command(
+    "validate", help="Check catalog files without installing them.", epilog="Example: errcode validate myapi.yaml"
+)
 def validate_cmd(
     files: Annotated[list[Path], typer.Argument(help="Catalog YAML files.")],
     fmt: FormatOpt = None,
@@ -340,10 +366,15 @@ def validate_cmd(
     return ExitCode.USAGE if any(err for _, err, _ in report) else ExitCode.OK
 
 
-@app.command("completion", help="Print the shell completion script.", epilog=(
-    "Install: bash: errcode completion bash > ~/.local/share/bash-completion/completions/errcode · "
-    "zsh: errcode completion zsh > ~/.zfunc/_errcode · fish: errcode completion fish > ~/.config/fish/completions/errcode.fish"
-))
+@app.command(
+    "completion",
+    help="Print the shell completion script.",
+    epilog=(
+        "Install: bash: errcode completion bash > ~/.local/share/bash-completion/completions/errcode · "
+        "zsh: errcode completion zsh > ~/.zfunc/_errcode · "
+        "fish: errcode completion fish > ~/.config/fish/completions/errcode.fish"
+    ),
+)
 def completion_cmd(shell: Annotated[ShellChoice, typer.Argument(help="bash, zsh, fish or powershell.")]) -> ExitCode:
     from typer._completion_shared import get_completion_script
 

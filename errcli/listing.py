@@ -15,7 +15,9 @@ _HTTP = re.compile(r"^([1-5])(xx|\d\d)$", re.IGNORECASE)
 def _http_range(spec: str) -> tuple[int, int]:
     match = _HTTP.match(spec.strip())
     if not match:
-        raise UsageError(f"--http {spec!r} is not an HTTP status", hint="use a status such as 429 or a class such as 4xx")
+        raise UsageError(
+            f"--http {spec!r} is not an HTTP status", hint="use a status such as 429 or a class such as 4xx"
+        )
     if match.group(2).lower() == "xx":
         low = int(match.group(1)) * 100
         return low, low + 99

@@ -20,7 +20,7 @@ QueryKind = Literal["number", "symbol", "range", "text"]
 _HEX = re.compile(r"^0x[0-9a-f]+$", re.IGNORECASE)
 _RANGE = re.compile(r"^(\d+)(x+)$", re.IGNORECASE)
 _UPPER_SYMBOL = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
-_SYMBOLISH = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)+$")
+_SYMBOLISH = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)+$|^[a-z]+(?:[A-Z][a-z0-9]+)+$")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SEPARATORS = re.compile(r"[\s\-.]+")
 MAX_DIGITS = 18
@@ -48,7 +48,9 @@ class Query:
 def parse_query(raw: str, known_catalogs: Sequence[str]) -> Query:
     text = unicodedata.normalize("NFKC", raw).strip()
     if not text:
-        raise UsageError("empty query", hint="give a code such as 1001, a symbol such as INSUFFICIENT_BALANCE, or words")
+        raise UsageError(
+            "empty query", hint="give a code such as 1001, a symbol such as INSUFFICIENT_BALANCE, or words"
+        )
     catalog: str | None = None
     head, sep, tail = text.partition(":")
     if sep and head.strip().lower() in known_catalogs:
@@ -58,8 +60,8 @@ def parse_query(raw: str, known_catalogs: Sequence[str]) -> Query:
     elif sep and re.fullmatch(r"[a-z0-9][a-z0-9_-]*", head.strip().lower()) and " " not in text:
         raise UsageError(f"unknown catalog {head.strip()!r}", hint="known catalogs: " + ", ".join(known_catalogs))
     strict = catalog is not None
-    if text.isdigit() and len(text) <= MAX_DIGITS:
-        return Query(raw, "number", catalog, number=int(text), strict=True)
+    if text.isdigit():  # too long to be any code: report it as unknown
+        return Query(raw, "number", catalog, number=int(text) if len(text) <= MAX_DIGITS else None, strict=True)
     if _HEX.match(text) and len(text) <= MAX_DIGITS + 2:
         return Query(raw, "number", catalog, number=int(text, 16), strict=True)
     if (m := _RANGE.match(text)) and len(text) <= MAX_DIGITS:
@@ -97,7 +99,9 @@ def check_catalogs(catalogs: Iterable[str], cs: CatalogSet) -> tuple[str, ...]:
 def lookup(cs: CatalogSet, query: Query, catalogs: Sequence[str] = ()) -> LookupResult:
     only = (query.catalog,) if query.catalog else tuple(catalogs)
     entries = list(cs.entries(only))
-    if query.kind == "number" and query.number is not None:
+    if query.kind == "number":
+        if query.number is None:
+            return LookupResult(query.raw, "number", ())
         number = query.number
         matches = tuple(e for e in entries if _code_number(e) == number)
         by_status: tuple[Entry, ...] = ()

@@ -125,8 +125,9 @@ def make_console(color: ColorMode, stderr: bool = False, file: TextIO | None = N
     from rich.console import Console
 
     kwargs: dict[str, Any] = {"stderr": stderr, "file": file, "highlight": False, "emoji": False, "markup": False}
-    if color == "always":
-        kwargs["force_terminal"] = True
+    if color == "always":  # an explicit request beats NO_COLOR and a dumb TERM
+        truecolor = os.environ.get("COLORTERM", "") in ("truecolor", "24bit")
+        kwargs.update(force_terminal=True, no_color=False, color_system="truecolor" if truecolor else "256")
     elif color == "never":
         kwargs["no_color"] = True
         kwargs["color_system"] = None
@@ -258,7 +259,13 @@ def _rich_card(entry: Entry, cs: CatalogSet, lang: Lang) -> Any:
             cell = RichText(value, style=SEVERITY_STYLE.get(entry.severity or "", "") if label == severity_row else "")
         grid.add_row(RichText(label), cell)
     title = RichText(_heading(entry, lang), style="bold")
-    return Panel(grid, title=title, title_align="left", box=box.ROUNDED, border_style=SEVERITY_STYLE.get(entry.severity or "", ""))
+    return Panel(
+        grid,
+        title=title,
+        title_align="left",
+        box=box.ROUNDED,
+        border_style=SEVERITY_STYLE.get(entry.severity or "", ""),
+    )
 
 
 def print_entries(entries: Sequence[Entry], cs: CatalogSet, out: Output) -> None:
@@ -340,7 +347,13 @@ def print_search(result: SearchResult, cs: CatalogSet, out: Output) -> None:
         print_entries([h.entry for h in result.hits], cs, out)
         return
     rows = [
-        (safe(h.entry.catalog), safe(str(h.entry.code)), _t(h.entry.title, out.lang), h.entry.severity or "", f"{h.score:.0f}")
+        (
+            safe(h.entry.catalog),
+            safe(str(h.entry.code)),
+            _t(h.entry.title, out.lang),
+            h.entry.severity or "",
+            f"{h.score:.0f}",
+        )
         for h in result.hits
     ]
     headers = ("catalog", "code", "title", "severity", "score")
@@ -371,9 +384,7 @@ def _rich_table(
     for header in headers:
         table.add_column(header)
     for row in rows:
-        cells = [
-            RichText(v, style=SEVERITY_STYLE.get(v, "") if i == severity_col else "") for i, v in enumerate(row)
-        ]
+        cells = [RichText(v, style=SEVERITY_STYLE.get(v, "") if i == severity_col else "") for i, v in enumerate(row)]
         if highlight:
             cells[highlight[0]].highlight_words(highlight[1], style="bold magenta", case_sensitive=False)
         table.add_row(*cells)
@@ -392,7 +403,9 @@ def _print_rows(headers: Sequence[str], rows: Sequence[Sequence[str]], out: Outp
     out.write("\n".join(lines) + "\n")
 
 
-def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], out: Output, severity_col: int | None = None) -> None:
+def print_table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], out: Output, severity_col: int | None = None
+) -> None:
     if out.format == "table":
         out.console().print(_rich_table(headers, rows, severity_col))
     else:
@@ -470,7 +483,7 @@ def print_validate(report: Sequence[tuple[str, str | None, int]], out: Output) -
         out.write(f"{safe(path)}: ok, {count} entries\n" if error is None else f"{safe(error)}\n")
 
 
-def print_problem(message: str, hint: str | None = None, color: ColorMode = "auto") -> None:
+def print_problem(message: str, hint: str | None = None) -> None:
     """One line on stderr: ``errcode: message`` plus an optional hint."""
     text = f"errcode: {safe(message)}\n" + (f"hint: {safe(hint)}\n" if hint else "")
     sys.stderr.write(text)

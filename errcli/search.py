@@ -64,6 +64,9 @@ def _texts(text: Text | None) -> tuple[str, ...]:
     return tuple(t for t in (text.zh, text.en) if t)
 
 
+MAX_FUZZY_QUERY = 200
+
+
 def _score_field(query: str, words: list[str], field: str, text: str) -> float:
     from rapidfuzz import fuzz
 
@@ -78,7 +81,9 @@ def _score_field(query: str, words: list[str], field: str, text: str) -> float:
         return weight - 8.0 + 8.0 * len(query) / len(norm)
     if len(words) > 1 and all(w in norm for w in words):
         return weight - 10.0
-    ratio = max(fuzz.partial_ratio(query, norm), fuzz.token_set_ratio(query, norm)) if len(query) >= 3 else 0.0
+    if field == "code" or not 3 <= len(query) <= MAX_FUZZY_QUERY:
+        return 0.0  # codes match exactly or by prefix; very long queries only by substring
+    ratio = max(fuzz.partial_ratio(query, norm), fuzz.token_set_ratio(query, norm))
     if ratio < FUZZY_CUTOFF:
         return 0.0
     return min(weight, 70.0) * ratio / 100.0 - 5.0

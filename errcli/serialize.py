@@ -30,9 +30,7 @@ _ALWAYS = frozenset(CONTRACT_KEYS)
 def entry_dict(entry: Entry) -> dict[str, Any]:
     data: dict[str, Any] = msgspec.to_builtins(entry)
     out = {key: data.get(key) for key in CONTRACT_KEYS}
-    for key, value in data.items():
-        if key not in _ALWAYS:
-            out[key] = value
+    out.update((key, value) for key, value in data.items() if key not in _ALWAYS)
     for key in ("causes", "fixes"):
         out[key] = out[key] or []
     return out
