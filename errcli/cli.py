@@ -79,7 +79,9 @@ def _complete_catalog(incomplete: str) -> list[str]:
 # Options shared by every command, defined once.
 CatalogOpt = Annotated[
     list[str] | None,
-    typer.Option("--catalog", "-c", help="Only this catalog (repeatable).", autocompletion=_complete_catalog),
+    typer.Option(
+        "--catalog", "-c", help="Only this catalog (repeatable).", metavar="ID", autocompletion=_complete_catalog
+    ),
 ]
 FormatOpt = Annotated[
     FormatChoice | None,
@@ -163,12 +165,13 @@ app = typer.Typer(
     name=PROG,
     help=(
         "Explain API error codes offline: market-data, QAExchange, ZTDX and HTTP.\n\n"
-        "Examples:\n\n"
-        "  errcode 1001                     every catalog's meaning of 1001\n\n"
-        "  errcode ztdx:INVALID_AMOUNT      one catalog's code\n\n"
-        "  errcode search 资金              fuzzy search (zh/en/pinyin)\n\n"
-        "  errcode list -c qaexchange --severity critical\n\n"
-        "  errcode 429 --json               machine-readable output"
+        "\b\nExamples:\n"
+        "  errcode 1001                   every catalog's meaning of 1001\n"
+        "  errcode ztdx:INVALID_AMOUNT    one catalog's code\n"
+        "  errcode search 资金            fuzzy search (zh/en/pinyin)\n"
+        "  errcode list -c qaexchange --severity critical\n"
+        "  errcode 429 --json             machine-readable output\n"
+        "  errcode COMMAND --help         more about each command"
     ),
     context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
@@ -226,16 +229,25 @@ def _search(
 
 @app.command(
     "lookup",
-    help="Look up codes (the default command: `errcode 1001` = `errcode lookup 1001`).",
+    short_help="Look up codes (the default: `errcode 1001`).",
+    help="Look up codes. This is the default command: `errcode 1001` = `errcode lookup 1001`. "
+    "Every catalog that defines a code is shown; words that are no code are searched.",
     epilog=(
-        "Examples: errcode 1001 · errcode INSUFFICIENT_BALANCE · errcode insufficient-balance · "
-        "errcode ztdx:INVALID_AMOUNT · errcode qaexchange:1001 · errcode 429 · errcode 0x3E9 · errcode 3xxx · "
-        "errcode 1001 2002 --brief. Words that are no code are searched."
+        "\b\nExamples:\n"
+        "  errcode 1001                  every catalog's 1001\n"
+        "  errcode qaexchange:1001       one catalog's 1001\n"
+        "  errcode INSUFFICIENT_BALANCE  a symbol (any case: insufficient-balance)\n"
+        "  errcode 429                   an HTTP status and every entry returned with it\n"
+        "  errcode 0x3E9 3xxx            hex, a range\n"
+        "  errcode 1001 2002 --brief     several codes, one line each"
     ),
 )
 def lookup_cmd(
     query: Annotated[
-        list[str], typer.Argument(help="Codes, symbols, catalog:code, HTTP statuses, ranges (3xxx), or words.")
+        list[str],
+        typer.Argument(
+            help="Codes, symbols, catalog:code, HTTP statuses, ranges (3xxx), or words.", metavar="QUERY..."
+        ),
     ],
     catalog: CatalogOpt = None,
     fmt: FormatOpt = None,
@@ -268,11 +280,17 @@ def _report_missing(results: Sequence[LookupResult], out: Output) -> ExitCode:
 
 @app.command(
     "search",
+    short_help="Fuzzy search by words.",
     help="Fuzzy search by words: Chinese (Simplified or Traditional), English, pinyin, typos.",
-    epilog=("Examples: errcode search 资金 · errcode search insufficient balance · errcode search zijin --limit 3"),
+    epilog=(
+        "\b\nExamples:\n"
+        "  errcode search 资金\n"
+        "  errcode search insufficient balance --limit 3\n"
+        "  errcode search 訂閱 -c market-data --json"
+    ),
 )
 def search_cmd(
-    text: Annotated[list[str], typer.Argument(help="Words to look for.")],
+    text: Annotated[list[str], typer.Argument(help="Words to look for.", metavar="TEXT...")],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many results.")] = 10,
     min_score: Annotated[
         float, typer.Option("--min-score", min=0, max=100, help="Drop results below this score (0-100).")
@@ -294,8 +312,10 @@ def search_cmd(
     "list",
     help="List entries, filtered.",
     epilog=(
-        "Examples: errcode list -c ztdx · errcode list --severity critical · "
-        "errcode list --retryable · errcode list --http 4xx"
+        "\b\nExamples:\n"
+        "  errcode list -c ztdx --http 4xx\n"
+        "  errcode list --severity critical --retryable\n"
+        "  errcode list -c qaexchange --category 风控 --json"
     ),
 )
 def list_cmd(
@@ -332,7 +352,11 @@ def list_cmd(
     return ExitCode.OK
 
 
-@app.command("catalogs", help="Show the loaded catalogs: entries, version, source, and where each was loaded from.")
+@app.command(
+    "catalogs",
+    short_help="Show the loaded catalogs.",
+    help="Show the loaded catalogs: entries, version, source, and where each was loaded from.",
+)
 def catalogs_cmd(
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
@@ -350,7 +374,7 @@ def catalogs_cmd(
     "validate", help="Check catalog files without installing them.", epilog="Example: errcode validate myapi.yaml"
 )
 def validate_cmd(
-    files: Annotated[list[Path], typer.Argument(help="Catalog YAML files.")],
+    files: Annotated[list[Path], typer.Argument(help="Catalog YAML files.", metavar="FILE...")],
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     color: ColorOpt = ColorChoice.auto,
@@ -370,9 +394,10 @@ def validate_cmd(
     "completion",
     help="Print the shell completion script.",
     epilog=(
-        "Install: bash: errcode completion bash > ~/.local/share/bash-completion/completions/errcode · "
-        "zsh: errcode completion zsh > ~/.zfunc/_errcode · "
-        "fish: errcode completion fish > ~/.config/fish/completions/errcode.fish"
+        "\b\nInstall:\n"
+        "  bash: errcode completion bash > ~/.local/share/bash-completion/completions/errcode\n"
+        '  zsh:  errcode completion zsh > "${fpath[1]}/_errcode"\n'
+        "  fish: errcode completion fish > ~/.config/fish/completions/errcode.fish"
     ),
 )
 def completion_cmd(shell: Annotated[ShellChoice, typer.Argument(help="bash, zsh, fish or powershell.")]) -> ExitCode:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TextIO
@@ -217,7 +218,9 @@ def _brief_line(entry: Entry, lang: Lang) -> str:
 
 def _plain_card(entry: Entry, cs: CatalogSet, lang: Lang) -> str:
     lines = [_heading(entry, lang)]
-    for label, value in card_rows(entry, cs.get(entry.catalog), lang):
+    rows = card_rows(entry, cs.get(entry.catalog), lang)
+    width = max(_display_width(label) for label, _ in rows) + 1
+    for label, value in rows:
         if isinstance(value, list):
             lines.append(f"  {label}:")
             lines.extend(f"    - {item}" for item in value)
@@ -225,8 +228,14 @@ def _plain_card(entry: Entry, cs: CatalogSet, lang: Lang) -> str:
             lines.append(f"  {label}:")
             lines.extend(f"    {line}" for line in value.splitlines())
         else:
-            lines.append(f"  {label}: {value}")
+            pad = " " * (width - _display_width(label))
+            lines.append(f"  {label}:{pad}{value}")
     return "\n".join(lines) + "\n"
+
+
+def _display_width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _markdown_card(entry: Entry, cs: CatalogSet, lang: Lang) -> str:

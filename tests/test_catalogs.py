@@ -81,7 +81,9 @@ def test_every_entry_is_complete_in_both_languages(bundled: CatalogSet, catalog_
             assert (text.zh or "").strip(), f"{where} {name} has no zh text"
             assert (text.en or "").strip(), f"{where} {name} has no en text"
             if catalog_id != "ztdx":  # ztdx's English may quote Chinese UI messages
-                assert not re.search(r"[\u4e00-\u9fff]", text.en or ""), f"{where} {name}.en is not English: {text.en!r}"
+                assert not re.search(r"[\u4e00-\u9fff]", text.en or ""), (
+                    f"{where} {name}.en is not English: {text.en!r}"
+                )
         assert entry.severity in ("info", "warning", "critical"), where
         assert entry.severity_source in ("documented", "derived"), where
         assert isinstance(entry.retryable, bool), where

@@ -1,0 +1,1 @@
+complete --command errcode --no-files --arguments "(env _ERRCODE_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) errcode)" --condition "env _ERRCODE_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) errcode"
