@@ -406,9 +406,13 @@ def _print_rows(headers: Sequence[str], rows: Sequence[Sequence[str]], out: Outp
         for row in rows:
             out.write("| " + " | ".join(v.replace("|", "\\|") for v in row) + " |\n")
         return
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.extend("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows)
+    widths = [max([_display_width(h), *(_display_width(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+
+    def line(cells: Sequence[str]) -> str:
+        padded = (v + " " * (w - _display_width(v)) for v, w in zip(cells, widths, strict=True))
+        return "  ".join(padded).rstrip()
+
+    lines = [line(headers), *(line(r) for r in rows)]
     out.write("\n".join(lines) + "\n")
 
 
@@ -462,6 +466,16 @@ def catalogs_document(cs: CatalogSet) -> dict[str, Any]:
     }
 
 
+def _where(path: str) -> str:
+    """Bundled catalogs by name (their folder is an install detail; JSON has the full path)."""
+    from pathlib import Path
+
+    from errcli.catalog import bundled_dir
+
+    file = Path(path)
+    return f"bundled: {file.name}" if file.parent == bundled_dir() else path
+
+
 def print_catalogs(cs: CatalogSet, out: Output) -> None:
     if out.format in ("json", "yaml"):
         doc = catalogs_document(cs)
@@ -474,7 +488,7 @@ def print_catalogs(cs: CatalogSet, out: Output) -> None:
             str(len(c.entries)),
             safe(" ".join(x for x in (c.version, c.date) if x) or "-"),
             safe(c.source.title if c.source else "-"),
-            safe(c.path),
+            safe(_where(c.path)),
         )
         for c in cs.catalogs
     ]

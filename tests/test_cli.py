@@ -218,7 +218,10 @@ def test_catalogs_command() -> None:
     assert result.exit_code == 0
     for word in ("market-data", "qaexchange", "ztdx", "http", "v0.1.0"):
         assert word in result.stdout
-    assert "data/catalogs" in result.stdout or "catalogs" in result.stdout
+    assert "bundled: qaexchange.yaml" in result.stdout
+    paths = {c["id"]: c["path"] for c in json.loads(run("catalogs", "--json").stdout)["catalogs"]}
+    assert paths["qaexchange"].endswith("catalogs/qaexchange.yaml")
+    assert Path(paths["qaexchange"]).is_absolute()
 
 
 def test_catalogs_shows_broken_user_catalog(tmp_path: Path) -> None:
