@@ -1,3 +1,3 @@
-from errcli.cli import main
+from errcli.fast import main
 
 main()

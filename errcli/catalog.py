@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -274,22 +275,44 @@ def load_file(path: Path) -> Catalog:
     return parse_catalog(text, shown)
 
 
-def load_all(extra_paths: Iterable[str] = (), environ: dict[str, str] | None = None) -> CatalogSet:
-    """Bundled catalogs, then user catalogs; a broken user file is reported, not fatal."""
+class _Compiled(msgspec.Struct, frozen=True):
+    catalogs: tuple[Catalog, ...]
+    problems: tuple[LoadProblem, ...]
+
+
+def load_all(
+    extra_paths: Iterable[str] = (), environ: dict[str, str] | None = None, use_cache: bool = True
+) -> CatalogSet:
+    """Bundled catalogs, then user catalogs; a broken user file is reported, not fatal.
+
+    The parsed result is cached (see errcli.cache) and reused until a file changes.
+    """
+    from errcli import cache
+
+    bundled = catalog_files(bundled_dir())
+    bases = user_paths(extra_paths, environ)
+    user_files = [(base, catalog_files(base) if base.exists() else []) for base in bases]
+    sources = bundled + [p for _, files in user_files for p in files]
+    key = cache.make_key("catalogs", cache.file_keys(sources), [str(b) for b in bases])
+    name = f"catalogs-{zlib.crc32(repr(key[-1]).encode()):08x}.msgpack"
+    if use_cache and (compiled := cache.read(name, key, _Compiled)) is not None:
+        return CatalogSet(compiled.catalogs, compiled.problems)
     by_id: dict[str, Catalog] = {}
-    for path in catalog_files(bundled_dir()):
+    for path in bundled:
         catalog = load_file(path)
         by_id[catalog.id] = catalog
     problems: list[LoadProblem] = []
-    for base in user_paths(extra_paths, environ):
+    for base, files in user_files:
         if not base.exists():
             problems.append(LoadProblem(str(base), "no such file or folder"))
-            continue
-        for path in catalog_files(base):
+        for path in files:
             try:
                 catalog = load_file(path)
             except CatalogError as exc:
                 problems.append(LoadProblem(str(path), str(exc)))
                 continue
             by_id[catalog.id] = catalog
-    return CatalogSet(tuple(by_id.values()), tuple(problems))
+    result = CatalogSet(tuple(by_id.values()), tuple(problems))
+    if use_cache:
+        cache.write(name, key, _Compiled(result.catalogs, result.problems))
+    return result

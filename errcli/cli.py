@@ -14,24 +14,21 @@ from typer.core import TyperGroup
 
 from errcli import __version__
 from errcli.catalog import CatalogError, CatalogSet, load_all, load_file
-from errcli.errors import ErrcodeError, ExitCode, UsageError
-from errcli.lookup import LookupResult, check_catalogs, lookup, parse_query
+from errcli.commands import lookup_or_search, report, search
+from errcli.errors import ErrcodeError, ExitCode
+from errcli.lookup import check_catalogs
 from errcli.model import Lang
 from errcli.render import (
     Format,
     Output,
     default_format,
     default_lang,
-    not_found_message,
     print_catalogs,
     print_list,
-    print_lookup,
     print_problem,
-    print_search,
     print_validate,
     print_warnings,
 )
-from errcli.search import search as run_search
 
 PROG = "errcode"
 
@@ -142,19 +139,12 @@ class ErrcodeGroup(TyperGroup):
         return None
 
     def invoke(self, ctx: ClickContext) -> Any:
-        debug = bool(ctx.meta.get("errcode.debug"))
         try:
             result = super().invoke(ctx)
-        except ErrcodeError as exc:
-            if debug:
+        except (ErrcodeError, CatalogError) as exc:
+            if ctx.meta.get("errcode.debug"):
                 raise
-            print_problem(exc.message, exc.hint)
-            ctx.exit(int(exc.exit_code))
-        except CatalogError as exc:
-            if debug:
-                raise
-            print_problem(str(exc), "fix the file, or check it with `errcode validate FILE`")
-            ctx.exit(int(ExitCode.USAGE))
+            ctx.exit(int(report(exc)))
         if isinstance(result, int) and result:
             ctx.exit(int(result))
         return result
@@ -209,24 +199,6 @@ def _load(catalog_path: Sequence[Path] | None) -> CatalogSet:
     return cs
 
 
-def _search(
-    cs: CatalogSet, text: str, catalogs: Sequence[str], out: Output, limit: int = 10, min_score: float = 0.0
-) -> ExitCode:
-    if not text.strip():
-        raise UsageError("empty search", hint="give words to look for, e.g. `errcode search insufficient balance`")
-    result = run_search(cs, text, catalogs, limit=limit, min_score=min_score)
-    if not result.hits:
-        print_problem(
-            f"nothing matches {text!r}",
-            "try fewer words, another spelling, pinyin (zijin), or `errcode list` to browse",
-        )
-        if out.format in ("json", "yaml"):
-            print_search(result, cs, out)
-        return ExitCode.NOT_FOUND
-    print_search(result, cs, out)
-    return ExitCode.OK
-
-
 @app.command(
     "lookup",
     short_help="Look up codes (the default: `errcode 1001`).",
@@ -258,24 +230,7 @@ def lookup_cmd(
     catalog_path: CatalogPathOpt = None,
 ) -> ExitCode:
     out = _output(fmt, as_json, lang, color, brief)
-    cs = _load(catalog_path)
-    catalogs = check_catalogs(catalog or (), cs)
-    parsed = [parse_query(q, cs.ids) for q in query]
-    if any(p.kind == "text" for p in parsed):
-        return _search(cs, " ".join(query), catalogs, out)
-    results = [lookup(cs, p, catalogs) for p in parsed]
-    if len(results) == 1 and not results[0].all_matches and not parsed[0].strict:
-        return _search(cs, query[0], catalogs, out)
-    print_lookup(results, cs, out)
-    return _report_missing(results, out)
-
-
-def _report_missing(results: Sequence[LookupResult], out: Output) -> ExitCode:
-    missing = [r for r in results if not r.all_matches]
-    for result in missing:
-        message, hint = not_found_message(result, out.lang)
-        print_problem(message, hint)
-    return ExitCode.NOT_FOUND if missing else ExitCode.OK
+    return lookup_or_search(_load(catalog_path), query, catalog or (), out)
 
 
 @app.command(
@@ -305,7 +260,7 @@ def search_cmd(
 ) -> ExitCode:
     out = _output(fmt, as_json, lang, color, brief)
     cs = _load(catalog_path)
-    return _search(cs, " ".join(text), check_catalogs(catalog or (), cs), out, limit, min_score)
+    return search(cs, " ".join(text), check_catalogs(catalog or (), cs), out, limit, min_score)
 
 
 @app.command(

@@ -1,0 +1,116 @@
+"""The on-disk cache: compiled data that loads in milliseconds.
+
+Each cache file is one msgpack document ``{"key": ..., "data": ...}``. The key
+names everything the data was built from (errcode's version, the format, and
+each source file's path, size and mtime); a different key, a corrupt file or an
+unreadable one means "build again". Writes go to a temporary file in the same
+folder and are renamed into place, so a concurrent reader sees the old file or
+the new one, never half of one. When the folder cannot be written, the data is
+simply not cached.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import msgspec
+
+from errcli import __version__
+
+T = TypeVar("T")
+FORMAT = 1
+FileKey = tuple[str, int, int]
+
+
+def cache_dir(environ: dict[str, str] | None = None) -> Path | None:
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_CACHE_HOME") or (str(Path(env["HOME"]) / ".cache") if env.get("HOME") else "")
+    return Path(base) / "errcode" if base else None
+
+
+def file_keys(paths: Iterable[Path]) -> list[FileKey]:
+    """What a cache depends on: each file's path, size and modification time."""
+    keys: list[FileKey] = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            keys.append((str(path), -1, -1))
+        else:
+            keys.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return keys
+
+
+def make_key(kind: str, files: list[FileKey], extra: Any = None) -> list[Any]:
+    return [kind, __version__, FORMAT, files, extra]
+
+
+class _Envelope(msgspec.Struct):
+    key: msgspec.Raw
+    data: msgspec.Raw
+
+
+def read(name: str, key: list[Any], kind: type[T]) -> T | None:
+    """The cached value for ``key``, or None when missing, stale or corrupt."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        raw = (folder / name).read_bytes()
+        envelope = msgspec.msgpack.decode(raw, type=_Envelope)
+        if bytes(envelope.key) != msgspec.msgpack.encode(key):
+            return None
+        return msgspec.msgpack.decode(envelope.data, type=kind)
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError, ValueError, TypeError):
+        return None
+
+
+def write(name: str, key: list[Any], value: Any) -> bool:
+    """Store ``value`` atomically; False when the cache folder is not writable."""
+    folder = cache_dir()
+    if folder is None:
+        return False
+    payload = msgspec.msgpack.encode(
+        {"key": msgspec.Raw(msgspec.msgpack.encode(key)), "data": msgspec.Raw(msgspec.msgpack.encode(value))}
+    )
+    import tempfile
+
+    tmp_name = ""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{name}.", delete=False) as tmp:
+            tmp_name = tmp.name
+            tmp.write(payload)
+        Path(tmp_name).replace(folder / name)
+    except OSError:
+        if tmp_name:
+            with contextlib.suppress(OSError):
+                Path(tmp_name).unlink()
+        return False
+    return True
+
+
+def info() -> dict[str, Any]:
+    folder = cache_dir()
+    files = []
+    if folder is not None and folder.is_dir():
+        files = [{"name": p.name, "bytes": p.stat().st_size} for p in sorted(folder.iterdir()) if p.is_file()]
+    return {"path": str(folder) if folder else None, "files": files}
+
+
+def clear() -> int:
+    """Remove every cache file; returns how many were removed."""
+    folder = cache_dir()
+    removed = 0
+    if folder is None or not folder.is_dir():
+        return 0
+    for path in folder.iterdir():
+        if path.is_file():
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+    return removed

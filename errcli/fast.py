@@ -1,0 +1,117 @@
+"""The fast lane: answer the hot invocations without importing Typer.
+
+``errcode 1001``, ``errcode --version`` and friends are most of what people
+type, and importing Typer costs more than everything else together. When the
+arguments are a plain lookup with common options, this module answers with
+the same functions the full CLI uses (errcli.commands, errcli.render); for
+anything else — subcommands, --help, unusual or invalid options — it hands
+over to the full Typer app, so errors and help look exactly the same.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+# Subcommands of the full CLI; tests/test_fast.py checks this against the Typer app.
+COMMANDS = frozenset({"lookup", "search", "explain", "list", "catalogs", "validate", "completion", "cache"})
+_VALUE_OPTIONS = {
+    "-c": "catalog",
+    "--catalog": "catalog",
+    "-f": "format",
+    "--format": "format",
+    "-l": "lang",
+    "--lang": "lang",
+    "--color": "color",
+    "--catalog-path": "catalog_path",
+}
+_FLAGS = {"--json": "json", "-b": "brief", "--brief": "brief"}
+_CHOICES = {
+    "format": ("table", "json", "yaml", "markdown", "plain"),
+    "lang": ("zh", "en"),
+    "color": ("auto", "always", "never"),
+}
+
+
+def parse(args: Sequence[str]) -> dict[str, Any] | None:
+    """Options and queries of a plain lookup, or None when the full CLI must answer."""
+    opts: dict[str, Any] = {"catalog": [], "catalog_path": [], "queries": [], "json": False, "brief": False}
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        name, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        if arg == "--":
+            opts["queries"].extend(args[i + 1 :])
+            break
+        if name in _VALUE_OPTIONS:
+            if eq:
+                value = inline
+            elif i + 1 < len(args):
+                i += 1
+                value = args[i]
+            else:
+                return None
+            key = _VALUE_OPTIONS[name]
+            if key in _CHOICES and value not in _CHOICES[key]:
+                return None
+            if key in ("catalog", "catalog_path"):
+                opts[key].append(value)
+            else:
+                opts[key] = value
+        elif arg in _FLAGS:
+            opts[_FLAGS[arg]] = True
+        elif arg.startswith("-") and len(arg) > 1 and not arg[1:].isdigit():
+            return None
+        else:
+            if not opts["queries"] and arg in COMMANDS:
+                return None
+            opts["queries"].append(arg)
+        i += 1
+    return opts if opts["queries"] else None
+
+
+def _answer(opts: dict[str, Any]) -> int:
+    from errcli.catalog import CatalogError, load_all
+    from errcli.commands import lookup_or_search, report
+    from errcli.errors import ErrcodeError
+    from errcli.render import Output, default_format, default_lang, print_warnings
+
+    out = Output(
+        format="json" if opts["json"] else opts.get("format") or default_format(),
+        lang=opts.get("lang") or default_lang(),
+        color=opts.get("color") or "auto",
+        brief=opts["brief"],
+    )
+    try:
+        cs = load_all(opts["catalog_path"])
+        print_warnings(cs.problems)
+        return int(lookup_or_search(cs, opts["queries"], opts["catalog"], out))
+    except (ErrcodeError, CatalogError) as exc:
+        return int(report(exc))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args in (["--version"], ["-V"]):
+        from errcli import __version__
+
+        sys.stdout.write(f"errcode {__version__}\n")
+        return
+    opts = parse(args)
+    if opts is None:
+        from errcli.cli import main as full_cli
+
+        full_cli()
+        return
+    try:
+        status = _answer(opts)
+        sys.stdout.flush()
+    except KeyboardInterrupt:
+        status = 130
+    except BrokenPipeError:
+        # the reader went away (`errcode 1001 | head -1`): stop quietly, as the full CLI does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = 1
+    sys.exit(status)

@@ -1,0 +1,100 @@
+"""The fast lane answers exactly as the full Typer CLI does, and hands everything else over."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import CLEAN_ENV
+
+from errcli.cli import app
+from errcli.fast import COMMANDS, parse
+
+FULL = "import sys; from errcli.cli import main; sys.argv[0] = 'errcode'; main()"
+FAST = "import sys; from errcli.fast import main; sys.argv[0] = 'errcode'; main()"
+
+MATRIX = [
+    ["1001"],
+    ["1001", "--brief"],
+    ["1001", "--json"],
+    ["--json", "1001", "429"],
+    ["1001", "--format", "yaml"],
+    ["1001", "--format=markdown"],
+    ["1001", "-f", "plain", "--lang", "zh"],
+    ["1001", "--format", "table", "--color", "never"],
+    ["qaexchange:1001", "-l", "en"],
+    ["-c", "qaexchange", "1001"],
+    ["1001", "-c", "nope"],
+    ["ztdx:INVALID_AMOUNT"],
+    ["insufficient-balance", "-b"],
+    ["0x3E9", "3xxx", "--brief"],
+    ["8888"],
+    ["INSUFICIENT_BALANCE"],
+    ["ztdx:"],
+    ["nope:1001"],
+    [""],
+    ["insufficient", "balance"],
+    ["资金不足", "--json"],
+    ["--", "1001"],
+    ["1001", "--format", "xml"],
+    ["1001", "--lang", "fr"],
+    ["--version"],
+]
+
+
+def _run(code: str, args: list[str], tmp_path: Path) -> tuple[int, str, str]:
+    env = {**os.environ, **CLEAN_ENV, "XDG_CONFIG_HOME": str(tmp_path / "cfg"), "XDG_CACHE_HOME": str(tmp_path)}
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=False, timeout=60
+    )
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.mark.parametrize("args", MATRIX, ids=[" ".join(a) or "empty" for a in MATRIX])
+def test_fast_lane_matches_full_cli(args: list[str], tmp_path: Path) -> None:
+    assert _run(FAST, args, tmp_path) == _run(FULL, args, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["search", "x"],
+        ["list"],
+        ["--help"],
+        ["1001", "--help"],
+        ["1001", "--debug"],
+        ["1001", "--format"],
+        ["1001", "--lang", "fr"],
+        ["1001", "--unknown"],
+    ],
+)
+def test_everything_else_goes_to_the_full_cli(args: list[str]) -> None:
+    assert parse(args) is None
+
+
+def test_plain_lookups_stay_in_the_fast_lane() -> None:
+    opts = parse(["-c", "ztdx", "--json", "INSUFFICIENT_BALANCE", "--catalog-path=/x"])
+    assert opts is not None
+    assert opts["queries"] == ["INSUFFICIENT_BALANCE"]
+    assert opts["catalog"] == ["ztdx"]
+    assert opts["catalog_path"] == ["/x"]
+    assert opts["json"] is True
+
+
+def test_command_list_matches_the_app() -> None:
+    names = {c.name for c in app.registered_commands}
+    assert names <= COMMANDS
+
+
+def test_fast_lane_does_not_import_typer_or_rich(tmp_path: Path) -> None:
+    heavy = "{'typer', 'rich', 'yaml', 'rapidfuzz', 'click'}"
+    report = f"print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy}))"
+    code = FAST.replace("main()", f"\ntry:\n    main()\nfinally:\n    {report}")
+    status, out, _ = _run(code, ["1001", "--brief"], tmp_path)  # builds the cache
+    status, out, _ = _run(code, ["1001", "--brief"], tmp_path)  # uses it
+    assert status == 0
+    assert out.splitlines()[-1] == "[]"
