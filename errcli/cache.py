@@ -71,14 +71,19 @@ def read(name: str, key: list[Any], kind: type[T]) -> T | None:
 
 def write(name: str, key: list[Any], value: Any) -> bool:
     """Store ``value`` atomically; False when the cache folder is not writable."""
-    folder = cache_dir()
-    if folder is None:
-        return False
     payload = msgspec.msgpack.encode(
         {"key": msgspec.Raw(msgspec.msgpack.encode(key)), "data": msgspec.Raw(msgspec.msgpack.encode(value))}
     )
+    return write_bytes(name, payload)
+
+
+def write_bytes(name: str, payload: bytes) -> bool:
+    """Write a cache file atomically (temporary file + rename); False when that is not possible."""
     import tempfile
 
+    folder = cache_dir()
+    if folder is None:
+        return False
     tmp_name = ""
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -313,6 +313,15 @@ def load_all(
                 continue
             by_id[catalog.id] = catalog
     result = CatalogSet(tuple(by_id.values()), tuple(problems))
-    if use_cache:
-        cache.write(name, key, _Compiled(result.catalogs, result.problems))
+    if use_cache and cache.write(name, key, _Compiled(result.catalogs, result.problems)):
+        cache.write_bytes(COMPLETION_FILE, completion_data(result, key[3]))
     return result
+
+
+COMPLETION_FILE = "completion.json"
+
+
+def completion_data(cs: CatalogSet, files: list[Any]) -> bytes:
+    """What TAB completion needs, as small JSON that loads without msgspec (see errcli.complete)."""
+    entries = [[e.catalog, e.code, e.title.zh or "", e.title.en or ""] for e in cs.entries()]
+    return msgspec.json.encode({"files": files, "catalogs": list(cs.ids), "entries": entries})

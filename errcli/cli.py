@@ -22,13 +22,14 @@ from errcli.render import (
     Format,
     Output,
     default_format,
-    default_lang,
+    print_cache,
     print_catalogs,
     print_list,
     print_problem,
     print_validate,
     print_warnings,
 )
+from errcli.settings import default_lang
 
 PROG = "errcode"
 
@@ -110,7 +111,7 @@ class ErrcodeGroup(TyperGroup):
             ctx.meta["errcode.debug"] = True
         if not args and not sys.stdin.isatty() and "explain" in self.commands:
             args = ["explain"]
-        elif args:
+        elif args and args[0] not in self._root_only:
             first = self._first_positional(args)
             if first is not None and args[first] in self.commands:
                 args.insert(0, args.pop(first))
@@ -356,10 +357,33 @@ def validate_cmd(
     ),
 )
 def completion_cmd(shell: Annotated[ShellChoice, typer.Argument(help="bash, zsh, fish or powershell.")]) -> ExitCode:
-    from typer._completion_shared import get_completion_script
+    from errcli.shells import SCRIPTS
 
-    script = get_completion_script(prog_name=PROG, complete_var="_ERRCODE_COMPLETE", shell=shell.value)
-    sys.stdout.write(script.rstrip("\n") + "\n")
+    sys.stdout.write(SCRIPTS[shell.value])
+    return ExitCode.OK
+
+
+class CacheAction(str, Enum):
+    info = "info"
+    clear = "clear"
+
+
+@app.command(
+    "cache",
+    short_help="Show or clear the compiled cache.",
+    help="Show where the compiled catalogs live, or clear them (they are rebuilt on the next run).",
+    epilog="\b\nExamples:\n  errcode cache\n  errcode cache clear",
+)
+def cache_cmd(
+    action: Annotated[CacheAction, typer.Argument(help="info or clear.")] = CacheAction.info,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+) -> ExitCode:
+    from errcli import cache
+
+    out = _output(fmt, as_json, None, ColorChoice.auto)
+    removed = cache.clear() if action is CacheAction.clear else None
+    print_cache(cache.info(), removed, out)
     return ExitCode.OK
 
 

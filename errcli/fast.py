@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (costs start-up time)
+
+if TYPE_CHECKING:  # kept out of start-up: every import here costs every run
+    from collections.abc import Sequence
+    from typing import Any
 
 # Subcommands of the full CLI; tests/test_fast.py checks this against the Typer app.
 COMMANDS = frozenset({"lookup", "search", "explain", "list", "catalogs", "validate", "completion", "cache"})
@@ -76,7 +80,8 @@ def _answer(opts: dict[str, Any]) -> int:
     from errcli.catalog import CatalogError, load_all
     from errcli.commands import lookup_or_search, report
     from errcli.errors import ErrcodeError
-    from errcli.render import Output, default_format, default_lang, print_warnings
+    from errcli.render import Output, default_format, print_warnings
+    from errcli.settings import default_lang
 
     out = Output(
         format="json" if opts["json"] else opts.get("format") or default_format(),
@@ -94,6 +99,10 @@ def _answer(opts: dict[str, Any]) -> int:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["__complete"]:  # TAB in a shell: see errcli.complete
+        from errcli.complete import main as complete
+
+        sys.exit(complete(args[1:]))
     if args in (["--version"], ["-V"]):
         from errcli import __version__
 

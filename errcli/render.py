@@ -112,15 +112,6 @@ def default_format(stream: TextIO | None = None) -> Format:
     return "table" if target.isatty() else "plain"
 
 
-def default_lang(environ: dict[str, str] | None = None) -> Lang:
-    env = os.environ if environ is None else environ
-    for name in ("ERRCODE_LANG", "LC_ALL", "LANG"):
-        value = env.get(name, "").strip().lower()
-        if value:
-            return "zh" if value.startswith("zh") else "en"
-    return "en"
-
-
 def make_console(color: ColorMode, stderr: bool = False, file: TextIO | None = None) -> Console:
     """The one place that decides colour; NO_COLOR and FORCE_COLOR are left to rich."""
     from rich.console import Console
@@ -504,6 +495,18 @@ def print_validate(report: Sequence[tuple[str, str | None, int]], out: Output) -
         return
     for path, error, count in report:
         out.write(f"{safe(path)}: ok, {count} entries\n" if error is None else f"{safe(error)}\n")
+
+
+def print_cache(info: dict[str, Any], removed: int | None, out: Output) -> None:
+    if out.format in ("json", "yaml"):
+        doc = {**info, "removed": removed}
+        out.write(dumps_json(doc) + "\n" if out.format == "json" else dumps_yaml(doc))
+        return
+    if removed is not None:
+        out.write(f"removed {removed} cache file{'s' if removed != 1 else ''}\n")
+    out.write(f"cache: {safe(info['path'] or '(none: no HOME or XDG_CACHE_HOME)')}\n")
+    for file in info["files"]:
+        out.write(f"  {safe(file['name'])}  {file['bytes']} bytes\n")
 
 
 def print_problem(message: str, hint: str | None = None) -> None:

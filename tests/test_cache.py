@@ -23,8 +23,9 @@ entries:
 
 
 def cache_files(root: Path) -> list[Path]:
+    """The compiled catalog files (the completion data beside them is checked separately)."""
     folder = root / "errcode"
-    return sorted(folder.iterdir()) if folder.exists() else []
+    return sorted(folder.glob("catalogs-*.msgpack")) if folder.exists() else []
 
 
 def test_first_load_writes_the_cache_and_the_second_uses_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -110,8 +111,9 @@ def test_concurrent_runs_never_see_half_a_file(tmp_path: Path) -> None:
     for proc in procs:
         _, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
-    names = [p.name for p in cache_files(tmp_path)]
-    assert len(names) == 1, names  # no temporary files left behind
+    names = sorted(p.name for p in (tmp_path / "errcode").iterdir())
+    assert len(names) == 2, names  # the catalogs and the completion data; no temporary files left behind
+    assert names[1] == "completion.json"
     assert load_all(environ={}).ids
 
 
@@ -123,3 +125,20 @@ def test_cache_info_and_clear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert info["files"]
     assert cache.clear() == len(info["files"])
     assert cache.info()["files"] == []
+
+
+def test_cache_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import run
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert run("1001").exit_code == 0
+    shown = run("cache")
+    assert shown.exit_code == 0
+    assert str(tmp_path / "errcode") in shown.stdout
+    assert ".msgpack" in shown.stdout
+    cleared = run("cache", "clear")
+    assert cleared.exit_code == 0
+    assert cleared.stdout.startswith("removed ")
+    assert list((tmp_path / "errcode").iterdir()) == []
+    assert run("cache", "--json").stdout.count('"files": []') == 1
+    assert run("cache", "nonsense").exit_code == 2

@@ -1,0 +1,211 @@
+"""TAB completion for bash, zsh and fish, answered without Typer, rich or msgspec.
+
+The shell scripts in ``completions/`` call ``errcode __complete SHELL CWORD WORD...``.
+Subcommands, options and option values are known here; codes and catalog ids
+come from the small ``completion.json`` the catalog cache writes (see
+errcli.catalog). This module never builds that cache: a missing or broken one
+only means no codes are offered. Nothing is ever printed to stderr, so a
+problem can never garble the user's prompt.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (costs start-up time)
+
+if TYPE_CHECKING:  # nothing but json and os at run time: this runs on every TAB
+    from collections.abc import Sequence
+    from typing import Any
+
+FILES = "__files__"  # tells the shell script to complete file names instead
+
+COMMANDS = {
+    "lookup": "look up codes (the default)",
+    "search": "fuzzy search by words",
+    "explain": "explain error responses",
+    "list": "list entries, filtered",
+    "catalogs": "show the loaded catalogs",
+    "validate": "check catalog files",
+    "completion": "print a shell completion script",
+    "cache": "inspect or clear the cache",
+}
+_OUTPUT = ("--format", "-f", "--json", "--lang", "-l", "--color", "--catalog-path", "--help", "-h")
+_LOOKUP = ("--catalog", "-c", "--brief", "-b", *_OUTPUT)
+# Options of each command; tests/test_complete.py checks this table against the Typer app.
+OPTIONS: dict[str, tuple[str, ...]] = {
+    "": ("--version", "-V", "--install-completion", "--show-completion", *_LOOKUP),
+    "lookup": _LOOKUP,
+    "search": ("--limit", "-n", "--min-score", *_LOOKUP),
+    "explain": ("--catalog", "-c", "--summary", "--verbose", "-v", *_OUTPUT),
+    "list": ("--category", "--severity", "-s", "--retryable", "--not-retryable", "--http", *_LOOKUP),
+    "catalogs": _OUTPUT,
+    "validate": ("--format", "-f", "--json", "--color", "--help", "-h"),
+    "completion": ("--help", "-h"),
+    "cache": ("--format", "-f", "--json", "--help", "-h"),
+}
+_FORMATS = ("table", "json", "yaml", "markdown", "plain")
+VALUES: dict[str, tuple[str, ...]] = {
+    "--format": _FORMATS,
+    "-f": _FORMATS,
+    "--lang": ("zh", "en"),
+    "-l": ("zh", "en"),
+    "--color": ("auto", "always", "never"),
+    "--severity": ("info", "warning", "critical"),
+    "-s": ("info", "warning", "critical"),
+    "--http": ("1xx", "2xx", "3xx", "4xx", "5xx", "400", "401", "403", "404", "429", "500", "503"),
+    "--limit": (),
+    "-n": (),
+    "--min-score": (),
+}
+_CATALOG_OPTIONS = ("--catalog", "-c")
+_FILE_OPTIONS = ("--catalog-path",)
+_ARGUMENTS = {
+    "completion": ("bash", "zsh", "fish", "powershell"),
+    "cache": ("info", "clear"),
+}
+
+
+def _load(environ: dict[str, str]) -> dict[str, Any]:
+    """The completion data, or an empty one when it is missing, stale or broken."""
+    home = environ.get("HOME")
+    base = environ.get("XDG_CACHE_HOME") or (os.path.join(home, ".cache") if home else "")  # noqa: PTH118
+    try:
+        path = os.path.join(base, "errcode", "completion.json")  # noqa: PTH118 -- pathlib costs start-up time
+        with open(path, "rb") as file:  # noqa: PTH123
+            data: dict[str, Any] = json.loads(file.read())
+        for path, size, mtime in data["files"]:
+            stat = os.stat(path)  # noqa: PTH116 -- the cheapest check on every TAB
+            if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
+                return {}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return data
+
+
+def _fold(text: str) -> str:
+    return text.replace("-", "_").upper()
+
+
+def _lang(environ: dict[str, str]) -> int:
+    """Index of the title to describe codes with: 0 Chinese, 1 English."""
+    from errcli.settings import default_lang
+
+    return 0 if default_lang(environ) == "zh" else 1
+
+
+def candidates(words: Sequence[str], cword: int, environ: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(value, description) pairs for the word at ``cword`` (``words[0]`` is the program)."""
+    env = dict(os.environ if environ is None else environ)
+    words = list(words) + [""] * max(0, cword + 1 - len(words))
+    current, previous = words[cword], words[cword - 1] if cword > 0 else ""
+    command = next((w for w in words[1:cword] if not w.startswith("-") and w in COMMANDS), "")
+    if previous in _FILE_OPTIONS:
+        return [(FILES, "")]
+    if previous in _CATALOG_OPTIONS:
+        return [(c, "catalog") for c in _load(env).get("catalogs", []) if c.startswith(current.lower())]
+    if previous in VALUES:
+        return [(v, previous) for v in VALUES[previous] if v.startswith(current)]
+    if current.startswith("-"):
+        return [(o, "option") for o in OPTIONS.get(command, ()) if o.startswith(current)]
+    if command in ("validate", "explain"):
+        return [(FILES, "")]
+    if command in _ARGUMENTS:
+        return [(a, command) for a in _ARGUMENTS[command] if a.startswith(current)]
+    if command not in ("", "lookup"):
+        return []
+    found: list[tuple[str, str]] = []
+    positional = [w for w in words[1:cword] if w and not w.startswith("-")]
+    if not command and not positional:
+        found += [(name, help_) for name, help_ in COMMANDS.items() if name.startswith(current)]
+    if current:
+        found += _codes(_load(env), current, _lang(env))
+    return found
+
+
+def _codes(data: dict[str, Any], current: str, lang: int) -> list[tuple[str, str]]:
+    catalogs: list[str] = data.get("catalogs", [])
+    entries: list[list[Any]] = data.get("entries", [])
+    head, colon, tail = current.partition(":")
+    if colon and head.lower() in catalogs:
+        wanted = _fold(tail)
+        return [
+            (f"{head.lower()}:{code}", titles[lang] or titles[1 - lang])
+            for catalog, code, *titles in entries
+            if catalog == head.lower() and _fold(str(code)).startswith(wanted)
+        ]
+    found: dict[str, list[str]] = {}
+    wanted = _fold(current)
+    for catalog, code, *titles in entries:
+        if _fold(str(code)).startswith(wanted):
+            title = titles[lang] or titles[1 - lang]
+            found.setdefault(str(code), []).append(f"{catalog}: {title}")
+    pairs = [(code, "; ".join(descriptions)) for code, descriptions in found.items()]
+    pairs += [(f"{c}:", "catalog") for c in catalogs if c.startswith(current.lower())]
+    return pairs
+
+
+def _bash_words(words: list[str], cword: int) -> tuple[list[str], int, str]:
+    """Undo bash's split of ``qaexchange:10`` into three words (COMP_WORDBREAKS has ``:``).
+
+    Returns the joined words, the index of the current one, and the prefix of it that
+    bash keeps (the part up to the last split colon), which replies must leave out.
+    """
+    joined: list[str] = []
+    split_prefix: list[str] = []  # per joined word: the part bash treats as already typed
+    glue = False
+    index = 0
+    for i, word in enumerate(words):
+        if word == ":" and joined:
+            joined[-1] += ":"
+            split_prefix[-1] = joined[-1]
+            glue = True
+        elif glue:
+            joined[-1] += word
+            glue = False
+        else:
+            joined.append(word)
+            split_prefix.append("")
+        if i == cword:
+            index = len(joined) - 1
+    if cword >= len(words):
+        joined.append("")
+        split_prefix.append("")
+        index = len(joined) - 1
+    keep = split_prefix[index]
+    if cword < len(words) and words[cword] == ":":  # bash's current word is the colon itself
+        keep = keep[:-1]
+    return joined, index, keep
+
+
+def render(shell: str, words: list[str], cword: int, environ: dict[str, str] | None = None) -> str:
+    keep = ""
+    if shell == "bash":
+        words, cword, keep = _bash_words(words, cword)
+    lines = []
+    for value, description in candidates(words, cword, environ):
+        if value == FILES:
+            return FILES + "\n"
+        if shell == "bash":
+            lines.append(value.removeprefix(keep))
+        elif shell == "zsh":
+            lines.append(value.replace("\\", "\\\\").replace(":", "\\:") + ":" + _one_line(description))
+        else:
+            lines.append(f"{value}\t{_one_line(description)}")
+    return "".join(f"{line}\n" for line in lines)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:120]
+
+
+def main(args: Sequence[str]) -> int:
+    """``errcode __complete SHELL CWORD WORD...``; always exits 0 and prints nothing on stderr."""
+    try:
+        shell, cword, *words = args
+        out = render(shell, words, int(cword))
+    except Exception:  # noqa: BLE001 -- a completion must never print an error into the prompt
+        return 0
+    os.write(1, out.encode("utf-8", "replace"))
+    return 0
