@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import CLEAN_ENV, ROOT, run
+from typer.main import get_command
+
 from errcli.cli import app
 from errcli.complete import OPTIONS, candidates
 from errcli.shells import SCRIPTS
-from typer.main import get_command
 
 BIN_DIR = Path(sys.executable).parent
 SHELLS = ("bash", "zsh", "fish")
