@@ -1,8 +1,9 @@
 """The fast lane: answer the hot invocations without importing Typer.
 
-``errcode 1001``, ``errcode --version`` and friends are most of what people
-type, and importing Typer costs more than everything else together. When the
-arguments are a plain lookup with common options, this module answers with
+``errcode 1001``, ``errcode search 资金``, ``errcode --version`` and TAB
+completion are most of what people type, and importing Typer costs more than
+everything else together. When the arguments are a plain lookup or search with
+common options, this module answers with
 the same functions the full CLI uses (errcli.commands, errcli.render); for
 anything else — subcommands, --help, unusual or invalid options — it hands
 over to the full Typer app, so errors and help look exactly the same.
@@ -39,17 +40,32 @@ _CHOICES = {
 }
 
 
+_SEARCH_OPTIONS = {"--limit": "limit", "-n": "limit", "--min-score": "min_score"}
+
+
+def _number(key: str, value: str) -> float | None:
+    """--limit is an integer ≥ 1, --min-score a number 0-100; anything else is the full CLI's to reject."""
+    try:
+        number = int(value) if key == "limit" else float(value)
+    except ValueError:
+        return None
+    ok = number >= 1 if key == "limit" else 0 <= number <= 100
+    return number if ok else None
+
+
 def parse(args: Sequence[str]) -> dict[str, Any] | None:
-    """Options and queries of a plain lookup, or None when the full CLI must answer."""
+    """Options and words of a plain lookup or search, or None when the full CLI must answer."""
     opts: dict[str, Any] = {"catalog": [], "catalog_path": [], "queries": [], "json": False, "brief": False}
-    i = 0
+    search = bool(args) and args[0] == "search"
+    value_options = {**_VALUE_OPTIONS, **_SEARCH_OPTIONS} if search else _VALUE_OPTIONS
+    i = 1 if search else 0
     while i < len(args):
         arg = args[i]
         name, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
         if arg == "--":
             opts["queries"].extend(args[i + 1 :])
             break
-        if name in _VALUE_OPTIONS:
+        if name in value_options:
             if eq:
                 value = inline
             elif i + 1 < len(args):
@@ -57,11 +73,15 @@ def parse(args: Sequence[str]) -> dict[str, Any] | None:
                 value = args[i]
             else:
                 return None
-            key = _VALUE_OPTIONS[name]
+            key = value_options[name]
             if key in _CHOICES and value not in _CHOICES[key]:
                 return None
             if key in ("catalog", "catalog_path"):
                 opts[key].append(value)
+            elif key in ("limit", "min_score"):
+                if (number := _number(key, value)) is None:
+                    return None
+                opts[key] = number
             else:
                 opts[key] = value
         elif arg in _FLAGS:
@@ -69,17 +89,19 @@ def parse(args: Sequence[str]) -> dict[str, Any] | None:
         elif arg.startswith("-") and len(arg) > 1 and not arg[1:].isdigit():
             return None
         else:
-            if not opts["queries"] and arg in COMMANDS:
+            if not search and not opts["queries"] and arg in COMMANDS:
                 return None
             opts["queries"].append(arg)
         i += 1
+    opts["search"] = search
     return opts if opts["queries"] else None
 
 
 def _answer(opts: dict[str, Any]) -> int:
     from errcli.catalog import CatalogError, load_all
-    from errcli.commands import lookup_or_search, report
+    from errcli.commands import lookup_or_search, report, search
     from errcli.errors import ErrcodeError
+    from errcli.lookup import check_catalogs
     from errcli.render import Output, default_format, print_warnings
     from errcli.settings import default_lang
 
@@ -92,6 +114,10 @@ def _answer(opts: dict[str, Any]) -> int:
     try:
         cs = load_all(opts["catalog_path"])
         print_warnings(cs.problems)
+        if opts["search"]:
+            only = check_catalogs(opts["catalog"], cs)
+            text = " ".join(opts["queries"])
+            return int(search(cs, text, only, out, opts.get("limit", 10), opts.get("min_score", 0.0)))
         return int(lookup_or_search(cs, opts["queries"], opts["catalog"], out))
     except (ErrcodeError, CatalogError) as exc:
         return int(report(exc))

@@ -42,6 +42,14 @@ MATRIX = [
     ["1001", "--format", "xml"],
     ["1001", "--lang", "fr"],
     ["--version"],
+    ["search", "insufficient", "balance"],
+    ["search", "rate", "limit", "--limit", "2", "--json"],
+    ["search", "资金", "-n", "3", "--min-score", "50", "-c", "qaexchange"],
+    ["search", "zzzzqqqq"],
+    ["search", "  "],
+    ["search", "x", "--limit", "0"],
+    ["search", "x", "--min-score", "101"],
+    ["search", "x", "-c", "nope"],
 ]
 
 
@@ -62,7 +70,9 @@ def test_fast_lane_matches_full_cli(args: list[str], tmp_path: Path) -> None:
     "args",
     [
         [],
-        ["search", "x"],
+        ["search"],
+        ["search", "x", "--limit", "0"],
+        ["search", "x", "--limit", "many"],
         ["list"],
         ["--help"],
         ["1001", "--help"],
