@@ -27,7 +27,7 @@ Format = Literal["table", "plain", "json", "yaml", "markdown"]
 ColorMode = Literal["auto", "always", "never"]
 FORMATS: tuple[Format, ...] = ("table", "plain", "json", "yaml", "markdown")
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 SEVERITY_STYLE = {"info": "cyan", "warning": "yellow", "critical": "bold red"}
 
 LABELS: dict[Lang, dict[str, str]] = {
