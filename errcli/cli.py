@@ -14,7 +14,7 @@ from typer.core import TyperGroup
 
 from errcli import __version__
 from errcli.catalog import CatalogError, CatalogSet, load_all, load_file
-from errcli.commands import lookup_or_search, report, search
+from errcli.commands import explain, lookup_or_search, open_input, report, search
 from errcli.errors import ErrcodeError, ExitCode
 from errcli.lookup import check_catalogs
 from errcli.model import Lang
@@ -262,6 +262,41 @@ def search_cmd(
     out = _output(fmt, as_json, lang, color, brief)
     cs = _load(catalog_path)
     return search(cs, " ".join(text), check_catalogs(catalog or (), cs), out, limit, min_score)
+
+
+@app.command(
+    "explain",
+    short_help="Explain error responses: JSON, NDJSON, logs, curl -i.",
+    help=(
+        "Explain the error responses in INPUT (a file, - for stdin, or a response given as the argument; "
+        "stdin when omitted): which API, which error, and what to do. Reads JSON documents, JSON Lines, "
+        "concatenated JSON, `curl -i` output and log lines with JSON in them, line by line in constant memory."
+    ),
+    epilog=(
+        "\b\nExamples:\n"
+        "  curl -si https://api.example.com/v1/orders | errcode explain\n"
+        '  errcode explain \'{"code": 1001, "message": "Invalid or expired token"}\'\n'
+        "  errcode explain app.log --summary\n"
+        "  tail -f app.log | errcode explain --brief"
+    ),
+)
+def explain_cmd(
+    source: Annotated[
+        str | None, typer.Argument(help="A file, - for stdin, or a JSON response.", metavar="[INPUT]")
+    ] = None,
+    summary: Annotated[bool, typer.Option("--summary", help="A table of the errors found, with counts.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List the lines that could not be parsed.")] = False,
+    catalog: CatalogOpt = None,
+    fmt: FormatOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = None,
+    color: ColorOpt = ColorChoice.auto,
+    brief: BriefOpt = False,
+    catalog_path: CatalogPathOpt = None,
+) -> ExitCode:
+    out = _output(fmt, as_json, lang, color, brief)
+    cs = _load(catalog_path)
+    return explain(cs, open_input(source), catalog or (), out, summary=summary, verbose=verbose)
 
 
 @app.command(

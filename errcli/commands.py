@@ -5,7 +5,9 @@ Nothing here knows about Typer, so ``errcode 1001`` can be answered without it.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
+from typing import BinaryIO
 
 from errcli.catalog import CatalogError, CatalogSet
 from errcli.errors import ErrcodeError, ExitCode, UsageError
@@ -59,3 +61,68 @@ def report(exc: Exception) -> ExitCode:
         print_problem(str(exc), "fix the file, or check it with `errcode validate FILE`")
         return ExitCode.USAGE
     raise exc
+
+
+def open_input(argument: str | None, stdin: BinaryIO | None = None) -> BinaryIO:
+    """The input of ``explain``: stdin, a file, or a response given as the argument itself."""
+    import io
+    from pathlib import Path
+
+    stream = stdin or sys.stdin.buffer
+    if argument is None or argument == "-":
+        if argument is None and stream.isatty():
+            raise UsageError(
+                "nothing to explain", hint="pipe a response (curl -si URL | errcode explain), or give a FILE or JSON"
+            )
+        return stream
+    text = argument.lstrip("\ufeff \t\r\n")
+    if text[:1] in ("{", "[") or text.upper().startswith("HTTP/"):
+        return io.BytesIO(argument.encode("utf-8", "surrogateescape"))
+    path = Path(argument)
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        raise UsageError(
+            f"cannot read {argument}: {exc.strerror or exc}", hint="give a file, -, or a JSON response in quotes"
+        ) from None
+
+
+def explain(
+    cs: CatalogSet, source: BinaryIO, catalogs: Sequence[str], out: Output, summary: bool = False, verbose: bool = False
+) -> ExitCode:
+    """Explain every error in ``source`` as it is read (constant memory), then the counts."""
+    from errcli.explain import error_dict, explain_stream, to_json_document
+    from errcli.render import explain_footer, print_explained, print_summary
+    from errcli.serialize import dumps_json, dumps_yaml
+
+    stream = explain_stream(cs, source, check_catalogs(catalogs, cs))
+    if summary:
+        report = stream.summarize()
+        print_summary(report, out, verbose)
+        lines, unknown = report.lines, report.unknown
+    elif out.format == "json":  # streamed: the document is written as errors are found
+        out.write('{\n  "errors": [')
+        for i, error in enumerate(stream):
+            body = dumps_json(error_dict(error)).replace("\n", "\n    ")
+            out.write(("," if i else "") + "\n    " + body)
+        tail = {"not_errors": stream.not_errors, "unparsed_lines": stream.unparsed_lines}
+        tail["unparsed_count"] = stream.unparsed_count
+        out.write("\n  ],\n" + dumps_json(tail)[1:-1].strip("\n") + "\n}\n")
+        lines, unknown = stream.lines, stream.unknown
+    elif out.format == "yaml":
+        errors = list(stream)
+        out.write(dumps_yaml(to_json_document(errors, stream.not_errors, stream.unparsed_lines, stream.unparsed_count)))
+        lines, unknown = stream.lines, stream.unknown
+    else:
+        for error in stream:
+            print_explained(error, cs, out)
+        lines, unknown = stream.lines, stream.unknown
+        if not out.brief and lines:
+            footer = explain_footer(
+                stream.errors, unknown, stream.not_errors, stream.unparsed_count, stream.unparsed_lines, verbose
+            )
+            out.write(footer)
+    if lines == 0:
+        print_problem("no input", "pipe a response (curl -si URL | errcode explain), or give a FILE or JSON")
+        return ExitCode.USAGE
+    return ExitCode.NOT_FOUND if unknown else ExitCode.OK

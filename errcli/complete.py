@@ -38,7 +38,7 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "": ("--version", "-V", "--install-completion", "--show-completion", *_LOOKUP),
     "lookup": _LOOKUP,
     "search": ("--limit", "-n", "--min-score", *_LOOKUP),
-    "explain": ("--catalog", "-c", "--summary", "--verbose", "-v", *_OUTPUT),
+    "explain": ("--summary", "--verbose", "-v", *_LOOKUP),
     "list": ("--category", "--severity", "-s", "--retryable", "--not-retryable", "--http", *_LOOKUP),
     "catalogs": _OUTPUT,
     "validate": ("--format", "-f", "--json", "--color", "--help", "-h"),

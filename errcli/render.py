@@ -23,6 +23,8 @@ from errcli.serialize import dumps_json, dumps_yaml, entry_dict
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from errcli.explain import Action, ExplainedError, SummaryReport
+
 Format = Literal["table", "plain", "json", "yaml", "markdown"]
 ColorMode = Literal["auto", "always", "never"]
 FORMATS: tuple[Format, ...] = ("table", "plain", "json", "yaml", "markdown")
@@ -518,3 +520,160 @@ def print_problem(message: str, hint: str | None = None) -> None:
 def print_warnings(problems: Sequence[LoadProblem]) -> None:
     for problem in problems:
         sys.stderr.write(f"errcode: skipped catalog {safe(problem.error)}\n")
+
+
+# --- explain ---------------------------------------------------------------------------------------
+
+_ACTION_WORDS = {
+    "wait": "wait {seconds} s, then retry",
+    "backoff": "retry with backoff",
+    "do_not_retry": "do not retry: fix the cause first",
+    "unknown": "unknown: no catalog entry says",
+}
+
+
+def action_label(action: Action, lang: Lang) -> str:
+    text = _ACTION_WORDS[action.kind].format(seconds=action.seconds)
+    if action.kind == "backoff" and action.seconds:
+        text += f" (first wait {action.seconds} s)"
+    if action.source:
+        text += f" [{safe(action.source)}]"
+    if action.advice:
+        text += f" — {_t(action.advice, lang)}"
+    return text
+
+
+def _explained_heading(error: ExplainedError, lang: Lang) -> str:
+    where = f"line {error.line}" + (f"-{error.end_line}" if error.end_line > error.line else "")
+    if error.entry is not None:
+        what = _heading(error.entry, lang)
+    else:
+        code = "no code" if error.code is None else f"unknown code {safe(str(error.code))}"
+        what = f"{code}" + (f" (HTTP {error.http_status})" if error.http_status else "")
+    return f"{where}: {what}  [confidence {error.confidence:.2f}]"
+
+
+def explained_rows(error: ExplainedError, cs: CatalogSet, lang: Lang) -> list[tuple[str, str | list[str]]]:
+    rows: list[tuple[str, str | list[str]]] = [("why", safe(error.reason))]
+    if error.message is not None:
+        rows.append(("message", safe(error.message)))
+    if error.http_status is not None and (error.entry is None or error.entry.http_status != error.http_status):
+        rows.append(("HTTP status", str(error.http_status)))
+    if error.details:
+        rows.append(("details", [f"{safe(str(k))}: {safe(str(v))}" for k, v in error.details.items()]))
+    rows.append(("action", action_label(error.action, lang)))
+    if error.entry is not None:
+        rows.extend(card_rows(error.entry, cs.get(error.entry.catalog), lang))
+    if error.alternatives:
+        label = "matches instead" if error.contradiction else "alternatives"
+        rows.append((label, [f"{safe(e.catalog)}:{safe(str(e.code))} {_t(e.title, lang)}" for e in error.alternatives]))
+    return rows
+
+
+def print_explained(error: ExplainedError, cs: CatalogSet, out: Output) -> None:
+    """One error as it is found (explain streams: flushed at once)."""
+    heading = _explained_heading(error, out.lang)
+    rows = explained_rows(error, cs, out.lang)
+    if out.brief:
+        code = f"{safe(error.catalog or '?')}:{safe(str(error.code))}"
+        title = _t(error.entry.title, out.lang) if error.entry else "unknown"
+        out.write(f"{error.line}\t{code}\t{error.confidence:.2f}\t{title}\n")
+    elif out.format == "table":
+        out.console().print(_rich_rows_panel(heading, rows, error.entry.severity or "" if error.entry else "warning"))
+    elif out.format == "markdown":
+        out.write(_markdown_rows(heading, rows))
+    else:
+        out.write(_plain_rows(heading, rows))
+    out.out.flush()
+
+
+def _plain_rows(heading: str, rows: list[tuple[str, str | list[str]]]) -> str:
+    lines = [heading]
+    width = max(_display_width(label) for label, _ in rows) + 1
+    for label, value in rows:
+        if isinstance(value, list):
+            lines.append(f"  {label}:")
+            lines.extend(f"    - {item}" for item in value)
+        elif "\n" in value:
+            lines.append(f"  {label}:")
+            lines.extend(f"    {line}" for line in value.splitlines())
+        else:
+            lines.append(f"  {label}:{' ' * (width - _display_width(label))}{value}")
+    return "\n".join(lines) + "\n\n"
+
+
+def _markdown_rows(heading: str, rows: list[tuple[str, str | list[str]]]) -> str:
+    lines = [f"### {heading}", ""]
+    for label, value in rows:
+        if isinstance(value, list):
+            lines.append(f"- **{label}**:")
+            lines.extend(f"  - {item}" for item in value)
+        elif "\n" in value:
+            lines.extend([f"- **{label}**:", "", "  ```", *(f"  {line}" for line in value.splitlines()), "  ```"])
+        else:
+            lines.append(f"- **{label}**: {value}")
+    return "\n".join(lines) + "\n\n"
+
+
+def _rich_rows_panel(heading: str, rows: list[tuple[str, str | list[str]]], severity: str) -> Any:
+    from rich import box
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text as RichText
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    for label, value in rows:
+        cell = RichText("\n".join(f"• {item}" for item in value)) if isinstance(value, list) else RichText(value)
+        grid.add_row(RichText(label), cell)
+    style = SEVERITY_STYLE.get(severity, "")
+    return Panel(grid, title=RichText(heading, style="bold"), title_align="left", box=box.ROUNDED, border_style=style)
+
+
+def explain_footer(
+    errors: int, unknown: int, not_errors: int, unparsed: int, unparsed_lines: Sequence[int], verbose: bool
+) -> str:
+    parts = [f"{errors} error{'s' if errors != 1 else ''}"]
+    if errors:
+        parts[0] += f" ({errors - unknown} identified, {unknown} unknown)"
+    parts.append(f"{not_errors} not an error" if not_errors == 1 else f"{not_errors} not errors")
+    parts.append(f"{unparsed} unparsed line{'s' if unparsed != 1 else ''}")
+    line = " · ".join(parts)
+    if unparsed and verbose:
+        shown = ", ".join(map(str, unparsed_lines))
+        more = f" … and {unparsed - len(unparsed_lines)} more" if unparsed > len(unparsed_lines) else ""
+        line += f"\nunparsed lines: {shown}{more}"
+    elif unparsed:
+        line += " (--verbose lists them)"
+    return line + "\n"
+
+
+def print_summary(report: SummaryReport, out: Output, verbose: bool) -> None:
+    if out.format in ("json", "yaml"):
+        from errcli.explain import summary_document
+
+        doc = summary_document(report)
+        out.write(dumps_json(doc) + "\n" if out.format == "json" else dumps_yaml(doc))
+        return
+    top = max((row.count for row in report.rows), default=1)
+    rows = [
+        (
+            safe(row.catalog or "?"),
+            safe(str(row.code)),
+            _t(row.entry.title, out.lang) if row.entry else "unknown",
+            row.entry.severity or "" if row.entry else "",
+            str(row.count),
+            str(row.first_line),
+            str(row.last_line),
+            "█" * max(1, round(20 * row.count / top)),
+        )
+        for row in report.rows
+    ]
+    headers = ("catalog", "code", "title", "severity", "count", "first", "last", "")
+    print_table(headers, rows, out, severity_col=3)
+    out.write(
+        explain_footer(
+            report.errors, report.unknown, report.not_errors, report.unparsed_count, report.unparsed_lines, verbose
+        )
+    )

@@ -1,0 +1,1129 @@
+"""explain: the stream reader, finding errors, choosing the catalog, deviations, advice, JSON, summary."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import msgspec
+import pytest
+from conftest import SHARED
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from errcli.catalog import CatalogSet
+from errcli.explain import (
+    MAX_STORED_UNPARSED,
+    ExplainedError,
+    Explainer,
+    ExplainReport,
+    LineTally,
+    RecordReader,
+    Summary,
+    error_dict,
+    explain_stream,
+    explain_text,
+    iter_records,
+    report_document,
+    summarize,
+    summary_document,
+    to_json_document,
+)
+from errcli.serialize import CONTRACT_KEYS
+
+EXAMPLES = SHARED / "examples"
+
+
+@pytest.fixture(scope="module")
+def explainer(bundled: CatalogSet) -> Explainer:
+    return Explainer(bundled)
+
+
+def ids(report: ExplainReport) -> list[str]:
+    return [f"{e.catalog}:{e.code}" for e in report.errors]
+
+
+def one(explainer: Explainer, text: str) -> ExplainedError:
+    report = explain_text(explainer, text)
+    assert len(report.errors) == 1, (text, ids(report))
+    return report.errors[0]
+
+
+def dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+# --- the shared samples ------------------------------------------------------------------
+
+
+def _expected_samples() -> list[tuple[str, list[str], str]]:
+    path = EXAMPLES / "expected.tsv"
+    if not path.exists():
+        return []
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        name, _, expected = line.partition("\t")
+        codes = re.findall(r"[a-z0-9-]+:[A-Za-z0-9_]+", expected.split("(", 1)[0])
+        rows.append((name, codes, expected))
+    return rows
+
+
+def _sample_text(name: str) -> bytes:
+    path = EXAMPLES / name
+    if not path.exists():
+        if os.environ.get("ERRCODE_REQUIRE_SEEDS"):
+            pytest.fail(f"example input missing: {path}")
+        pytest.skip(f"the shared examples are not beside this checkout ({EXAMPLES})")
+    return path.read_bytes()
+
+
+SAMPLES = _expected_samples()
+
+
+def test_the_samples_are_there() -> None:
+    if not SAMPLES:
+        if os.environ.get("ERRCODE_REQUIRE_SEEDS"):
+            pytest.fail(f"expected.tsv missing in {EXAMPLES}")
+        pytest.skip(f"the shared examples are not beside this checkout ({EXAMPLES})")
+    assert len(SAMPLES) >= 7
+
+
+@pytest.mark.parametrize(("name", "expected", "note"), SAMPLES, ids=[s[0] for s in SAMPLES])
+def test_shared_sample(explainer: Explainer, name: str, expected: list[str], note: str) -> None:
+    report = explain_text(explainer, _sample_text(name))
+    assert ids(report) == expected
+    assert all(e.entry is not None and e.confidence >= 0.8 for e in report.errors)
+    if "line 1 is not an error" in note:
+        assert report.not_errors == 1
+    if "line 3 is unparsed" in note:
+        assert report.unparsed_lines == (3,)
+
+
+def test_sample_details_and_advice(explainer: Explainer) -> None:
+    ws = one(explainer, _sample_text("02-market-data-ws.txt").decode())
+    assert ws.details["data.channel"] == "depth"
+    assert ws.line == 1
+    assert ws.end_line == 9
+    ztdx = one(explainer, _sample_text("05-ztdx-details.txt").decode())
+    assert ztdx.details == {"details.required": "653.25", "details.available": "500.00", "details.token": "USDT"}
+    assert ztdx.action.kind == "do_not_retry"
+    curl = one(explainer, _sample_text("06-curl-i-429.txt").decode())
+    assert curl.http_status == 429
+    assert (curl.action.kind, curl.action.seconds, curl.action.source) == ("wait", 30, "Retry-After header")
+    assert curl.line == 5
+
+
+# --- each envelope of each API, with the variations real servers send --------------------
+
+ENVELOPES = [
+    # market-data HTTP {code, message, data}
+    ('{"code": 1001, "message": "Invalid or expired token"}', "market-data:1001"),
+    ('{"message": "Invalid or expired token", "code": 1001}', "market-data:1001"),
+    ('{"code":1001,"message":"API key expired","data":null}', "market-data:1001"),
+    ('{"code": 1001, "message": "API Key 無效或已過期"}', "market-data:1001"),
+    ('{"code": 1001, "message": "API Key 无效或已过期"}', "market-data:1001"),
+    ('{"code": 1002, "message": "Token is required"}', "market-data:1002"),
+    ('{"code": 1002, "message": "Missing API key"}', "market-data:1002"),
+    ('{"code": 1003, "message": "IP address 10.1.2.3 not in whitelist"}', "market-data:1003"),
+    ('{"code": 1004, "message": "Permission denied", "data": {"plan": "free"}}', "market-data:1004"),
+    ('{"code": 2001, "message": "Invalid parameter: interval is required"}', "market-data:2001"),
+    ('{"code": 2002, "message": "Symbol not found: FOO"}', "market-data:2002"),
+    ('{"code": 2003, "message": "Invalid time range"}', "market-data:2003"),
+    ('{"code": 2004, "message": "Request limit exceeded: max 1000"}', "market-data:2004"),
+    ('{"code": 3001, "message": "Rate limit exceeded", "request_id": "r-17"}', "market-data:3001"),
+    ('{"code": 3001, "message": "请求频率超限"}', "market-data:3001"),
+    ('{"code": 3002, "message": "Monthly quota exhausted"}', "market-data:3002"),
+    ('{"code": 3003, "message": "Connection limit exceeded"}', "market-data:3003"),
+    ('{"code": 3004, "message": "Too many subscriptions"}', "market-data:3004"),
+    ('{"code": 5000, "message": "Internal server error"}', "market-data:5000"),
+    ('{"code": 5001, "message": "Data source unavailable"}', "market-data:5001"),
+    ('{"code": 5002, "message": "Service temporarily unavailable"}', "market-data:5002"),
+    # market-data WebSocket {cmd, code, message, data}
+    (
+        '{"cmd": "subscribe", "code": 4003, "message": "Depth subscriptions temporarily unavailable"}',
+        "market-data:4003",
+    ),
+    (
+        '{"cmd":"subscribe","code":4004,"message":"Trade subscriptions temporarily unavailable","data":{}}',
+        "market-data:4004",
+    ),
+    ('{"cmd": "foo", "code": 4001, "message": "Unknown command"}', "market-data:4001"),
+    ('{"cmd": "subscribe", "code": 4002, "message": "Invalid message format"}', "market-data:4002"),
+    ('{"cmd": "subscribe", "code": 3004, "message": "Subscription limit exceeded"}', "market-data:3004"),
+    # qaexchange HTTP {success: false, data, error: {code, message}}
+    (
+        '{"success": false, "data": null, "error": {"code": 1001, "message": "资金不足: 需要 1.00, 可用 0.50"}}',
+        "qaexchange:1001",
+    ),
+    ('{"error": {"message": "资金不足", "code": 1001}, "success": false}', "qaexchange:1001"),
+    ('{"success": false, "error": {"code": 1001, "message": "Insufficient funds"}}', "qaexchange:1001"),
+    (
+        '{"success": false, "error": {"code": 1002, "message": "超过持仓限额: 当前持仓占比 70%, 限制 50%"}}',
+        "qaexchange:1002",
+    ),
+    ('{"success": false, "data": null, "error": {"code": 1007, "message": "合约不存在: XX9999"}}', "qaexchange:1007"),
+    (
+        '{"success": false, "data": null, "error": {"code": 2002, "message": "Account frozen: user42"}}',
+        "qaexchange:2002",
+    ),
+    ('{"success": false, "data": null, "error": {"code": 3001, "message": "订单不存在: O98765"}}', "qaexchange:3001"),
+    (
+        '{"success": false, "data": null, "error": {"code": 3002, "message": "Order cannot be cancelled"}}',
+        "qaexchange:3002",
+    ),
+    (
+        '{"success": false, "data": null, "error": {"code": 5000, "message": "内部错误: 数据库连接失败"}}',
+        "qaexchange:5000",
+    ),
+    ('{"success": false, "data": null, "error": {"code": 6001, "message": "结算价未设置: IF2401"}}', "qaexchange:6001"),
+    ('{"success": false, "error": {"code": 9999, "message": "未知错误"}}', "qaexchange:9999"),
+    # qaexchange WebSocket {type: "error", code, message}
+    ('{"type": "error", "code": 9001, "message": "认证失败: Token 无效"}', "qaexchange:9001"),
+    ('{"type": "error", "code": 9002, "message": "Not authenticated"}', "qaexchange:9002"),
+    ('{"code": 9003, "type": "error", "message": "消息格式错误: JSON 解析失败"}', "qaexchange:9003"),
+    ('{"type": "error", "code": 9004, "message": "请求频率过高: 限制 100 req/s"}', "qaexchange:9004"),
+    ('{"type": "error", "code": 1001, "message": "资金不足"}', "qaexchange:1001"),
+    # qaexchange codes in a bare {code, message}: the message decides between the APIs
+    ('{"code": 1001, "message": "资金不足: 需要 10000.00, 可用 5000.00"}', "qaexchange:1001"),
+    ('{"code": 1004, "message": "风险度过高: 当前 96%, 限制 95%"}', "qaexchange:1004"),
+    ('{"code": 2004, "message": "出金失败: 可用资金不足"}', "qaexchange:2004"),
+    ('{"code": 5002, "message": "存储错误: MongoDB 写入失败"}', "qaexchange:5002"),
+    ('{"code": 9005, "message": "服务不可用: 系统维护中"}', "qaexchange:9005"),
+    # ztdx {error: "...", code: "UPPER_SNAKE", details}
+    ('{"error": "余额不足,需要 10.5 USDT 作为保证金", "code": "INSUFFICIENT_BALANCE"}', "ztdx:INSUFFICIENT_BALANCE"),
+    (
+        '{"code": "INSUFFICIENT_BALANCE", "details": {"required": "1", "available": "0"}, "error": "x"}',
+        "ztdx:INSUFFICIENT_BALANCE",
+    ),
+    ('{"error": "Invalid signature", "code": "SIGNATURE_INVALID"}', "ztdx:SIGNATURE_INVALID"),
+    (
+        '{"error": "杠杆倍数超出范围", "code": "INVALID_LEVERAGE", "details": {"max_leverage": 50}}',
+        "ztdx:INVALID_LEVERAGE",
+    ),
+    ('{"error": "订单不存在", "code": "ORDER_NOT_FOUND"}', "ztdx:ORDER_NOT_FOUND"),
+    ('{"error": "Too many requests", "code": "RATE_LIMIT_EXCEEDED"}', "ztdx:RATE_LIMIT_EXCEEDED"),
+    # symbolic codes in any case or separator
+    ('{"error": "balance too low", "code": "insufficient_balance"}', "ztdx:INSUFFICIENT_BALANCE"),
+    ('{"error": "token expired", "code": "token-expired"}', "ztdx:TOKEN_EXPIRED"),
+    ('{"error": "nonce reused", "code": "nonceInvalid"}', "ztdx:NONCE_INVALID"),
+    # the usual field names outside the documented envelopes
+    ('{"error_code": 3001, "error_message": "Rate limit exceeded"}', "market-data:3001"),
+    ('{"errorCode": "ORDER_NOT_FOUND", "errorMessage": "order 42 not found"}', "ztdx:ORDER_NOT_FOUND"),
+    ('{"err_code": 2002, "msg": "Symbol not found"}', "market-data:2002"),
+    ('{"status": "error", "code": 9004, "msg": "请求频率过高"}', "qaexchange:9004"),
+    ('{"code": "1001", "message": "Invalid or expired token"}', "market-data:1001"),
+    ('{"code": 1001.0, "message": "Invalid or expired token"}', "market-data:1001"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ENVELOPES)
+def test_envelopes(explainer: Explainer, text: str, expected: str) -> None:
+    error = one(explainer, text)
+    assert f"{error.catalog}:{error.code}" == expected, error.reason
+    assert error.entry is not None
+    assert error.basis == "code"
+    assert error.confidence >= 0.55, error.reason
+    assert error.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"cmd": "subscribe", "code": 4003, "message": "Depth subscriptions temporarily unavailable"}',
+        '{"type": "error", "code": 9002, "message": "未认证"}',
+        '{"success": false, "data": null, "error": {"code": 1001, "message": "资金不足"}}',
+        '{"error": "余额不足", "code": "INSUFFICIENT_BALANCE"}',
+    ],
+)
+def test_the_reason_names_the_envelope(explainer: Explainer, text: str) -> None:
+    error = one(explainer, text)
+    assert "shape is" in error.reason
+    assert error.catalog is not None
+    assert error.catalog in error.reason
+
+
+def test_ambiguous_code_is_decided_by_the_message(explainer: Explainer) -> None:
+    market = one(explainer, '{"code": 1001, "message": "Invalid or expired token"}')
+    qa = one(explainer, '{"code": 1001, "message": "资金不足: 需要 100.00, 可用 50.00"}')
+    assert (market.catalog, qa.catalog) == ("market-data", "qaexchange")
+    assert "market-data and qaexchange" in market.reason
+    assert "qaexchange" in qa.reason
+    assert market.confidence >= 0.8
+    assert qa.confidence >= 0.8
+
+
+def test_ambiguous_code_without_message_is_a_low_confidence_choice(explainer: Explainer) -> None:
+    error = one(explainer, '{"code": 1003}')
+    assert error.entry is not None
+    assert error.confidence < 0.7
+    assert {e.catalog for e in error.alternatives} == {"qaexchange"}
+
+
+def test_a_unique_code_wins_over_a_shape(explainer: Explainer) -> None:
+    # 9002 exists only in qaexchange, even when it arrives in market-data's WS shape
+    error = one(explainer, '{"cmd": "auth", "code": 9002, "message": "未认证: 请先发送 auth 消息"}')
+    assert (error.catalog, error.code) == ("qaexchange", 9002)
+
+
+@pytest.mark.parametrize(
+    ("text", "forced", "expected"),
+    [
+        ('{"code": 1001, "message": "Invalid or expired token"}', ["qaexchange"], "qaexchange:1001"),
+        ('{"code": 1001, "message": "资金不足"}', ["market-data"], "market-data:1001"),
+        ('{"code": 404, "message": "Not Found"}', ["ztdx"], "ztdx:404"),
+    ],
+)
+def test_catalogs_force_a_choice(bundled: CatalogSet, text: str, forced: list[str], expected: str) -> None:
+    report = explain_text(bundled, text, catalogs=forced)
+    assert ids(report) == [expected]
+
+
+def test_forced_catalog_without_the_code_reports_unknown(bundled: CatalogSet) -> None:
+    report = explain_text(bundled, '{"code": 9002, "message": "未认证"}', catalogs=["market-data"])
+    error = report.errors[0]
+    assert (error.catalog, error.code, error.entry) == ("market-data", 9002, None)
+    assert error.basis == "unknown"
+
+
+# --- the reader: every input form -----------------------------------------------------------
+
+
+def test_pretty_document_spanning_lines(explainer: Explainer) -> None:
+    text = json.dumps({"success": False, "data": None, "error": {"code": 1005, "message": "自成交风险"}}, indent=2)
+    error = one(explainer, text)
+    assert (error.catalog, error.code, error.line, error.end_line) == ("qaexchange", 1005, 1, 8)
+
+
+def test_json_lines_keep_their_line_numbers(explainer: Explainer) -> None:
+    text = "\n".join(
+        [
+            '{"code": 0, "message": "success", "data": {}}',
+            '{"code": 2002, "message": "Symbol not found"}',
+            "",
+            '{"type": "error", "code": 9001, "message": "认证失败"}',
+        ]
+    )
+    report = explain_text(explainer, text)
+    assert [(e.line, f"{e.catalog}:{e.code}") for e in report.errors] == [
+        (2, "market-data:2002"),
+        (4, "qaexchange:9001"),
+    ]
+    assert report.not_errors == 1
+    assert report.lines == 4
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"code": 2002, "message": "Symbol not found"}{"code": 3001, "message": "Rate limit exceeded"}',
+        '{"code": 2002, "message": "Symbol not found"} {"code": 3001, "message": "Rate limit exceeded"}',
+        '{"code": 2002,\n "message": "Symbol not found"}{"code": 3001,\n "message": "Rate limit exceeded"}',
+        '{\n"code": 2002, "message": "Symbol not found"\n}\n{\n"code": 3001, "message": "Rate limit exceeded"\n}',
+        '[{"code": 2002, "message": "Symbol not found"}, {"code": 3001, "message": "Rate limit exceeded"}]',
+        '[\n  {"code": 2002, "message": "Symbol not found"},\n  {"code": 3001, "message": "Rate limit exceeded"}\n]',
+        '{"results": [{"code": 2002, "message": "Symbol not found"},{"code": 3001, "message": "Rate limit exceeded"}]}',
+    ],
+)
+def test_several_values_concatenated_or_in_arrays(explainer: Explainer, text: str) -> None:
+    report = explain_text(explainer, text)
+    assert ids(report) == ["market-data:2002", "market-data:3001"]
+    assert report.unparsed_count == 0
+
+
+def test_concatenated_pretty_documents_get_their_own_lines(explainer: Explainer) -> None:
+    text = (
+        '{\n "code": 2002,\n "message": "Symbol not found"\n}{\n "code": 3001,\n "message": "Rate limit exceeded"\n}\n'
+    )
+    report = explain_text(explainer, text)
+    assert [(e.line, e.end_line) for e in report.errors] == [(1, 4), (4, 7)]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "suffix"),
+    [
+        ("2025-10-03T12:00:01Z ERROR resp=", ""),
+        ("[2025-10-03 12:00:01] [worker-3] ERROR ", " (took 12ms)"),
+        ("ERROR [api] response body: ", ""),
+        ("Oct  3 12:00:01 host app[123]: ", ""),
+        ("level=error msg=failed body=", " trace_id=abc"),
+        ("\t  ", "   "),
+    ],
+)
+def test_json_embedded_in_log_lines(explainer: Explainer, prefix: str, suffix: str) -> None:
+    text = prefix + '{"code": 1001, "message": "Invalid or expired token"}' + suffix + "\n"
+    error = one(explainer, text)
+    assert f"{error.catalog}:{error.code}" == "market-data:1001"
+
+
+def test_pretty_json_after_a_log_prefix(explainer: Explainer) -> None:
+    text = '2025-10-03 ERROR response: {\n  "error": "余额不足",\n  "code": "INSUFFICIENT_BALANCE"\n}\nafter\n'
+    report = explain_text(explainer, text)
+    assert ids(report) == ["ztdx:INSUFFICIENT_BALANCE"]
+    assert (report.errors[0].line, report.errors[0].end_line) == (1, 4)
+    assert report.unparsed_lines == (5,)
+
+
+def test_bom_and_crlf(explainer: Explainer) -> None:
+    data = b"\xef\xbb\xbf" + b'{"code": 3002, "message": "Quota exhausted"}\r\n{"code": 0, "message": "success"}\r\n'
+    report = explain_text(explainer, data)
+    assert ids(report) == ["market-data:3002"]
+    assert (report.not_errors, report.unparsed_count) == (1, 0)
+
+
+def test_bom_before_pretty_json(explainer: Explainer) -> None:
+    data = '\ufeff{\r\n  "code": 3002,\r\n  "message": "Quota exhausted"\r\n}\r\n'
+    assert ids(explain_text(explainer, data)) == ["market-data:3002"]
+
+
+CURL = [
+    ("HTTP/1.1 429 Too Many Requests\r\nRetry-After: 30\r\n\r\n", 429, 30),
+    ("HTTP/2 429\r\nretry-after: 12\r\ncontent-type: application/json\r\n\r\n", 429, 12),
+    ("HTTP/2.0 429 \nRETRY-AFTER: 7\n\n", 429, 7),
+    (
+        "HTTP/1.0 429 x\nDate: Fri, 03 Oct 2025 12:00:00 GMT\nRetry-After: Fri, 03 Oct 2025 12:01:30 GMT\n\n",
+        429,
+        90,
+    ),
+    ("HTTP/1.1 400 Bad Request\nContent-Type: application/json\nX-Request-Id: abc\n\n", 400, None),
+    ("< HTTP/1.1 429 Too Many Requests\r\n< Retry-After: 5\r\n< \r\n", 429, 5),
+]
+
+
+@pytest.mark.parametrize(("head", "status", "retry"), CURL)
+def test_curl_include_output(explainer: Explainer, head: str, status: int, retry: int | None) -> None:
+    body = '{"code": 3001, "message": "Rate limit exceeded"}\n'
+    report = explain_text(explainer, head + body)
+    assert ids(report) == ["market-data:3001"]
+    error = report.errors[0]
+    assert error.http_status == status
+    if retry is None:
+        assert (error.action.kind, error.action.seconds) == ("wait", 60)  # the document's advice
+        assert error.action.source == "documented"
+    else:
+        assert (error.action.kind, error.action.seconds, error.action.source) == ("wait", retry, "Retry-After header")
+    assert report.unparsed_count == 0
+
+
+def test_curl_with_pretty_body_and_records_reader(bundled: CatalogSet) -> None:
+    text = (
+        "HTTP/2 400\r\ncontent-type: application/json\r\n\r\n"
+        '{\r\n  "error": "bad",\r\n  "code": "INVALID_AMOUNT"\r\n}\r\n'
+    )
+    tally = LineTally()
+    records = list(iter_records(io.BytesIO(text.encode()), tally))
+    assert len(records) == 1
+    record = records[0]
+    assert (record.line, record.end_line) == (4, 7)
+    assert record.http is not None
+    assert (record.http.version, record.http.status, record.http.line) == ("HTTP/2", 400, 1)
+    assert ("content-type", "application/json") in record.http.headers
+    assert (tally.http_lines, tally.record_lines, tally.unparsed_count, tally.lines) == (3, 4, 0, 7)
+    report = explain_text(bundled, text)
+    assert ids(report) == ["ztdx:INVALID_AMOUNT"]
+    assert report.errors[0].http_status == 400
+
+
+def test_curl_without_json_body_reports_the_status(explainer: Explainer) -> None:
+    report = explain_text(
+        explainer, "HTTP/1.1 502 Bad Gateway\nContent-Type: text/html\n\n<html><body>502</body></html>\n"
+    )
+    assert ids(report) == ["http:502"]
+    error = report.errors[0]
+    assert (error.line, error.basis, error.http_status) == (1, "http_status", 502)
+    assert report.unparsed_lines == (4,)
+    empty = explain_text(explainer, "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 120\r\n\r\n")
+    assert ids(empty) == ["http:503"]
+    assert (empty.errors[0].action.kind, empty.errors[0].action.seconds) == ("wait", 120)
+
+
+def test_curl_interim_and_success_responses(explainer: Explainer) -> None:
+    text = (
+        "HTTP/1.1 100 Continue\r\n\r\n"
+        "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n\r\n"
+        '{"error": "JWT expired", "code": "TOKEN_EXPIRED"}\r\n'
+    )
+    report = explain_text(explainer, text)
+    assert ids(report) == ["ztdx:TOKEN_EXPIRED"]
+    assert report.errors[0].http_status == 401
+    ok = explain_text(explainer, 'HTTP/1.1 200 OK\n\n{"code": 0, "message": "success", "data": {}}\n')
+    assert (ok.errors, ok.not_errors) == ((), 1)
+
+
+def test_curl_status_with_message_only_body(explainer: Explainer) -> None:
+    found = one(explainer, 'HTTP/1.1 404 Not Found\n\n{"error": "Order not found"}\n')
+    assert f"{found.catalog}:{found.code}" == "ztdx:ORDER_NOT_FOUND"
+    assert found.basis == "message"
+    assert "best guess" in found.reason
+    nothing = one(explainer, 'HTTP/1.1 500 Internal Server Error\n\n{"message": "oops"}\n')
+    assert (nothing.catalog, nothing.code, nothing.basis) == ("http", 500, "http_status")
+    assert nothing.action.kind == "backoff"
+
+
+def test_two_curl_responses_in_a_row(explainer: Explainer) -> None:
+    text = (
+        'HTTP/1.1 429 Too Many Requests\nRetry-After: 3\n\n{"code": 3001, "message": "Rate limit exceeded"}\n'
+        'HTTP/1.1 403 Forbidden\n\n{"code": 1004, "message": "Permission denied"}\n'
+    )
+    report = explain_text(explainer, text)
+    assert [(f"{e.catalog}:{e.code}", e.http_status, e.action.seconds) for e in report.errors] == [
+        ("market-data:3001", 429, 3),
+        ("market-data:1004", 403, None),
+    ]
+
+
+# --- nested results ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            dumps(
+                {
+                    "code": 0,
+                    "message": "success",
+                    "data": {
+                        "results": [
+                            {"symbol": "A", "code": 0, "message": "ok"},
+                            {"symbol": "ZZZ", "code": 2002, "message": "Symbol not found"},
+                        ]
+                    },
+                }
+            ),
+            ["market-data:2002"],
+        ),
+        (
+            dumps(
+                {
+                    "success": True,
+                    "data": {
+                        "orders": [{"id": 1, "error": {"code": 1001, "message": "资金不足"}}, {"id": 2, "error": None}]
+                    },
+                    "error": None,
+                }
+            ),
+            ["qaexchange:1001"],
+        ),
+        (
+            '{"level": "error", "ts": "2025-10-03", "response": {"code": 1002, "message": "Token is required"}}',
+            ["market-data:1002"],
+        ),
+        (
+            '{"level": "error", "body": "{\\"code\\": 3001, \\"message\\": \\"Rate limit exceeded\\"}"}',
+            ["market-data:3001"],
+        ),
+        (
+            '{"errors": [{"code": "ORDER_NOT_FOUND", "message": "no order 1"}, {"code": "INVALID_SYMBOL"}]}',
+            ["ztdx:ORDER_NOT_FOUND", "ztdx:INVALID_SYMBOL"],
+        ),
+    ],
+)
+def test_errors_nested_in_results(explainer: Explainer, text: str, expected: list[str]) -> None:
+    assert ids(explain_text(explainer, text)) == expected
+
+
+def test_nested_objects_without_message_are_not_errors(explainer: Explainer) -> None:
+    text = '{"code": 0, "message": "success", "data": {"instrument": {"code": "AAPL", "name": "Apple"}, "status": 1}}'
+    report = explain_text(explainer, text)
+    assert (report.errors, report.not_errors) == ((), 1)
+
+
+# --- deviations ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "alternative"),
+    [
+        ('{"code": 404, "message": "Order not found"}', 404, "ztdx:ORDER_NOT_FOUND"),
+        ('{"code": 500, "message": "Internal server error"}', 500, "market-data:5000"),
+        ('{"code": 429, "msg": "Too many requests, slow down"}', 429, "ztdx:RATE_LIMIT_EXCEEDED"),
+        ('{"status": 400, "error": "参数错误"}', 400, "market-data:2001"),
+        ('{"code": 503, "message": "服务暂时不可用"}', 503, "market-data:5002"),
+    ],
+)
+def test_code_that_is_an_http_status(explainer: Explainer, text: str, status: int, alternative: str) -> None:
+    error = one(explainer, text)
+    assert (error.catalog, error.code, error.basis, error.http_status) == ("http", status, "http_status", status)
+    assert error.entry is not None
+    assert "HTTP status" in error.reason
+    assert "best guess" in error.reason
+    assert alternative in [f"{e.catalog}:{e.code}" for e in error.alternatives]
+
+
+@pytest.mark.parametrize(
+    ("text", "catalog", "code"),
+    [
+        ('{"code": 7777, "message": "something new"}', "market-data", 7777),
+        ('{"success": false, "data": null, "error": {"code": 1234, "message": "新的错误"}}', "qaexchange", 1234),
+        ('{"type": "error", "code": 9100, "message": "会话过期"}', "qaexchange", 9100),
+        ('{"error": "brand new", "code": "SOMETHING_NEW"}', "ztdx", "SOMETHING_NEW"),
+        ('{"error_code": "E_WEIRD", "error_message": "weird"}', None, "E_WEIRD"),
+    ],
+)
+def test_undocumented_codes_are_reported_unknown(
+    explainer: Explainer, text: str, catalog: str | None, code: object
+) -> None:
+    report = explain_text(explainer, text)
+    error = report.errors[0]
+    assert (error.catalog, error.code, error.entry, error.basis) == (catalog, code, None, "unknown")
+    assert "not documented" in error.reason
+    assert report.unknown == 1
+    assert not error.identified
+
+
+def test_unknown_code_lists_what_the_message_resembles(explainer: Explainer) -> None:
+    error = one(explainer, '{"code": 7777, "message": "余额不足"}')
+    assert error.entry is None
+    found = {f"{e.catalog}:{e.code}" for e in error.alternatives}
+    assert {"qaexchange:1001", "ztdx:INSUFFICIENT_BALANCE"} <= found
+    assert "a guess" in error.reason
+
+
+def test_a_code_found_only_in_another_api_than_the_shape_says(explainer: Explainer) -> None:
+    # qaexchange's own envelope with a code only market-data documents, and a qaexchange-like message
+    error = one(explainer, '{"success": false, "error": {"code": 4003, "message": "撮合引擎繁忙"}}')
+    assert (error.catalog, error.code, error.entry) == ("qaexchange", 4003, None)
+    assert "market-data:4003" in [f"{e.catalog}:{e.code}" for e in error.alternatives]
+    # ... but when the message is market-data's own, it is that entry
+    agreed = one(
+        explainer,
+        '{"success": false, "error": {"code": 4003, "message": "Depth subscriptions temporarily unavailable"}}',
+    )
+    assert (agreed.catalog, agreed.code) == ("market-data", 4003)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"error": "余额不足,需要 653.25 USDT 作为保证金"}', "ztdx:INSUFFICIENT_BALANCE"),
+        ('{"error": "Order not found"}', "ztdx:ORDER_NOT_FOUND"),
+        ('{"message": "Rate limit exceeded", "status": "error"}', "market-data:3001"),
+        ('{"detail": "Insufficient funds"}', "qaexchange:1001"),
+        ('{"success": false, "error": {"message": "合约不存在: IF9999"}}', "qaexchange:1007"),
+        ('{"error": {"message": "Nonce invalid or already used"}}', "ztdx:NONCE_INVALID"),
+    ],
+)
+def test_error_text_without_code_is_a_best_guess(explainer: Explainer, text: str, expected: str) -> None:
+    error = one(explainer, text)
+    assert f"{error.catalog}:{error.code}" == expected
+    assert error.basis == "message"
+    assert error.raw_code is None
+    assert "best guess" in error.reason
+    assert 0.3 <= error.confidence <= 0.75
+
+
+def test_error_text_that_matches_nothing_is_unknown(explainer: Explainer) -> None:
+    error = one(explainer, '{"error": "zxqv wprt"}')
+    assert (error.entry, error.basis, error.confidence) == (None, "unknown", 0.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"code": 1001, "message": "Insufficient funds: need 100, have 50"}', "qaexchange:1001"),
+        ('{"code": 1002, "message": "Position limit exceeded"}', "qaexchange:1002"),
+        ('{"code": 2001, "message": "Account already exists: user001"}', "qaexchange:2001"),
+        ('{"code": 3003, "message": "Order submission failed: engine busy"}', "qaexchange:3003"),
+        ('{"success": false, "error": {"code": 6003, "message": "Forced liquidation failed"}}', "qaexchange:6003"),
+        ('{"error": "Insufficient available balance", "code": "INSUFFICIENT_BALANCE"}', "ztdx:INSUFFICIENT_BALANCE"),
+        ('{"code": 1004, "message": "Risk ratio too high: 96%"}', "qaexchange:1004"),
+    ],
+)
+def test_english_messages_for_chinese_documents(explainer: Explainer, text: str, expected: str) -> None:
+    error = one(explainer, text)
+    assert f"{error.catalog}:{error.code}" == expected
+    assert not error.contradiction
+
+
+def test_message_that_contradicts_the_code(explainer: Explainer) -> None:
+    error = one(explainer, '{"code": 1001, "message": "Order not found"}')
+    assert error.entry is not None
+    assert error.code == 1001  # the code's entry is kept ...
+    assert error.contradiction
+    assert error.confidence <= 0.5
+    assert "contradicts" in error.reason
+    assert "ztdx:ORDER_NOT_FOUND" in [f"{e.catalog}:{e.code}" for e in error.alternatives]  # ... with what fits
+
+
+def test_consistent_message_is_no_contradiction(explainer: Explainer) -> None:
+    error = one(explainer, '{"code": 3001, "message": "订单不存在: O12345"}')
+    assert (error.catalog, error.contradiction, error.alternatives) == ("qaexchange", False, ())
+
+
+# --- success responses ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"code": 0, "message": "success", "data": {"price": 1}}',
+        '{"code": 0, "msg": "ok"}',
+        '{"cmd": "subscribe", "code": 0, "message": "success", "data": {"channel": "depth"}}',
+        '{"success": true, "data": {"order_id": "O1"}, "error": null}',
+        '{"type": "subscribed", "channel": "trade"}',
+        '{"code": 200, "message": "OK"}',
+        '{"status": "ok", "result": []}',
+        '{"user": "bob", "message": "hello"}',
+        "[]",
+    ],
+)
+def test_success_responses_are_not_errors(explainer: Explainer, text: str) -> None:
+    report = explain_text(explainer, text)
+    assert report.errors == ()
+    assert report.not_errors == 1
+    assert report.unparsed_count == 0
+
+
+# --- unparsed lines --------------------------------------------------------------------------------
+
+
+def test_unparsed_lines_are_counted_with_their_numbers(explainer: Explainer) -> None:
+    text = "\n".join(
+        [
+            "starting up",  # 1
+            '{"code": 2002, "message": "Symbol not found"}',  # 2
+            "{'code': 1001, 'message': 'python repr, not JSON'}",  # 3
+            "",  # 4 blank: neither parsed nor unparsed
+            "DEBUG entering handler {",  # 5 an opened brace that never becomes JSON
+            '{"code": 3001, "message": "Rate limit exceeded"}',  # 6
+            '{"code": 1001, "message": "truncated',  # 7
+            '{"code": 1002, "message": "Token is required"}',  # 8
+        ]
+    )
+    report = explain_text(explainer, text)
+    assert ids(report) == ["market-data:2002", "market-data:3001", "market-data:1002"]
+    assert [e.line for e in report.errors] == [2, 6, 8]
+    assert report.unparsed_lines == (1, 3, 5, 7)
+    assert report.unparsed_count == 4
+
+
+def test_unparsed_line_numbers_are_capped_but_counted(explainer: Explainer) -> None:
+    lines = [f"noise {i}" for i in range(MAX_STORED_UNPARSED + 500)]
+    lines.append('{"code": 2002, "message": "Symbol not found"}')
+    report = explain_text(explainer, "\n".join(lines))
+    assert report.unparsed_count == MAX_STORED_UNPARSED + 500
+    assert report.unparsed_lines == tuple(range(1, MAX_STORED_UNPARSED + 1))
+    assert ids(report) == ["market-data:2002"]
+    assert report.errors[0].line == MAX_STORED_UNPARSED + 501
+
+
+# --- hostile input: never an exception -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'\xff\xfe\xfa invalid utf-8 {"code": 1001, "message": "x\xff"}',
+        b"\x00\x00\x00{\x00}\x00",
+        b"[" * 200_000,
+        b"{" * 200_000,
+        b'{"a":' * 100_000,
+        b'{"code": ' + b"9" * 10_000 + b', "message": "huge"}',
+        b'{"code": 1, "message": 1e99999}',
+        b'{"code": 1001, "message": "\\ud800 lone surrogate"}',
+        bytes(range(256)) * 40,
+        b"}{][" * 10_000,
+        b'"' * 50_000,
+    ],
+)
+def test_hostile_input_never_raises(explainer: Explainer, data: bytes) -> None:
+    report = explain_text(explainer, data)
+    assert report.lines >= 1
+    assert report.unparsed_count + report.records >= 1
+
+
+def test_huge_single_line_is_capped(explainer: Explainer) -> None:
+    big = b'{"code": 1001, "message": "' + b"x" * (20 << 20) + b'"}\n{"code": 2002, "message": "Symbol not found"}\n'
+    stream = explain_stream(explainer, io.BytesIO(big))
+    errors = list(stream)
+    assert [f"{e.catalog}:{e.code}" for e in errors] == ["market-data:2002"]
+    assert stream.unparsed_lines == [1]
+    assert errors[0].line == 2
+
+
+def test_huge_pretty_document_is_dropped_but_its_end_is_found(explainer: Explainer) -> None:
+    inner = ",\n".join(f'  "k{i}": "{"v" * 100}"' for i in range(12_000))
+    text = "{\n" + inner + "\n}\n" + '{"code": 2002, "message": "Symbol not found"}\n'
+    report = explain_text(explainer, text)
+    assert ids(report) == ["market-data:2002"]
+    assert report.errors[0].line == 12_003
+    assert report.unparsed_count == 12_002
+
+
+def test_a_garbage_opener_does_not_swallow_the_rest(explainer: Explainer) -> None:
+    text = (
+        "[" * 300
+        + "\n"
+        + '{"code": 2002, "message": "Symbol not found"}\n'
+        + 'x {"code": 3001, "message": "Rate limit exceeded"}\n'
+    )
+    report = explain_text(explainer, text)
+    assert [(e.line, e.code) for e in report.errors] == [(2, 2002), (3, 3001)]
+    assert report.unparsed_lines == (1,)
+
+
+def test_deep_nesting_across_lines_is_skipped(explainer: Explainer) -> None:
+    text = "[\n" * 1000 + "]\n" * 1000 + '{"code": 2002, "message": "Symbol not found"}\n'
+    report = explain_text(explainer, text)
+    assert ids(report) == ["market-data:2002"]
+    assert report.errors[0].line == 2001
+
+
+# --- sources --------------------------------------------------------------------------------------
+
+
+def test_sources_bytes_text_and_iterables(explainer: Explainer, tmp_path: Path) -> None:
+    text = '{"code": 2002, "message": "Symbol not found"}\n{"code": 3001, "message": "Rate limit exceeded"}\n'
+    path = tmp_path / "log.ndjson"
+    path.write_text(text, encoding="utf-8")
+    expected = ["market-data:2002", "market-data:3001"]
+    with path.open("rb") as binary:
+        assert [f"{e.catalog}:{e.code}" for e in explain_stream(explainer, binary)] == expected
+    with path.open(encoding="utf-8") as textual:
+        assert [f"{e.catalog}:{e.code}" for e in explain_stream(explainer, textual)] == expected
+    assert [f"{e.catalog}:{e.code}" for e in explain_stream(explainer, text.splitlines())] == expected
+    assert [f"{e.catalog}:{e.code}" for e in explain_stream(explainer, text.encode().splitlines())] == expected
+
+
+def test_stream_yields_before_the_input_ends(explainer: Explainer) -> None:
+    read: list[int] = []
+
+    def lines() -> Iterator[bytes]:
+        for i in range(1, 1000):
+            read.append(i)
+            yield b'{"code": 2002, "message": "Symbol not found"}\n'
+
+    stream = explain_stream(explainer, lines())
+    first = next(iter(stream))
+    assert first.line == 1
+    assert len(read) <= 2  # one line of look-ahead at most: works with `tail -f`
+
+
+def test_text_from_the_input_is_kept_as_is(explainer: Explainer) -> None:
+    message = "[bold red]boom[/] \x1b[31mred\x1b[0m [link=http://x]y[/link] \u202e"
+    error = one(explainer, dumps({"code": 7777, "message": message}))
+    assert error.message == message
+    assert error.raw == {"code": 7777, "message": message}
+    assert message not in error.reason
+
+
+# --- advice and details -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "seconds", "source"),
+    [
+        ('{"code": 3001, "message": "Rate limit exceeded"}', "wait", 60, "documented"),
+        ('{"type": "error", "code": 9004, "message": "请求频率过高"}', "wait", 1, "documented"),
+        ('{"success": false, "error": {"code": 5000, "message": "内部错误"}}', "wait", 1, "documented"),
+        ('{"code": 5001, "message": "Data source unavailable"}', "backoff", None, "documented"),
+        ('{"error": "db down", "code": "DATABASE_ERROR"}', "backoff", None, "documented"),
+        ('{"code": 1001, "message": "Invalid or expired token"}', "do_not_retry", None, "documented"),
+        ('{"error": "余额不足", "code": "INSUFFICIENT_BALANCE"}', "do_not_retry", None, "documented"),
+        ('{"code": 7777, "message": "??"}', "unknown", None, ""),
+    ],
+)
+def test_advised_action(explainer: Explainer, text: str, kind: str, seconds: int | None, source: str) -> None:
+    error = one(explainer, text)
+    assert (error.action.kind, error.action.seconds) == (kind, seconds)
+    if error.entry is not None:
+        assert error.action.source == error.entry.retryable_source
+    else:
+        assert error.action.source == source
+
+
+def test_retry_after_header_wins_over_the_document(explainer: Explainer) -> None:
+    error = one(
+        explainer,
+        'HTTP/1.1 429 x\nRetry-After: 5\n\n{"type": "error", "code": 9004, "message": "请求频率过高"}\n',
+    )
+    assert (error.action.kind, error.action.seconds, error.action.source) == ("wait", 5, "Retry-After header")
+    assert error.action.advice is not None or error.entry is not None
+
+
+def test_documented_retry_advice_is_carried(explainer: Explainer) -> None:
+    error = one(explainer, '{"code": 3001, "message": "Rate limit exceeded"}')
+    assert error.entry is not None
+    assert error.action.advice == error.entry.retry_advice
+    assert error.action.advice is not None
+
+
+def test_details_from_the_response(explainer: Explainer) -> None:
+    ztdx = one(
+        explainer,
+        dumps(
+            {
+                "error": "余额不足",
+                "code": "INSUFFICIENT_BALANCE",
+                "details": {"required": "10", "available": "2", "token": "USDC"},
+            }
+        ),
+    )
+    assert ztdx.details == {"details.required": "10", "details.available": "2", "details.token": "USDC"}
+    market = one(
+        explainer,
+        dumps(
+            {
+                "cmd": "subscribe",
+                "code": 4003,
+                "message": "Depth unavailable",
+                "data": {"channel": "depth", "suggestion": "use HTTP"},
+            }
+        ),
+    )
+    assert market.details == {"data.channel": "depth", "data.suggestion": "use HTTP"}
+    bare = one(explainer, '{"code": 2002, "message": "Symbol not found"}')
+    assert bare.details == {}
+
+
+# --- the JSON document (SPEC §7) ---------------------------------------------------------------
+
+
+def test_json_document_keys(explainer: Explainer) -> None:
+    text = "\n".join(
+        [
+            '{"code": 1001, "message": "Order not found"}',
+            "not json",
+            '{"code": 0, "message": "success"}',
+            '{"code": 7777, "message": "new"}',
+        ]
+    )
+    report = explain_text(explainer, text)
+    document = report_document(report)
+    assert list(document)[:3] == ["errors", "not_errors", "unparsed_lines"]
+    assert (document["not_errors"], document["unparsed_lines"], document["unparsed_count"]) == (1, [2], 1)
+    first, unknown = document["errors"]
+    assert list(first)[:9] == [
+        "line",
+        "catalog",
+        "code",
+        "http_status",
+        "message",
+        "confidence",
+        "reason",
+        "entry",
+        "alternatives",
+    ]
+    assert (first["line"], first["code"], first["message"]) == (1, 1001, "Order not found")
+    assert isinstance(first["confidence"], float)
+    assert set(CONTRACT_KEYS) <= set(first["entry"])
+    assert first["entry"]["title"]["en"]
+    assert all(set(CONTRACT_KEYS) <= set(alt) for alt in first["alternatives"])
+    assert (unknown["entry"], unknown["code"], unknown["catalog"]) == (None, 7777, "market-data")
+    # it is plain data: JSON all the way down, and the same through to_json_document
+    assert json.loads(msgspec.json.encode(document)) == document
+    assert to_json_document(report.errors, report.not_errors, report.unparsed_lines, report.unparsed_count) == document
+
+
+def test_error_dict_extras(explainer: Explainer) -> None:
+    data = error_dict(
+        one(explainer, 'HTTP/1.1 429 x\nRetry-After: 9\n\n{"code": "rate_limit_exceeded", "error": "slow down"}\n')
+    )
+    assert (data["code"], data["raw_code"], data["http_status"]) == ("RATE_LIMIT_EXCEEDED", "rate_limit_exceeded", 429)
+    assert data["action"] == {
+        "kind": "wait",
+        "seconds": 9,
+        "source": "Retry-After header",
+        "advice": data["action"]["advice"],
+    }
+    assert data["basis"] == "code"
+
+
+# --- summary ---------------------------------------------------------------------------------------
+
+
+def test_summary_counts_first_and_last_line(bundled: CatalogSet) -> None:
+    lines = [
+        '{"code": 3001, "message": "Rate limit exceeded"}',  # 1
+        '{"code": 0, "message": "success"}',  # 2
+        '{"code": 3001, "message": "Rate limit exceeded", "id": 7}',  # 3
+        "garbage",  # 4
+        '{"error": "余额不足", "code": "INSUFFICIENT_BALANCE"}',  # 5
+        '{"code": 3001, "message": "Rate limit exceeded"}',  # 6
+        '{"code": 7777, "message": "x"}',  # 7
+    ]
+    report = summarize(bundled, io.BytesIO("\n".join(lines).encode()))
+    rows = [(r.catalog, r.code, r.count, r.first_line, r.last_line) for r in report.rows]
+    assert rows == [
+        ("market-data", 3001, 3, 1, 6),
+        ("ztdx", "INSUFFICIENT_BALANCE", 1, 5, 5),
+        ("market-data", 7777, 1, 7, 7),
+    ]
+    assert (report.errors, report.unknown, report.not_errors, report.unparsed_lines, report.lines) == (5, 1, 1, (4,), 7)
+    document = summary_document(report)
+    assert document["summary"][0]["title"]["en"] == "Request rate limit exceeded"
+    assert document["summary"][0]["severity"] == "warning"
+
+
+def _varied_log() -> str:
+    parts = []
+    for i in range(400):
+        parts.extend(
+            [
+                dumps({"success": False, "data": None, "error": {"code": 1001, "message": f"资金不足: 需要 {i}.00"}}),
+                f'{{"code": 0, "message": "success", "data": {{"price": {i}}}}}',
+                f"2025-10-03T12:00:{i % 60:02d}Z ERROR "
+                + dumps({"error": "订单不存在", "code": "ORDER_NOT_FOUND", "rid": i}),
+                dumps({"code": 0, "message": "success", "data": {"results": [{"code": 2002, "message": "not found"}]}}),
+                f'{{"code": {7000 + i % 3}, "message": "odd {i}"}}',
+                "noise"
+                if i % 7
+                else 'HTTP/1.1 429 x\nRetry-After: 1\n\n{"code": 3001, "message": "Rate limit exceeded"}',
+                '{"code": 3001, "message": "Rate limit exceeded"}',
+                '{"code": 3001, "message": "Rate limit exceeded"}',
+            ]
+        )
+    return "\n".join(parts) + "\n"
+
+
+def test_summary_agrees_with_the_full_stream(bundled: CatalogSet) -> None:
+    text = _varied_log()
+    fast = summarize(bundled, io.BytesIO(text.encode()))
+    stream = explain_stream(bundled, io.BytesIO(text.encode()))
+    slow = Summary()
+    for error in stream:
+        slow.add(error)
+    assert [(r.catalog, r.code, r.count, r.first_line, r.last_line) for r in fast.rows] == [
+        (r.catalog, r.code, r.count, r.first_line, r.last_line) for r in slow.rows()
+    ]
+    assert (fast.not_errors, fast.unparsed_count, fast.lines, fast.records) == (
+        stream.not_errors,
+        stream.unparsed_count,
+        stream.lines,
+        stream.records,
+    )
+    assert fast.errors == slow.total == stream.errors
+
+
+# --- properties ----------------------------------------------------------------------------------
+
+JSONISH = st.sampled_from(
+    [
+        '{"code": 1001, "message": "Invalid or expired token"}',
+        '{"success": false, "error": {"code": 1001, "message": "资金不足"}}',
+        '{"type": "error", "code": 9002, "message": "未认证"}',
+        '{"error": "余额不足", "code": "INSUFFICIENT_BALANCE"}',
+        '{"code": 0, "message": "success"}',
+        "{",
+        "}",
+        "[",
+        "]",
+        '"',
+        "\\",
+        "HTTP/1.1 429 Too Many Requests",
+        "HTTP/2 200",
+        "Retry-After: 3",
+        "",
+        "  ",
+        "\ufeff",
+        "\r",
+        "ERROR ",
+        '{"a": [1, ',
+        "],",
+        "null",
+        "[]",
+        "1e99999",
+    ]
+)
+
+
+def _lines_of(data: bytes) -> int:
+    if not data:
+        return 0
+    return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+
+
+def _check_accounting(data: bytes) -> None:
+    tally = LineTally()
+    records = list(RecordReader(io.BytesIO(data), tally))
+    assert tally.lines == _lines_of(data)
+    assert tally.record_lines + tally.blank_lines + tally.http_lines + tally.unparsed_count == tally.lines
+    covered = {n for r in records for n in range(r.line, r.end_line + 1)}
+    assert not covered & set(tally.unparsed_lines)
+    assert all(1 <= r.line <= r.end_line <= tally.lines for r in records)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=2000))
+def test_reader_never_raises_on_bytes(data: bytes) -> None:
+    _check_accounting(data)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(max_size=500))
+def test_reader_never_raises_on_text(text: str) -> None:
+    _check_accounting(text.encode("utf-8", "surrogatepass"))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(JSONISH, max_size=5).map("".join), max_size=15).map("\n".join))
+def test_every_line_is_accounted_for(text: str) -> None:
+    _check_accounting(text.encode("utf-8", "surrogatepass"))
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.lists(JSONISH, max_size=4).map("".join), max_size=12).map("\n".join))
+def test_every_record_is_an_error_or_not(bundled: CatalogSet, text: str) -> None:
+    stream = explain_stream(bundled, io.BytesIO(text.encode("utf-8", "surrogatepass")))
+    errors = list(stream)
+    with_errors = len({(e.line, id(e.raw)) for e in errors})
+    assert stream.records >= stream.not_errors
+    assert stream.records - stream.not_errors <= len(errors)
+    assert with_errors <= len(errors)
+    fast = summarize(bundled, io.BytesIO(text.encode("utf-8", "surrogatepass")))
+    assert (fast.errors, fast.not_errors, fast.records, fast.unparsed_count) == (
+        len(errors),
+        stream.not_errors,
+        stream.records,
+        stream.unparsed_count,
+    )
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+        lambda kids: (
+            st.lists(kids, max_size=4)
+            | st.dictionaries(
+                st.sampled_from(
+                    [
+                        "code",
+                        "message",
+                        "error",
+                        "success",
+                        "type",
+                        "data",
+                        "results",
+                        "status",
+                        "detail",
+                        "errors",
+                        "cmd",
+                        "x",
+                    ]
+                ),
+                kids,
+                max_size=5,
+            )
+        ),
+        max_leaves=20,
+    )
+)
+def test_explaining_any_json_never_raises(bundled: CatalogSet, value: object) -> None:
+    text = dumps(value)
+    report = explain_text(bundled, text)
+    assert report.records >= 1 or report.unparsed_count == 1
+    for error in report.errors:
+        assert 0.0 <= error.confidence <= 1.0
+        assert error.reason
+        json.dumps(error_dict(error), default=str)
