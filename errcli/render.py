@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 Format = Literal["table", "plain", "json", "yaml", "markdown"]
 ColorMode = Literal["auto", "always", "never"]
 FORMATS: tuple[Format, ...] = ("table", "plain", "json", "yaml", "markdown")
+Rows = list[tuple[str, str | list[str]]]  # a card: (label, value) in display order; lists are bullets
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 SEVERITY_STYLE = {"info": "cyan", "warning": "yellow", "critical": "bold red"}
@@ -168,11 +169,11 @@ def severity_label(entry: Entry, lang: Lang) -> str:
     return f"{sev} ({LABELS[lang]['derived']})" if entry.severity_source == "derived" else sev
 
 
-def card_rows(entry: Entry, catalog: Catalog | None, lang: Lang) -> list[tuple[str, str | list[str]]]:
+def card_rows(entry: Entry, catalog: Catalog | None, lang: Lang) -> Rows:
     """The card as (label, value) rows in display order; lists are bullet items."""
     words = LABELS[lang]
     other: Lang = "en" if lang == "zh" else "zh"
-    rows: list[tuple[str, str | list[str]]] = []
+    rows: Rows = []
     if entry.http_status is not None:
         rows.append((words["http_status"], str(entry.http_status)))
     if entry.category:
@@ -209,10 +210,15 @@ def _brief_line(entry: Entry, lang: Lang) -> str:
 # --- per-format card printing ----------------------------------------------------------
 
 
-def _plain_card(entry: Entry, cs: CatalogSet, lang: Lang) -> str:
-    lines = [_heading(entry, lang)]
-    rows = card_rows(entry, cs.get(entry.catalog), lang)
-    width = max(_display_width(label) for label, _ in rows) + 1
+def _display_width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def plain_rows(heading: str, rows: Rows) -> str:
+    """A heading and aligned ``label: value`` lines; lists as bullets, multi-line values indented."""
+    lines = [heading]
+    width = max((_display_width(label) for label, _ in rows), default=0) + 1
     for label, value in rows:
         if isinstance(value, list):
             lines.append(f"  {label}:")
@@ -221,19 +227,13 @@ def _plain_card(entry: Entry, cs: CatalogSet, lang: Lang) -> str:
             lines.append(f"  {label}:")
             lines.extend(f"    {line}" for line in value.splitlines())
         else:
-            pad = " " * (width - _display_width(label))
-            lines.append(f"  {label}:{pad}{value}")
+            lines.append(f"  {label}:{' ' * (width - _display_width(label))}{value}")
     return "\n".join(lines) + "\n"
 
 
-def _display_width(text: str) -> int:
-    """Terminal columns: CJK characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _markdown_card(entry: Entry, cs: CatalogSet, lang: Lang) -> str:
-    lines = [f"### {_heading(entry, lang)}", ""]
-    for label, value in card_rows(entry, cs.get(entry.catalog), lang):
+def markdown_rows(heading: str, rows: Rows) -> str:
+    lines = [f"### {heading}", ""]
+    for label, value in rows:
         if isinstance(value, list):
             lines.append(f"- **{label}**:")
             lines.extend(f"  - {item}" for item in value)
@@ -244,30 +244,24 @@ def _markdown_card(entry: Entry, cs: CatalogSet, lang: Lang) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def _rich_card(entry: Entry, cs: CatalogSet, lang: Lang) -> Any:
+def rich_rows(heading: str, rows: Rows, severity: str, severity_label: str | None = None) -> Any:
+    """A panel with a label/value grid; the border (and the severity row) in the severity's colour."""
     from rich import box
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text as RichText
 
+    style = SEVERITY_STYLE.get(severity, "")
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
-    severity_row = LABELS[lang]["severity"]
-    for label, value in card_rows(entry, cs.get(entry.catalog), lang):
+    for label, value in rows:
         if isinstance(value, list):
             cell = RichText("\n".join(f"• {item}" for item in value))
         else:
-            cell = RichText(value, style=SEVERITY_STYLE.get(entry.severity or "", "") if label == severity_row else "")
+            cell = RichText(value, style=style if label == severity_label else "")
         grid.add_row(RichText(label), cell)
-    title = RichText(_heading(entry, lang), style="bold")
-    return Panel(
-        grid,
-        title=title,
-        title_align="left",
-        box=box.ROUNDED,
-        border_style=SEVERITY_STYLE.get(entry.severity or "", ""),
-    )
+    return Panel(grid, title=RichText(heading, style="bold"), title_align="left", box=box.ROUNDED, border_style=style)
 
 
 def print_entries(entries: Sequence[Entry], cs: CatalogSet, out: Output) -> None:
@@ -275,13 +269,16 @@ def print_entries(entries: Sequence[Entry], cs: CatalogSet, out: Output) -> None
         for entry in entries:
             out.write(_brief_line(entry, out.lang) + "\n")
         return
+    lang = out.lang
+    cards = [(_heading(entry, lang), card_rows(entry, cs.get(entry.catalog), lang), entry) for entry in entries]
     if out.format == "table":
         console = out.console()
-        for entry in entries:
-            console.print(_rich_card(entry, cs, out.lang))
-        return
-    card = _markdown_card if out.format == "markdown" else _plain_card
-    out.write("\n".join(card(entry, cs, out.lang) for entry in entries))
+        for heading, rows, entry in cards:
+            console.print(rich_rows(heading, rows, entry.severity or "", LABELS[lang]["severity"]))
+    elif out.format == "markdown":
+        out.write("".join(markdown_rows(heading, rows) for heading, rows, _ in cards))
+    else:
+        out.write("\n".join(plain_rows(heading, rows) for heading, rows, _ in cards))
 
 
 def _heading_line(text: str, out: Output) -> None:
@@ -553,8 +550,8 @@ def _explained_heading(error: ExplainedError, lang: Lang) -> str:
     return f"{where}: {what}  [confidence {error.confidence:.2f}]"
 
 
-def explained_rows(error: ExplainedError, cs: CatalogSet, lang: Lang) -> list[tuple[str, str | list[str]]]:
-    rows: list[tuple[str, str | list[str]]] = [("why", safe(error.reason))]
+def explained_rows(error: ExplainedError, cs: CatalogSet, lang: Lang) -> Rows:
+    rows: Rows = [("why", safe(error.reason))]
     if error.message is not None:
         rows.append(("message", safe(error.message)))
     if error.http_status is not None and (error.entry is None or error.entry.http_status != error.http_status):
@@ -579,56 +576,12 @@ def print_explained(error: ExplainedError, cs: CatalogSet, out: Output) -> None:
         title = _t(error.entry.title, out.lang) if error.entry else "unknown"
         out.write(f"{error.line}\t{code}\t{error.confidence:.2f}\t{title}\n")
     elif out.format == "table":
-        out.console().print(_rich_rows_panel(heading, rows, error.entry.severity or "" if error.entry else "warning"))
+        out.console().print(rich_rows(heading, rows, error.entry.severity or "" if error.entry else "warning"))
     elif out.format == "markdown":
-        out.write(_markdown_rows(heading, rows))
+        out.write(markdown_rows(heading, rows))
     else:
-        out.write(_plain_rows(heading, rows))
+        out.write(plain_rows(heading, rows) + "\n")
     out.out.flush()
-
-
-def _plain_rows(heading: str, rows: list[tuple[str, str | list[str]]]) -> str:
-    lines = [heading]
-    width = max(_display_width(label) for label, _ in rows) + 1
-    for label, value in rows:
-        if isinstance(value, list):
-            lines.append(f"  {label}:")
-            lines.extend(f"    - {item}" for item in value)
-        elif "\n" in value:
-            lines.append(f"  {label}:")
-            lines.extend(f"    {line}" for line in value.splitlines())
-        else:
-            lines.append(f"  {label}:{' ' * (width - _display_width(label))}{value}")
-    return "\n".join(lines) + "\n\n"
-
-
-def _markdown_rows(heading: str, rows: list[tuple[str, str | list[str]]]) -> str:
-    lines = [f"### {heading}", ""]
-    for label, value in rows:
-        if isinstance(value, list):
-            lines.append(f"- **{label}**:")
-            lines.extend(f"  - {item}" for item in value)
-        elif "\n" in value:
-            lines.extend([f"- **{label}**:", "", "  ```", *(f"  {line}" for line in value.splitlines()), "  ```"])
-        else:
-            lines.append(f"- **{label}**: {value}")
-    return "\n".join(lines) + "\n\n"
-
-
-def _rich_rows_panel(heading: str, rows: list[tuple[str, str | list[str]]], severity: str) -> Any:
-    from rich import box
-    from rich.panel import Panel
-    from rich.table import Table
-    from rich.text import Text as RichText
-
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
-    for label, value in rows:
-        cell = RichText("\n".join(f"• {item}" for item in value)) if isinstance(value, list) else RichText(value)
-        grid.add_row(RichText(label), cell)
-    style = SEVERITY_STYLE.get(severity, "")
-    return Panel(grid, title=RichText(heading, style="bold"), title_align="left", box=box.ROUNDED, border_style=style)
 
 
 def explain_footer(
