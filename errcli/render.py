@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any, Literal, TextIO
 from errcli.catalog import CatalogSet, LoadProblem
 from errcli.lookup import LookupResult
 from errcli.model import Catalog, Entry, Lang, Text
-from errcli.search import SearchResult
 from errcli.serialize import dumps_json, dumps_yaml, entry_dict
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from errcli.explain import Action, ExplainedError, SummaryReport
+    from errcli.search import SearchResult
 
 Format = Literal["table", "plain", "json", "yaml", "markdown"]
 ColorMode = Literal["auto", "always", "never"]
