@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -178,54 +178,148 @@ def _explain_validation(message: str) -> tuple[str, str]:
 
 
 def parse_catalog(text: str, path: str) -> Catalog:
-    """Validate one catalog's text; raise CatalogError naming the line and field."""
-    import yaml
+    """Validate one catalog's text; raise CatalogError naming the line and field.
 
-    root = _yaml_nodes(text, path)
-    loader_cls: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = loader_cls("").construct_document(root)
+    The text is read as a stream of YAML events straight into Python values, which
+    keeps memory to the data itself even for 100 000 entries; the node tree that
+    knows line numbers is built only to report an error.
+    """
+    data = _load_plain(text, path)
+    if data is None:
+        raise CatalogError(path, 1, "the file is empty; expected a catalog mapping with `id` and `entries`")
     if not isinstance(data, dict):
         raise CatalogError(path, 1, "expected a mapping with `id` and `entries` at the top level")
+    nodes: list[Any] = []
+
+    def line_of(where: str) -> int:
+        if not nodes:
+            nodes.append(_yaml_nodes(text, path))
+        return _line_of(nodes[0], where)
+
     try:
         catalog = msgspec.convert(data, Catalog, strict=True)
     except msgspec.ValidationError as exc:
         message, where = _explain_validation(str(exc))
-        raise CatalogError(path, _line_of(root, where), message) from None
-    return _finish(catalog, root, path)
+        raise CatalogError(path, line_of(where), message) from None
+    return _finish(catalog, line_of, path)
 
 
-def _finish(catalog: Catalog, root: Any, path: str) -> Catalog:
+class _Mapping:
+    """A mapping being read: its values so far and the key waiting for a value."""
+
+    __slots__ = ("data", "key")
+
+    def __init__(self) -> None:
+        self.data: dict[Any, Any] = {}
+        self.key: Any = _NO_KEY
+
+
+def _load_plain(text: str, path: str) -> Any:
+    """Plain YAML (mappings, lists, scalars) from parser events; tags and aliases are refused."""
+    import yaml
+
+    loader_cls: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    scalar = _scalar_reader()
+    stack: list[_Mapping | list[Any]] = []
+    root: list[Any] = []
+
+    def add(value: Any, line: int) -> None:
+        top = stack[-1] if stack else root
+        if not isinstance(top, _Mapping):
+            top.append(value)
+        elif top.key is not _NO_KEY:
+            top.data[top.key] = value
+            top.key = _NO_KEY
+        elif isinstance(value, (dict, list)):
+            raise CatalogError(path, line, "mapping keys must be plain values")
+        else:
+            top.key = value
+
+    try:
+        events: Iterator[Any] = yaml.parse(text, Loader=loader_cls)
+        for event in events:
+            kind = type(event)
+            if kind is yaml.AliasEvent:
+                raise CatalogError(path, event.start_mark.line + 1, "anchors and aliases (`&`, `*`) are not allowed")
+            tag = getattr(event, "tag", None)
+            if tag is not None and tag != "!":
+                raise CatalogError(path, event.start_mark.line + 1, f"tag `{tag}` is not allowed; write plain values")
+            if kind is yaml.ScalarEvent:
+                add(scalar(event), event.start_mark.line + 1)
+            elif kind is yaml.MappingStartEvent:
+                stack.append(_Mapping())
+            elif kind is yaml.SequenceStartEvent:
+                stack.append([])
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                done = stack.pop()
+                add(done.data if isinstance(done, _Mapping) else done, event.start_mark.line + 1)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise CatalogError(path, mark.line + 1 if mark else None, f"not valid YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise CatalogError(path, None, f"not valid YAML: {exc}") from None
+    except TypeError:  # an unhashable key such as a list
+        raise CatalogError(path, None, "mapping keys must be plain values") from None
+    if len(root) > 1:
+        raise CatalogError(path, None, "one YAML document per catalog file, please")
+    return root[0] if root else None
+
+
+def _scalar_reader() -> Callable[[Any], Any]:
+    """A plain scalar's value by YAML 1.1's rules (as PyYAML's safe loader reads it)."""
+    import yaml
+
+    resolver: Any = yaml.resolver.Resolver()
+    constructor = yaml.constructor.SafeConstructor()
+
+    def read(event: Any) -> Any:
+        if event.style:  # quoted or block scalars are strings
+            return event.value
+        tag = resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == "tag:yaml.org,2002:str":
+            return event.value
+        return constructor.construct_object(yaml.ScalarNode(tag, event.value))
+
+    return read
+
+
+_NO_KEY = object()
+
+
+def _finish(catalog: Catalog, line_of: Callable[[str], int], path: str) -> Catalog:
     if not CATALOG_ID.match(catalog.id):
-        raise CatalogError(path, _line_of(root, "$.id"), f"id: {catalog.id!r} must match [a-z0-9][a-z0-9_-]*")
+        raise CatalogError(path, line_of("$.id"), f"id: {catalog.id!r} must match [a-z0-9][a-z0-9_-]*")
     category_ids = [c.id for c in catalog.categories]
     for i, cat in enumerate(catalog.categories):
         if category_ids.index(cat.id) != i:
-            raise CatalogError(path, _line_of(root, f"$.categories[{i}]"), f"categories: duplicate id {cat.id!r}")
+            raise CatalogError(path, line_of(f"$.categories[{i}]"), f"categories: duplicate id {cat.id!r}")
     seen: dict[int | str, int] = {}
     entries: list[Entry] = []
     for i, entry in enumerate(catalog.entries):
-        line = _line_of(root, f"$.entries[{i}]")
-        if entry.code in seen:
+        if entry.code in seen:  # lines are looked up only now: finding them costs a second parse
+            first = line_of(f"$.entries[{seen[entry.code]}]")
             raise CatalogError(
                 path,
-                line,
-                f"entries[{i}].code: duplicate code {entry.code!r} (first defined at line {seen[entry.code]})",
+                line_of(f"$.entries[{i}]"),
+                f"entries[{i}].code: duplicate code {entry.code!r} (first defined at line {first})",
             )
-        seen[entry.code] = line
+        seen[entry.code] = i
         if isinstance(entry.code, str) and not entry.code.strip():
-            raise CatalogError(path, line, f"entries[{i}].code: must not be empty")
+            raise CatalogError(path, line_of(f"$.entries[{i}]"), f"entries[{i}].code: must not be empty")
         if not (entry.title.zh or entry.title.en):
-            raise CatalogError(path, line, f"entries[{i}].title: needs text in zh or en")
+            raise CatalogError(path, line_of(f"$.entries[{i}]"), f"entries[{i}].title: needs text in zh or en")
         if entry.category is not None and category_ids and entry.category not in category_ids:
             raise CatalogError(
                 path,
-                _line_of(root, f"$.entries[{i}].category"),
+                line_of(f"$.entries[{i}].category"),
                 f"entries[{i}].category: unknown category {entry.category!r}; "
                 f"expected one of {', '.join(category_ids)}",
             )
         if entry.http_status is not None and not 100 <= entry.http_status <= 599:
             raise CatalogError(
-                path, line, f"entries[{i}].http_status: {entry.http_status} is not an HTTP status (100-599)"
+                path,
+                line_of(f"$.entries[{i}]"),
+                f"entries[{i}].http_status: {entry.http_status} is not an HTTP status (100-599)",
             )
         entries.append(_derive(entry, catalog.id))
     return msgspec.structs.replace(catalog, entries=tuple(entries), path=path)

@@ -166,3 +166,41 @@ def test_validate_command(tmp_path: Path) -> None:
     assert missing.exit_code == 2
     assert "cannot read" in missing.stdout
     assert "Traceback" not in missing.output
+
+
+EDGE_YAML = """\
+plain: text
+quoted: "1001"
+number: 1001
+hex: 0x3E9
+float: 1.5
+yes_word: yes
+off_word: off
+nothing: ~
+empty:
+date: 2025-10-03
+list: [1, two, "3", null]
+nested: {a: [{b: c}], d: {}}
+block: |
+  line one
+  line two
+folded: >-
+  folded
+  text
+"""
+
+
+def test_event_loader_reads_yaml_as_the_safe_loader_does() -> None:
+    import yaml
+
+    from errcli.catalog import _load_plain, bundled_dir
+
+    assert _load_plain(EDGE_YAML, "edge.yaml") == yaml.safe_load(EDGE_YAML)
+    for path in bundled_dir().glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        assert _load_plain(text, str(path)) == yaml.safe_load(text), path.name
+
+
+def test_unhashable_key_is_refused(tmp_path: Path) -> None:
+    error = error_of(write(tmp_path, "id: x\n? [a, b]\n: value\nentries: []\n"))
+    assert "keys must be plain" in str(error)
