@@ -204,3 +204,11 @@ def test_event_loader_reads_yaml_as_the_safe_loader_does() -> None:
 def test_unhashable_key_is_refused(tmp_path: Path) -> None:
     error = error_of(write(tmp_path, "id: x\n? [a, b]\n: value\nentries: []\n"))
     assert "keys must be plain" in str(error)
+
+
+def test_oversized_catalog_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errcli.catalog
+
+    monkeypatch.setattr(errcli.catalog, "MAX_CATALOG_BYTES", 100)
+    error = error_of(write(tmp_path, GOOD))
+    assert "limited to 100 bytes" in str(error)
