@@ -6,7 +6,8 @@ each source file's path, size and mtime); a different key, a corrupt file or an
 unreadable one means "build again". Writes go to a temporary file in the same
 folder and are renamed into place, so a concurrent reader sees the old file or
 the new one, never half of one. When the folder cannot be written, the data is
-simply not cached.
+simply not cached. Big files are memory-mapped: what a run does not use of them
+(see ``errcli.catalog.LazyEntries``) is never read.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ import msgspec
 from errcli import __version__
 
 T = TypeVar("T")
-FORMAT = 1
+FORMAT = 2
 FileKey = tuple[str, int, int]
+_MMAP_FROM = 1 << 20
 
 
 def cache_dir(environ: dict[str, str] | None = None) -> Path | None:
@@ -60,7 +62,13 @@ def read(name: str, key: list[Any], kind: type[T]) -> T | None:
     if folder is None:
         return None
     try:
-        raw = (folder / name).read_bytes()
+        with (folder / name).open("rb") as fh:
+            if os.fstat(fh.fileno()).st_size >= _MMAP_FROM:  # read as it is used: zero-copy views
+                import mmap
+
+                raw: Any = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+            else:
+                raw = fh.read()
         envelope = msgspec.msgpack.decode(raw, type=_Envelope)
         if bytes(envelope.key) != msgspec.msgpack.encode(key):
             return None
@@ -71,13 +79,13 @@ def read(name: str, key: list[Any], kind: type[T]) -> T | None:
 
 def write(name: str, key: list[Any], value: Any) -> bool:
     """Store ``value`` atomically; False when the cache folder is not writable."""
-    payload = msgspec.msgpack.encode(
-        {"key": msgspec.Raw(msgspec.msgpack.encode(key)), "data": msgspec.Raw(msgspec.msgpack.encode(value))}
-    )
+    encoder = msgspec.msgpack.Encoder()
+    payload = bytearray(b"\x82\xa3key" + encoder.encode(key) + b"\xa4data")  # {"key": key, "data": …
+    encoder.encode_into(value, payload, -1)  # … value}, encoded in place: big data is not copied again
     return write_bytes(name, payload)
 
 
-def write_bytes(name: str, payload: bytes) -> bool:
+def write_bytes(name: str, payload: bytes | bytearray) -> bool:
     """Write a cache file atomically (temporary file + rename); False when that is not possible."""
     import tempfile
 

@@ -2,22 +2,29 @@
 
 Only safe YAML is read (no tags that build objects, no anchors/aliases), and
 every problem is reported as ``file:line: field: what is expected``.
+
+Parsed catalogs are kept compiled in the cache (``load_all``); read back from it,
+a catalog's entries are decoded only as they are used (``LazyEntries``), and
+lookups and list filters find them by small per-entry keys (``EntryKeys``).
 """
 
 from __future__ import annotations
 
 import os
 import re
+import sys
 import zlib
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast, overload
 
 import msgspec
 
 from errcli.model import Catalog, Entry, Severity
 
+T = TypeVar("T")
 MAX_CATALOG_BYTES = 64 * 1024 * 1024
 CATALOG_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _PATH_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
@@ -46,6 +53,7 @@ class LoadProblem:
 class CatalogSet:
     catalogs: tuple[Catalog, ...]
     problems: tuple[LoadProblem, ...] = ()
+    _keys: dict[str, EntryKeys] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def get(self, catalog_id: str) -> Catalog | None:
         for cat in self.catalogs:
@@ -62,6 +70,134 @@ class CatalogSet:
         for cat in self.catalogs:
             if not wanted or cat.id in wanted:
                 yield from cat.entries
+
+    def entry_keys(self, catalog: Catalog) -> EntryKeys:
+        """What ``catalog``'s entries are looked up and filtered by: from the cache, or worked out once."""
+        if isinstance(catalog.entries, LazyEntries):
+            return catalog.entries.keys
+        found = self._keys.get(catalog.id)
+        if found is None:
+            found = self._keys[catalog.id] = EntryKeys.of(catalog.entries)
+        return found
+
+
+_KEY_COLUMNS = 7
+
+
+class EntryKeys:
+    """Per-entry values that lookups and list filters select by; item i of each column is entry i's.
+
+    Selecting by these, a lookup decodes only the entries it found (see ``LazyEntries``). From the
+    cache, a column is decoded when it is first used: a number lookup reads two columns of numbers.
+    """
+
+    def __init__(self, columns: Sequence[tuple[Any, ...] | memoryview]) -> None:
+        self._columns: list[Any] = list(columns)  # decoded, or still msgpack (from the cache)
+
+    @classmethod
+    def of(cls, entries: Iterable[Entry]) -> EntryKeys:
+        from errcli.lookup import fold_symbol
+
+        rows = [
+            (
+                e.code if isinstance(e.code, int) else int(e.code) if e.code.isdigit() else None,
+                fold_symbol(e.symbol) if e.symbol else None,
+                fold_symbol(e.code) if isinstance(e.code, str) else None,
+                e.http_status,
+                e.category,
+                e.severity,
+                e.retryable,
+            )
+            for e in entries
+        ]
+        return cls(list(zip(*rows, strict=True)) if rows else [()] * _KEY_COLUMNS)
+
+    def stored(self) -> tuple[bytes | memoryview, ...]:
+        """The columns as the cache keeps them, each its own msgpack document."""
+        return tuple(c if isinstance(c, memoryview) else msgspec.msgpack.encode(c) for c in self._columns)
+
+    def _column(self, i: int, kind: type[T]) -> T:
+        column = self._columns[i]
+        if isinstance(column, memoryview):
+            column = self._columns[i] = msgspec.msgpack.decode(column, type=kind)
+        return cast(T, column)
+
+    @property
+    def numbers(self) -> tuple[int | None, ...]:
+        """The code as a number (1001, "1001"); None for other codes."""
+        return self._column(0, tuple[int | None, ...])
+
+    @property
+    def symbols(self) -> tuple[str | None, ...]:
+        """The folded symbol (INSUFFICIENT_BALANCE)."""
+        return self._column(1, tuple[str | None, ...])
+
+    @property
+    def code_names(self) -> tuple[str | None, ...]:
+        """The folded code when it is text (RATE_LIMITED)."""
+        return self._column(2, tuple[str | None, ...])
+
+    @property
+    def statuses(self) -> tuple[int | None, ...]:
+        return self._column(3, tuple[int | None, ...])
+
+    @property
+    def categories(self) -> tuple[str | None, ...]:
+        return self._column(4, tuple[str | None, ...])
+
+    @property
+    def severities(self) -> tuple[str | None, ...]:
+        return self._column(5, tuple[str | None, ...])
+
+    @property
+    def retryable(self) -> tuple[bool | None, ...]:
+        return self._column(6, tuple[bool | None, ...])
+
+
+def _decode_entry(data: memoryview) -> Entry:
+    return msgspec.msgpack.decode(data, type=Entry)
+
+
+class LazyEntries(Sequence[Entry]):
+    """The entries of a catalog read from the cache: each is decoded when it is first asked for,
+    all of them at once when they are iterated. A lookup in 100 000 entries decodes a few."""
+
+    def __init__(self, blob: memoryview, offsets: Sequence[int], keys: EntryKeys) -> None:
+        self._blob = blob  # a msgpack array of the entries
+        self._offsets = offsets  # where each entry starts in the blob, then where the last ends
+        self.keys = keys
+        self._decoded: dict[int, Entry] = {}
+        self._all: tuple[Entry, ...] | None = None
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Entry, ...]: ...
+    def __getitem__(self, index: int | slice) -> Entry | tuple[Entry, ...]:
+        if isinstance(index, slice) or self._all is not None:
+            return self.all()[index]
+        position = range(len(self))[index]  # negative positions, and IndexError past the end
+        entry = self._decoded.get(position)
+        if entry is None:
+            entry = _decode_entry(self._blob[self._offsets[position] : self._offsets[position + 1]])
+            self._decoded[position] = entry
+        return entry
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.all())
+
+    def all(self) -> tuple[Entry, ...]:
+        if self._all is None:
+            self._all = msgspec.msgpack.decode(self._blob, type=tuple[Entry, ...])
+        return self._all
+
+    def __eq__(self, other: object) -> bool:  # equal to the tuple the catalog file gives
+        return isinstance(other, Sequence) and self.all() == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]  # compared by content, so not hashable
 
 
 # --- where catalogs live --------------------------------------------------------
@@ -369,8 +505,54 @@ def load_file(path: Path) -> Catalog:
     return parse_catalog(text, shown)
 
 
+class _Stored(msgspec.Struct, array_like=True, frozen=True):
+    """One catalog in the compiled cache: its header (``entries`` empty) is decoded on every run,
+    its entries and their keys only when they are used (see ``LazyEntries``).
+
+    The big parts are msgpack ``bin``: a reader skips them without reading them, and gets them
+    as views into the (memory-mapped) file.
+    """
+
+    header: Catalog
+    entries: memoryview  # a msgpack array of the entries
+    offsets: memoryview  # uint32, little-endian: where each entry starts in ``entries``, then the end
+    keys: tuple[memoryview, ...]  # EntryKeys, column by column
+
+    @classmethod
+    def of(cls, catalog: Catalog, keys: EntryKeys) -> _Stored:
+        encoder = msgspec.msgpack.Encoder()
+        blob = bytearray(_array_header(len(catalog.entries)))
+        offsets = array("I", [len(blob)])
+        for entry in catalog.entries:
+            encoder.encode_into(entry, blob, -1)  # appended
+            offsets.append(len(blob))
+        if sys.byteorder == "big":  # pragma: no cover
+            offsets.byteswap()
+        header = msgspec.structs.replace(catalog, entries=())
+        return cls(header, memoryview(blob), memoryview(offsets).cast("B"), tuple(map(memoryview, keys.stored())))
+
+    def catalog(self) -> Catalog:
+        offsets = array("I")
+        offsets.frombytes(self.offsets)  # ValueError when its length is not a multiple of 4
+        if sys.byteorder == "big":  # pragma: no cover
+            offsets.byteswap()
+        if not offsets or offsets[-1] != len(self.entries) or len(self.keys) != _KEY_COLUMNS:
+            raise ValueError("damaged catalog cache")
+        entries = LazyEntries(self.entries, offsets, EntryKeys(self.keys))
+        # Catalog.entries is declared a tuple; LazyEntries reads like one (len, [i], [a:b], iteration, ==)
+        return msgspec.structs.replace(self.header, entries=cast("tuple[Entry, ...]", entries))
+
+
+def _array_header(length: int) -> bytes:
+    if length < 16:
+        return bytes([0x90 | length])
+    if length < 1 << 16:
+        return b"\xdc" + length.to_bytes(2, "big")
+    return b"\xdd" + length.to_bytes(4, "big")
+
+
 class _Compiled(msgspec.Struct, frozen=True):
-    catalogs: tuple[Catalog, ...]
+    catalogs: tuple[_Stored, ...]
     problems: tuple[LoadProblem, ...]
 
 
@@ -379,7 +561,8 @@ def load_all(
 ) -> CatalogSet:
     """Bundled catalogs, then user catalogs; a broken user file is reported, not fatal.
 
-    The parsed result is cached (see errcli.cache) and reused until a file changes.
+    The parsed result is cached (see errcli.cache) and reused until a file changes; from
+    the cache, each catalog's entries are decoded only as they are used.
     """
     from errcli import cache
 
@@ -390,7 +573,10 @@ def load_all(
     key = cache.make_key("catalogs", cache.file_keys(sources), [str(b) for b in bases])
     name = f"catalogs-{zlib.crc32(repr(key[-1]).encode()):08x}.msgpack"
     if use_cache and (compiled := cache.read(name, key, _Compiled)) is not None:
-        return CatalogSet(compiled.catalogs, compiled.problems)
+        try:
+            return CatalogSet(tuple(stored.catalog() for stored in compiled.catalogs), compiled.problems)
+        except ValueError:
+            pass  # damaged: parsed again and rewritten below
     by_id: dict[str, Catalog] = {}
     for path in bundled:
         catalog = load_file(path)
@@ -407,8 +593,10 @@ def load_all(
                 continue
             by_id[catalog.id] = catalog
     result = CatalogSet(tuple(by_id.values()), tuple(problems))
-    if use_cache and cache.write(name, key, _Compiled(result.catalogs, result.problems)):
-        cache.write_bytes(COMPLETION_FILE, completion_data(result, key[3]))
+    if use_cache:
+        stored = tuple(_Stored.of(c, result.entry_keys(c)) for c in result.catalogs)
+        if cache.write(name, key, _Compiled(stored, result.problems)):
+            cache.write_bytes(COMPLETION_FILE, completion_data(result, key[3]))
     return result
 
 

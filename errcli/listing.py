@@ -33,13 +33,15 @@ def filter_entries(
     retryable: bool | None = None,
     http: str | None = None,
 ) -> list[Entry]:
+    """The entries that pass every filter given; they are selected by their keys
+    (``CatalogSet.entry_keys``), so only those are decoded."""
     low, high = _http_range(http) if http else (0, 0)
     wanted_category = category.strip().casefold() if category else None
     found: list[Entry] = []
     for catalog in cs.catalogs:
         if catalogs and catalog.id not in catalogs:
             continue
-        matching_categories: set[str] | None = None
+        matching_categories: set[str | None] | None = None
         if wanted_category:
             matching_categories = {
                 c.id
@@ -47,14 +49,16 @@ def filter_entries(
                 if wanted_category == c.id.casefold()
                 or any(wanted_category in (t or "").casefold() for t in (c.title.zh, c.title.en))
             }
-        for entry in catalog.entries:
-            if matching_categories is not None and entry.category not in matching_categories:
+        keys = cs.entry_keys(catalog)
+        for i in range(len(catalog.entries)):
+            if matching_categories is not None and keys.categories[i] not in matching_categories:
                 continue
-            if severity and entry.severity != severity:
+            if severity and keys.severities[i] != severity:
                 continue
-            if retryable is not None and entry.retryable != retryable:
+            if retryable is not None and keys.retryable[i] != retryable:
                 continue
-            if http and not (entry.http_status is not None and low <= entry.http_status <= high):
+            status = keys.statuses[i]
+            if http and not (status is not None and low <= status <= high):
                 continue
-            found.append(entry)
+            found.append(catalog.entries[i])
     return found

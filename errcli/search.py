@@ -777,11 +777,13 @@ def search(
         (round(min(EXACT_SCORE, b.score), 1), index.severity(g), g) for g, b in scored.items() if b.score > 0.0
     )
     order.sort(key=lambda t: (-t[0], t[1], t[2]))
-    hits = tuple(_hit(cs, index, gid, score, scored[gid]) for score, _, gid in order if score >= min_score)
-    return SearchResult(text, hits[:limit])
+    kept = [(score, gid) for score, _, gid in order if score >= min_score][:limit]
+    return SearchResult(text, tuple(_hit(cs, index, gid, score, scored[gid]) for score, gid in kept))
 
 
 def _hit(cs: CatalogSet, index: Index, gid: int, score: float, best: _Best) -> Hit:
+    """The hit for index entry ``gid``; only this entry is decoded (a catalog from the cache
+    decodes an entry when it is first asked for: ``errcli.catalog.LazyEntries``)."""
     from errcli.index import CLASS_NAMES, PINYIN_SOURCE, entry_fields
 
     ci, ei = index.locate(gid)
