@@ -24,6 +24,7 @@ from errcli.render import (
     default_format,
     print_cache,
     print_catalogs,
+    print_import,
     print_list,
     print_problem,
     print_validate,
@@ -420,6 +421,49 @@ def cache_cmd(
     removed = cache.clear() if action is CacheAction.clear else None
     print_cache(cache.info(), removed, out)
     return ExitCode.OK
+
+
+@app.command(
+    "import",
+    short_help="Draft a catalog from an API's error-code document.",
+    help=(
+        "Read an API's error-code document (Markdown, plain text or HTML; - for stdin) and write a catalog "
+        "draft that passes `errcode validate`: tables of codes, headed sections (`1001 - title`, `E1001 title`, "
+        "`## ERR_FOO: title`), code lines followed by `描述:`/`Description:` lines, severity and HTTP status, "
+        "example JSON. The document's own words are kept; what it does not say is left out. "
+        "A report (codes found, parts not understood, duplicates) goes to stderr. Documents up to 8 MiB."
+    ),
+    epilog=(
+        "\b\nExamples:\n"
+        "  errcode import errors.md --id myapi -o myapi.yaml\n"
+        "  curl -s https://example.com/docs/errors.html | errcode import - --id example > example.yaml\n"
+        "  errcode validate myapi.yaml && cp myapi.yaml ~/.config/errcode/catalogs/"
+    ),
+)
+def import_cmd(
+    source: Annotated[str, typer.Argument(help="The document, or - for stdin.", metavar="FILE|-")],
+    catalog_id: Annotated[
+        str | None, typer.Option("--id", help="Catalog id [default: from the file name].", metavar="ID")
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Catalog name [default: the document's title].", metavar="NAME")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the draft to OUT instead of stdout.", metavar="OUT")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite OUT if it exists.")] = False,
+) -> ExitCode:
+    from errcli.importer import check_id, check_output, import_document, read_document, write_draft
+
+    to_file = output if output is not None and str(output) != "-" else None
+    if catalog_id is not None:
+        check_id(catalog_id)
+    check_output(to_file, force)
+    result = import_document(read_document(source), catalog_id=catalog_id, name=name)
+    if result.report.codes and to_file is not None:
+        write_draft(to_file, result.yaml, force)
+    print_import(result.yaml or None, result.report, str(to_file) if to_file else None)
+    return ExitCode.OK if result.report.codes else ExitCode.NOT_FOUND
 
 
 def main() -> None:

@@ -30,6 +30,7 @@ COMMANDS = {
     "validate": "check catalog files",
     "completion": "print a shell completion script",
     "cache": "inspect or clear the cache",
+    "import": "draft a catalog from an error-code document",
 }
 _OUTPUT = ("--format", "-f", "--json", "--lang", "-l", "--color", "--catalog-path", "--help", "-h")
 _LOOKUP = ("--catalog", "-c", "--brief", "-b", *_OUTPUT)
@@ -44,6 +45,7 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "validate": ("--format", "-f", "--json", "--color", "--help", "-h"),
     "completion": ("--help", "-h"),
     "cache": ("--format", "-f", "--json", "--help", "-h"),
+    "import": ("--id", "--name", "--output", "-o", "--force", "--help", "-h"),
 }
 _FORMATS = ("table", "json", "yaml", "markdown", "plain")
 VALUES: dict[str, tuple[str, ...]] = {
@@ -58,9 +60,11 @@ VALUES: dict[str, tuple[str, ...]] = {
     "--limit": (),
     "-n": (),
     "--min-score": (),
+    "--id": (),
+    "--name": (),
 }
 _CATALOG_OPTIONS = ("--catalog", "-c")
-_FILE_OPTIONS = ("--catalog-path",)
+_FILE_OPTIONS = ("--catalog-path", "--output", "-o")
 _ARGUMENTS = {
     "completion": ("bash", "zsh", "fish", "powershell"),
     "cache": ("info", "clear"),
@@ -109,7 +113,7 @@ def candidates(words: Sequence[str], cword: int, environ: dict[str, str] | None 
         return [(v, previous) for v in VALUES[previous] if v.startswith(current)]
     if current.startswith("-"):
         return [(o, "option") for o in OPTIONS.get(command, ()) if o.startswith(current)]
-    if command in ("validate", "explain"):
+    if command in ("validate", "explain", "import"):
         return [(FILES, "")]
     if command in _ARGUMENTS:
         return [(a, command) for a in _ARGUMENTS[command] if a.startswith(current)]

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # kept out of start-up: every import here costs every run
     from typing import Any
 
 # Subcommands of the full CLI; tests/test_fast.py checks this against the Typer app.
-COMMANDS = frozenset({"lookup", "search", "explain", "list", "catalogs", "validate", "completion", "cache"})
+COMMANDS = frozenset({"lookup", "search", "explain", "list", "catalogs", "validate", "completion", "cache", "import"})
 _VALUE_OPTIONS = {
     "-c": "catalog",
     "--catalog": "catalog",

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from errcli.explain import Action, ExplainedError, SummaryReport
+    from errcli.importer import ImportReport
     from errcli.search import SearchResult
 
 Format = Literal["table", "plain", "json", "yaml", "markdown"]
@@ -630,3 +631,56 @@ def print_summary(report: SummaryReport, out: Output, verbose: bool) -> None:
             report.errors, report.unknown, report.not_errors, report.unparsed_count, report.unparsed_lines, verbose
         )
     )
+
+
+# --- import ----------------------------------------------------------------------------------------
+
+
+def _some(items: Sequence[str], limit: int = 12) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" … and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def print_import(draft: str | None, report: ImportReport, written: str | None = None) -> None:
+    """``errcode import``: the draft on stdout (unless it was written to a file), the report on stderr."""
+    if draft is not None and written is None:
+        sys.stdout.write(draft)
+        sys.stdout.flush()
+    source = "stdin" if report.source == "-" else safe(report.source)
+    if not report.codes:
+        print_problem(
+            f"no error codes found in {source}",
+            "errcode import reads tables with a code column (错误码/code/status), headings such as "
+            "`1001 - title` or `E1001 title`, and code lines followed by `描述:`/`Description:` lines",
+        )
+        return
+    count = len(report.codes)
+    details = [report.format, report.language]
+    if report.encoding != "utf-8":
+        details.append(f"read as {report.encoding}")
+    details.append(f"{report.categories} categor{'y' if report.categories == 1 else 'ies'}")
+    details.append(f"{report.envelopes} envelope{'' if report.envelopes == 1 else 's'}")
+    lines = [f"import: {count} code{'' if count == 1 else 's'} found in {source} ({', '.join(details)})"]
+    lines.append(f"  codes: {_some([safe(str(c)) for c in report.codes])}")
+    if report.duplicates:
+        lines.append(f"  duplicates ({len(report.duplicates)}):")
+        for dup in report.duplicates[:20]:
+            what = "another meaning, kept in contexts" if dup.kept_as == "context" else "same meaning, merged"
+            lines.append(f"    {safe(str(dup.code))}: line {dup.first_line}, again at line {dup.line} ({what})")
+        if len(report.duplicates) > 20:
+            lines.append(f"    … and {len(report.duplicates) - 20} more")
+    if report.unparsed:
+        lines.append(f"  not parsed ({len(report.unparsed)}):")
+        lines.extend(f"    line {u.line}: {safe(u.text)} — {safe(u.reason)}" for u in report.unparsed[:20])
+        if len(report.unparsed) > 20:
+            lines.append(f"    … and {len(report.unparsed) - 20} more")
+    if report.untitled:
+        lines.append(
+            f"  no title in the document (the code stands in): {_some([safe(str(c)) for c in report.untitled])}"
+        )
+    if written:
+        where = f"wrote {safe(written)}: a draft — review it, then `errcode validate {safe(written)}`"
+    else:
+        where = "the draft is on stdout — save it (-o FILE), review it, then `errcode validate FILE`"
+    lines.append(where + " and copy it to ~/.config/errcode/catalogs/")
+    sys.stderr.write("\n".join(lines) + "\n")
