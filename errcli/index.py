@@ -190,7 +190,7 @@ def entry_fields(entry: Entry, catalog: Catalog | None = None) -> list[list[str]
     statuses = {entry.http_status, *(c.http_status for c in entry.contexts)} - {None}
     code.extend(f"HTTP {s}" for s in sorted(s for s in statuses if s is not None))
     title = _texts(entry.title, *(c.title for c in entry.contexts))
-    keywords = [*entry.keywords, *_texts(*(c.name for c in entry.contexts)), *entry.headers]
+    keywords = [*entry.keywords, *entry.messages, *_texts(*(c.name for c in entry.contexts)), *entry.headers]
     text = _texts(entry.description, *entry.causes, *entry.fixes, *entry.limits, entry.retry_advice)
     for context in entry.contexts:
         text.extend(_texts(context.description, *context.causes, *context.fixes, *context.limits))

@@ -77,6 +77,12 @@ class Entry(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     examples: tuple[str, ...] = ()
     snippets: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+    # what real servers send for this error, in their words: "Order not found: {}" ({} stands
+    # for an interpolated value). Always errcode's own, like keywords; explain matches them.
+    messages: tuple[str, ...] = ()
+    # derived by the header's `rules.outcome` rule: a server-side fault or timeout after which
+    # the caller cannot know whether a state-changing call took effect
+    outcome_unknown: bool = False
     contexts: tuple[Context, ...] = ()
     details: tuple[Detail, ...] = ()
     added: tuple[str, ...] = ()
@@ -114,6 +120,7 @@ class Rules(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
 
     severity: Text | None = None
     retryable: Text | None = None
+    outcome: Text | None = None
 
 
 class Catalog(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
