@@ -92,6 +92,7 @@ def explain(
 ) -> ExitCode:
     """Explain every error in ``source`` as it is read (constant memory), then the counts."""
     from errcli.explain import error_dict, explain_stream, to_json_document
+    from errcli.reasons import describe
     from errcli.render import explain_footer, print_explained, print_summary
     from errcli.serialize import dumps_json, dumps_yaml
 
@@ -101,9 +102,9 @@ def explain(
         print_summary(report, out, verbose)
         lines, unknown = report.lines, report.unknown
     elif out.format == "json":  # streamed: the document is written as errors are found
-        out.write('{\n  "errors": [')
+        out.write('{\n  "schema_version": 1,\n  "errors": [')
         for i, error in enumerate(stream):
-            body = dumps_json(error_dict(error)).replace("\n", "\n    ")
+            body = dumps_json(error_dict(error, describe(error, out.lang))).replace("\n", "\n    ")
             out.write(("," if i else "") + "\n    " + body)
         tail = {"not_errors": stream.not_errors, "unparsed_lines": stream.unparsed_lines}
         tail["unparsed_count"] = stream.unparsed_count
@@ -111,7 +112,10 @@ def explain(
         lines, unknown = stream.lines, stream.unknown
     elif out.format == "yaml":
         errors = list(stream)
-        out.write(dumps_yaml(to_json_document(errors, stream.not_errors, stream.unparsed_lines, stream.unparsed_count)))
+        document = to_json_document(
+            errors, lambda e: describe(e, out.lang), stream.not_errors, stream.unparsed_lines, stream.unparsed_count
+        )
+        out.write(dumps_yaml(document))
         lines, unknown = stream.lines, stream.unknown
     else:
         for error in stream:

@@ -523,17 +523,28 @@ def print_warnings(problems: Sequence[LoadProblem]) -> None:
 # --- explain ---------------------------------------------------------------------------------------
 
 _ACTION_WORDS = {
-    "wait": "wait {seconds} s, then retry",
-    "backoff": "retry with backoff",
-    "do_not_retry": "do not retry: fix the cause first",
-    "unknown": "unknown: no catalog entry says",
+    "en": {
+        "wait": "wait {seconds} s, then retry",
+        "retry": "retry with backoff",
+        "do_not_retry": "do not retry: fix the cause first",
+        "check_first": "check first: the outcome is unknown; query the state before sending again",
+        "fallback": " (the document advises {seconds} s)",
+    },
+    "zh": {
+        "wait": "等待 {seconds} 秒后重试",
+        "retry": "退避后重试",
+        "do_not_retry": "不要重试：先解决原因",
+        "check_first": "先查询：结果未知，重发前先查询状态",
+        "fallback": "（文档建议 {seconds} 秒）",
+    },
 }
 
 
 def action_label(action: Action, lang: Lang) -> str:
-    text = _ACTION_WORDS[action.kind].format(seconds=action.seconds)
-    if action.kind == "backoff" and action.seconds:
-        text += f" (first wait {action.seconds} s)"
+    words = _ACTION_WORDS[lang]
+    text = words[action.kind].format(seconds=action.seconds)
+    if action.fallback_seconds is not None:
+        text += words["fallback"].format(seconds=action.fallback_seconds)
     if action.source:
         text += f" [{safe(action.source)}]"
     if action.advice:
@@ -552,7 +563,9 @@ def _explained_heading(error: ExplainedError, lang: Lang) -> str:
 
 
 def explained_rows(error: ExplainedError, cs: CatalogSet, lang: Lang) -> Rows:
-    rows: Rows = [("why", safe(error.reason))]
+    from errcli.reasons import describe
+
+    rows: Rows = [("why", describe(error, lang))]
     if error.message is not None:
         rows.append(("message", safe(error.message)))
     if error.http_status is not None and (error.entry is None or error.entry.http_status != error.http_status):

@@ -33,6 +33,7 @@ from errcli.explain import (
     summary_document,
     to_json_document,
 )
+from errcli.reasons import describe
 from errcli.serialize import CONTRACT_KEYS
 
 EXAMPLES = SHARED / "examples"
@@ -225,11 +226,11 @@ ENVELOPES = [
 @pytest.mark.parametrize(("text", "expected"), ENVELOPES)
 def test_envelopes(explainer: Explainer, text: str, expected: str) -> None:
     error = one(explainer, text)
-    assert f"{error.catalog}:{error.code}" == expected, error.reason
+    assert f"{error.catalog}:{error.code}" == expected, describe(error)
     assert error.entry is not None
     assert error.basis == "code"
-    assert error.confidence >= 0.55, error.reason
-    assert error.reason
+    assert error.confidence >= 0.55, describe(error)
+    assert describe(error)
 
 
 @pytest.mark.parametrize(
@@ -243,9 +244,9 @@ def test_envelopes(explainer: Explainer, text: str, expected: str) -> None:
 )
 def test_the_reason_names_the_envelope(explainer: Explainer, text: str) -> None:
     error = one(explainer, text)
-    assert "shape is" in error.reason
+    assert "shape is" in describe(error)
     assert error.catalog is not None
-    assert error.catalog in error.reason
+    assert error.catalog in describe(error)
 
 
 def test_ambiguous_code_is_decided_by_the_message(explainer: Explainer) -> None:
@@ -551,8 +552,8 @@ def test_code_that_is_an_http_status(explainer: Explainer, text: str, status: in
     error = one(explainer, text)
     assert (error.catalog, error.code, error.basis, error.http_status) == ("http", status, "http_status", status)
     assert error.entry is not None
-    assert "HTTP status" in error.reason
-    assert "best guess" in error.reason
+    assert "HTTP status" in describe(error)
+    assert "best guess" in describe(error)
     assert alternative in [f"{e.catalog}:{e.code}" for e in error.alternatives]
 
 
@@ -572,7 +573,7 @@ def test_undocumented_codes_are_reported_unknown(
     report = explain_text(explainer, text)
     error = report.errors[0]
     assert (error.catalog, error.code, error.entry, error.basis) == (catalog, code, None, "unknown")
-    assert "not documented" in error.reason
+    assert "not documented" in describe(error)
     assert report.unknown == 1
     assert not error.identified
 
@@ -582,7 +583,7 @@ def test_unknown_code_lists_what_the_message_resembles(explainer: Explainer) -> 
     assert error.entry is None
     found = {f"{e.catalog}:{e.code}" for e in error.alternatives}
     assert {"qaexchange:1001", "ztdx:INSUFFICIENT_BALANCE"} <= found
-    assert "a guess" in error.reason
+    assert "a guess" in describe(error)
 
 
 def test_a_code_found_only_in_another_api_than_the_shape_says(explainer: Explainer) -> None:
@@ -614,7 +615,7 @@ def test_error_text_without_code_is_a_best_guess(explainer: Explainer, text: str
     assert f"{error.catalog}:{error.code}" == expected
     assert error.basis == "message"
     assert error.raw_code is None
-    assert "best guess" in error.reason
+    assert "best guess" in describe(error)
     assert 0.3 <= error.confidence <= 0.75
 
 
@@ -647,7 +648,7 @@ def test_message_that_contradicts_the_code(explainer: Explainer) -> None:
     assert error.code == 1001  # the code's entry is kept ...
     assert error.contradiction
     assert error.confidence <= 0.5
-    assert "contradicts" in error.reason
+    assert "contradicts" in describe(error)
     assert "ztdx:ORDER_NOT_FOUND" in [f"{e.catalog}:{e.code}" for e in error.alternatives]  # ... with what fits
 
 
@@ -810,7 +811,7 @@ def test_text_from_the_input_is_kept_as_is(explainer: Explainer) -> None:
     error = one(explainer, dumps({"code": 7777, "message": message}))
     assert error.message == message
     assert error.raw == {"code": 7777, "message": message}
-    assert message not in error.reason
+    assert message not in describe(error)
 
 
 # --- advice and details -------------------------------------------------------------------------
@@ -1125,5 +1126,5 @@ def test_explaining_any_json_never_raises(bundled: CatalogSet, value: object) ->
     assert report.records >= 1 or report.unparsed_count == 1
     for error in report.errors:
         assert 0.0 <= error.confidence <= 1.0
-        assert error.reason
+        assert describe(error)
         json.dumps(error_dict(error), default=str)

@@ -1,18 +1,26 @@
 """Whole-process benchmark: every figure as a ratio to the stack floor measured in the same run.
 
-    python tests/bench/run.py              # all figures
-    python tests/bench/run.py --quick      # the start-up figures only
-    python tests/bench/run.py --runs 21    # more pairs
+    python tests/bench/run.py                  # all figures
+    python tests/bench/run.py --quick          # the start-up figures only
+    python tests/bench/run.py --only explain   # explain --summary against jq only (also: startup,
+                                               # catalog, ndjson, reallog; repeat or comma-separate)
+    python tests/bench/run.py --runs 21        # more pairs
 
 Each command runs as a whole process (Python start, imports, cache, render) in turns
 with the floor (A B A B …); a ratio is taken per pair and the median is reported, so a
 machine that speeds up or slows down during the run does not skew it. Peak memory is
 the child's maximum resident set size from the kernel (wait4).
+
+The real-looking log (tests/bench/reallog.py) is written once per run into the temporary
+folder; before it is timed, ``explain --summary --format json`` must account for every line
+(errors + not_errors + unparsed_count == lines, and unparsed_count == the plain lines written),
+or the run stops.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -28,6 +36,15 @@ HERE = Path(__file__).resolve().parent
 PY = sys.executable
 ERRCODE = [str(Path(PY).parent / "errcode")]
 FLOOR = [PY, str(HERE / "floor.py"), "1001"]
+REALLOG = HERE / "reallog.py"
+JQ = "/usr/bin/jq" if Path("/usr/bin/jq").exists() else "jq"
+GROUPS = {
+    "startup": ("startup",),
+    "catalog": ("catalog",),
+    "ndjson": ("ndjson",),
+    "reallog": ("reallog",),
+    "explain": ("ndjson", "reallog"),
+}
 
 
 def run_once(argv: Sequence[str], env: dict[str, str], stdin: Path | None = None) -> tuple[float, int]:
@@ -47,14 +64,19 @@ def run_once(argv: Sequence[str], env: dict[str, str], stdin: Path | None = None
 
 
 def paired(
-    a: Sequence[str], b: Sequence[str], env: dict[str, str], runs: int, prepare: Callable[[], object] | None = None
+    a: Sequence[str],
+    b: Sequence[str],
+    env: dict[str, str],
+    runs: int,
+    prepare: Callable[[], object] | None = None,
+    warm_up: bool = True,
 ) -> dict[str, float]:
-    """Median of A, of B, and of the per-pair ratio A/B, after one warm-up of each."""
+    """Median of A, of B, and of the per-pair ratio A/B, after one warm-up of each (unless done already)."""
     times_a: list[float] = []
     times_b: list[float] = []
     ratios: list[float] = []
     peak = 0
-    for i in range(runs + 1):
+    for i in range(0 if warm_up else 1, runs + 1):
         if prepare is not None:
             prepare()
         ta, rss = run_once(a, env)
@@ -109,20 +131,103 @@ def make(kind: str, path: Path, count: int) -> None:
     subprocess.run([PY, __file__, "--make", kind, str(path), str(count)], check=True)
 
 
+def real_log(path: Path, lines: int) -> dict[str, int]:
+    """Write the real-looking log in a child (its memory stays out of the peaks); the lines per kind."""
+    done = subprocess.run([PY, str(REALLOG), str(path), "--lines", str(lines)], check=True, capture_output=True)
+    counts: dict[str, int] = json.loads(done.stdout)
+    return counts
+
+
+def check_counts(data: Path, written: dict[str, int], env: dict[str, str]) -> str:
+    """``explain --summary --format json`` accounts for every line of the log; a note on what it found."""
+    argv = [*ERRCODE, "explain", "--summary", "--format", "json", str(data)]
+    done = subprocess.run(argv, env=env, capture_output=True, check=False)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(argv)} exited {done.returncode}: {done.stderr.decode(errors='replace')[-2000:]}")
+    doc = json.loads(done.stdout)
+    errors, not_errors, unparsed = doc["errors"], doc["not_errors"], doc["unparsed_count"]
+    lines, plain = written["lines"], written.get("plain", 0)
+    if errors + not_errors + unparsed != lines:
+        raise SystemExit(
+            f"explain --summary lost lines: errors {errors} + not_errors {not_errors} + unparsed {unparsed}"
+            f" = {errors + not_errors + unparsed}, but the log has {lines} lines"
+        )
+    if unparsed != plain:
+        raise SystemExit(f"explain --summary: {unparsed} lines unparsed, but the log has {plain} lines without JSON")
+    codes = subprocess.run([JQ, "-R", "-c", "fromjson? | .code", str(data)], capture_output=True, check=True).stdout
+    error_lines = sum(v for k, v in written.items() if k.startswith("error_"))
+    return (
+        f"counts add up: {errors} errors ({doc['unknown']} unknown, {len(doc['summary'])} rows; {error_lines} error"
+        f" lines written) + {not_errors} not errors + {unparsed} unparsed = {lines} lines;"
+        f" jq printed {len(codes.splitlines())} codes (every JSON value there follows a log prefix)"
+    )
+
+
 def row(name: str, figure: dict[str, float], target: str) -> str:
     return f"| {name} | {figure['a']:.3f} s | {figure['ratio']:.2f}× | {figure['peak_mib']:.0f} MiB | {target} |"
+
+
+def explain_figures(wanted: set[str], work: Path, env: dict[str, str], explain_runs: int, log_lines: int) -> None:
+    """``explain --summary`` against jq: the repetitive NDJSON case and the real-looking log."""
+    if wanted & {"ndjson", "reallog"} and not shutil.which(JQ):
+        print(f"| `explain --summary` figures skipped: {JQ} not found | | | | |")
+        return
+    if "ndjson" in wanted:
+        data = work / "lines.ndjson"
+        make("ndjson", data, 1_000_000)
+        explain = [*ERRCODE, "explain", "--summary", str(data)]
+        jq = [JQ, "-c", ".code", str(data)]
+        figure = paired(explain, jq, env, explain_runs)
+        name = "`explain --summary`, 1 000 000 NDJSON lines, repetitive case (6 distinct lines)"
+        print(f"| {name} | {figure['a']:.2f} s | ", end="")
+        print(f"{figure['ratio']:.2f}× `jq -c .code` ({figure['b']:.2f} s) | {figure['peak_mib']:.0f} MiB ", end="")
+        print("| ≤ 0.7× jq, ≤ 100 MB |")
+    if "reallog" in wanted:
+        log = work / "service.log"
+        written = real_log(log, log_lines)
+        note = check_counts(log, written, env)  # also warms the disk cache: no warm-up pair needed
+        explain = [*ERRCODE, "explain", "--summary", str(log)]
+        jq = [JQ, "-R", "-c", "fromjson? | .code", str(log)]
+        figure = paired(explain, jq, env, explain_runs, warm_up=False)
+        lines = f"{log_lines:,}".replace(",", " ")
+        print(f"| `explain --summary`, {lines} real-looking log lines | {figure['a']:.2f} s | ", end="")
+        print(f"{figure['ratio']:.2f}× `jq -R -c 'fromjson? | .code'` ({figure['b']:.2f} s) | ", end="")
+        print(f"{figure['peak_mib']:.0f} MiB | ≤ 0.5× jq, ≤ 100 MB |")
+        print()
+        print(f"real-looking log: {log.stat().st_size / 2**20:.0f} MiB; {note}")
+
+
+def selected(parser: argparse.ArgumentParser, only: Sequence[str]) -> set[str]:
+    """The figure groups named by ``--only`` (repeated or comma-separated)."""
+    wanted: set[str] = set()
+    for item in only:
+        for name in item.split(","):
+            if name.strip() not in GROUPS:
+                parser.error(f"--only: unknown group {name!r} (choose from {', '.join(GROUPS)})")
+            wanted.update(GROUPS[name.strip()])
+    return wanted
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=11, help="pairs per figure (default 11)")
-    parser.add_argument("--quick", action="store_true", help="start-up figures only")
+    parser.add_argument("--quick", action="store_true", help="start-up figures only (same as --only startup)")
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="GROUP",
+        help="run only these figures: startup, catalog, ndjson, reallog, explain (= ndjson,reallog)",
+    )
+    parser.add_argument(
+        "--log-lines", type=int, default=1_000_000, help="lines of the real-looking log (default 1 000 000)"
+    )
     parser.add_argument("--make", nargs=3, metavar=("KIND", "PATH", "N"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.make:  # data files are written by a child, so this process stays small and its
         kind, path, count = args.make  # memory never shows up in the peaks measured below
         (big_catalog if kind == "catalog" else ndjson)(Path(path), int(count))
         return 0
+    wanted = selected(parser, args.only or (["startup"] if args.quick else list(GROUPS)))
 
     work = Path(tempfile.mkdtemp(prefix="errcode-bench-"))
     env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache"), "XDG_CONFIG_HOME": str(work / "config")}
@@ -132,21 +237,23 @@ def main() -> int:
     print()
     print("| what | median wall | vs floor | peak | target |")
     print("|---|---|---|---|---|")
-    floor = paired(FLOOR, FLOOR, env, args.runs)
-    print(f"| stack floor: a minimal Typer app printing one rich Table | {floor['a']:.3f} s | 1.00× | ", end="")
-    print(f"{floor['peak_mib']:.0f} MiB | |")
-    print(row("`errcode 1001` (to a pipe)", paired([*ERRCODE, "1001"], FLOOR, env, args.runs), "≤ 0.5×"))
-    print(row("`errcode search 资金`", paired([*ERRCODE, "search", "资金"], FLOOR, env, args.runs), "≤ 0.6×"))
-    complete = [*ERRCODE, "__complete", "bash", "1", "errcode", "INSUF"]
-    print(row("a completion request (`errcode INSUF<TAB>`)", paired(complete, FLOOR, env, args.runs), "≤ 0.25×"))
-    print(row("`errcode --version`", paired([*ERRCODE, "--version"], FLOOR, env, args.runs), "≤ 0.25×"))
 
     def drop_cache() -> None:
         shutil.rmtree(work / "cache", ignore_errors=True)
 
-    cold = paired([*ERRCODE, "search", "资金"], FLOOR, env, args.runs, prepare=drop_cache)
-    print(row("first run (cold cache: catalogs and index built)", cold, "≤ 2×"))
-    if not args.quick:
+    if wanted & {"startup", "catalog"}:
+        floor = paired(FLOOR, FLOOR, env, args.runs)
+        print(f"| stack floor: a minimal Typer app printing one rich Table | {floor['a']:.3f} s | 1.00× | ", end="")
+        print(f"{floor['peak_mib']:.0f} MiB | |")
+    if "startup" in wanted:
+        print(row("`errcode 1001` (to a pipe)", paired([*ERRCODE, "1001"], FLOOR, env, args.runs), "≤ 0.5×"))
+        print(row("`errcode search 资金`", paired([*ERRCODE, "search", "资金"], FLOOR, env, args.runs), "≤ 0.6×"))
+        complete = [*ERRCODE, "__complete", "bash", "1", "errcode", "INSUF"]
+        print(row("a completion request (`errcode INSUF<TAB>`)", paired(complete, FLOOR, env, args.runs), "≤ 0.25×"))
+        print(row("`errcode --version`", paired([*ERRCODE, "--version"], FLOOR, env, args.runs), "≤ 0.25×"))
+        cold = paired([*ERRCODE, "search", "资金"], FLOOR, env, args.runs, prepare=drop_cache)
+        print(row("first run (cold cache: catalogs and index built)", cold, "≤ 2×"))
+    if "catalog" in wanted:
         big = work / "big.yaml"
         make("catalog", big, 100_000)
         big_env = {**env, "ERRCODE_PATH": str(big)}
@@ -157,16 +264,10 @@ def main() -> int:
         scale = {**large, "ratio": large["a"] / small["a"]}
         print(f"| 100 000-entry user catalog: warm search | {large['a']:.3f} s | ", end="")
         print(f"{scale['ratio']:.2f}× bundled search | {large['peak_mib']:.0f} MiB | ≤ 2× bundled |")
-        if shutil.which("jq"):
-            data = work / "lines.ndjson"
-            make("ndjson", data, 1_000_000)
-            explain = [*ERRCODE, "explain", "--summary", str(data)]
-            jq = ["jq", "-c", ".code", str(data)]
-            figure = paired(explain, jq, env, max(3, args.runs // 4))
-            print(f"| `explain --summary`, 1 000 000 NDJSON lines | {figure['a']:.2f} s | ", end="")
-            print(f"{figure['ratio']:.2f}× `jq -c .code` ({figure['b']:.2f} s) | {figure['peak_mib']:.0f} MiB ", end="")
-            print("| ≤ 0.7× jq, ≤ 100 MB |")
-    shutil.rmtree(work, ignore_errors=True)
+    try:
+        explain_figures(wanted, work, env, max(3, args.runs // 4), args.log_lines)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return 0
 
 

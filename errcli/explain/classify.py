@@ -1,0 +1,427 @@
+"""Finding → ranked candidates with evidence: one scorer for every kind of response.
+
+Every entry that something points at is a candidate: the entries with the code as sent,
+the entries the message matches, the entries documented with the response's HTTP status.
+Each is scored on the same evidence:
+
+==================  ======================================================================
+code                50 for the code exactly as the entry has it, 48 for the same code folded
+                    (``"1001"`` for 1001, ``insufficientBalance`` for INSUFFICIENT_BALANCE)
+envelope            25 when the object has the catalog's envelope with its error condition
+                    (``success: false``), else a quarter of the shape's strength; a WebSocket
+                    frame around a nested error gives up to 15
+http status         12 when the response's status is the entry's documented one
+message             0.6 × the match score (0-100) when it is at least 55: the entry's message
+                    templates, titles and documented example messages, then ``errcode search``
+                    (the same index, Simplified folding and keywords) with values folded out
+==================  ======================================================================
+
+The best candidate wins if it has a code or a clear message behind it; otherwise the HTTP
+meaning of the status (the ``http`` catalog) is the entry, with the candidates as alternatives,
+or the error is unknown. Confidence comes from the margin over the runner-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from errcli.explain.detect import CACHE_LIMIT, STRONG_SHAPE, EnvHits, Finding, as_int
+from errcli.explain.result import Basis, Evidence
+from errcli.lookup import fold_symbol
+from errcli.model import Catalog, Code, Entry
+
+if TYPE_CHECKING:
+    from errcli.catalog import CatalogSet
+    from errcli.explain.messages import MessageMatcher
+
+CODE_EXACT = 50.0
+CODE_FOLDED = 48.0
+ENVELOPE_STRONG = 25.0
+FRAME_MAX = 15.0
+STATUS_AGREES = 12.0
+MESSAGE_WEIGHT = 0.6
+MESSAGE_FLOOR = 55.0  # below this, a message match is noise
+MESSAGE_CLEAR = 75.0  # a message that names an entry on its own
+MESSAGE_UNRELATED = 45.0  # the code's entry and the message have nothing in common
+ALTERNATIVES = 3
+
+EntryKey = tuple[str, Code]
+
+
+def key_of(entry: Entry) -> EntryKey:
+    return (entry.catalog, entry.code)
+
+
+def is_status_entry(entry: Entry) -> bool:
+    """An entry that is an HTTP status (the ``http`` catalog, ztdx's status table)."""
+    return isinstance(entry.code, int) and entry.code == entry.http_status
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The shared part of an explanation: the same for every finding with the same key."""
+
+    catalog: str | None
+    code: Code | None
+    entry: Entry | None
+    confidence: float
+    alternatives: tuple[Entry, ...]
+    basis: Basis
+    contradiction: bool
+    http_status: int | None
+    evidence: tuple[Evidence, ...]
+
+
+class _Candidate:
+    __slots__ = ("code", "entry", "env", "evidence", "message", "status", "total")
+
+    def __init__(self, entry: Entry) -> None:
+        self.entry = entry
+        self.code = 0.0
+        self.env = 0.0
+        self.status = 0.0
+        self.message = 0.0  # the raw match score, 0-100
+        self.total = 0.0
+        self.evidence: list[Evidence] = []
+
+    def score(self) -> float:
+        msg = MESSAGE_WEIGHT * self.message if self.message >= MESSAGE_FLOOR else 0.0
+        self.total = self.code + self.env + self.status + msg
+        return self.total
+
+
+class Classifier:
+    """The catalogs' codes, statuses and texts, indexed once; verdicts cached by finding key."""
+
+    def __init__(self, cs: CatalogSet, catalogs: Sequence[Catalog], forced: bool) -> None:
+        self.cs = cs
+        self.catalogs = tuple(catalogs)
+        self.forced = forced
+        self.order = {c.id: i for i, c in enumerate(self.catalogs)}
+        self.by_int: dict[int, list[Entry]] = {}
+        self.by_symbol: dict[str, list[Entry]] = {}
+        self.by_status: dict[int, list[Entry]] = {}
+        self.status_catalogs: set[str] = set()
+        for cat in self.catalogs:
+            if cat.entries and all(is_status_entry(e) for e in cat.entries) and not cat.envelopes:
+                self.status_catalogs.add(cat.id)  # a catalog of HTTP statuses (the bundled `http`)
+            for entry in cat.entries:
+                if isinstance(entry.code, int):
+                    self.by_int.setdefault(entry.code, []).append(entry)
+                else:
+                    if entry.code.strip().lstrip("-").isdigit() and len(entry.code) < 19:
+                        self.by_int.setdefault(int(entry.code), []).append(entry)
+                    self.by_symbol.setdefault(fold_symbol(entry.code), []).append(entry)
+                if entry.symbol:
+                    self.by_symbol.setdefault(fold_symbol(entry.symbol), []).append(entry)
+                statuses = {entry.http_status, *(c.http_status for c in entry.contexts)} - {None}
+                for status in statuses:
+                    if status is not None and not is_status_entry(entry):
+                        self.by_status.setdefault(status, []).append(entry)
+        self._matcher: MessageMatcher | None = None
+        self._verdicts: dict[tuple[Any, ...], Verdict] = {}
+
+    @property
+    def matcher(self) -> MessageMatcher:
+        if self._matcher is None:
+            from errcli.explain.messages import MessageMatcher
+
+            self._matcher = MessageMatcher(self.cs, self.catalogs)
+        return self._matcher
+
+    def verdict(self, finding: Finding) -> Verdict:
+        key = finding.key()
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            if len(self._verdicts) > CACHE_LIMIT:
+                self._verdicts.clear()
+            verdict = self._verdicts[key] = self._decide(finding)
+        return verdict
+
+    # -- evidence --
+
+    def _code_entries(self, code: Any) -> list[tuple[Entry, float]]:
+        number = as_int(code)
+        if number is not None:
+            exact = type(code) is int or (isinstance(code, float) and code.is_integer())
+            return [
+                (e, CODE_EXACT if exact == isinstance(e.code, int) else CODE_FOLDED)
+                for e in self.by_int.get(number, ())
+            ]
+        if isinstance(code, str) and code.strip():
+            return [
+                (e, CODE_EXACT if code in (e.code, e.symbol) else CODE_FOLDED)
+                for e in self.by_symbol.get(fold_symbol(code[:200]), ())
+            ]
+        return []
+
+    def status_entry(self, status: int) -> Entry | None:
+        """The entry for an HTTP status: the HTTP catalog's first, then a status table inside an API's catalog."""
+        entries = [e for e in self.by_int.get(status, ()) if is_status_entry(e)]
+        if not entries:
+            return None
+        entries.sort(key=lambda e: (e.catalog not in self.status_catalogs, self.order.get(e.catalog, 0)))
+        return entries[0]
+
+    def _priors(self, envs: EnvHits, outer: EnvHits) -> dict[str, tuple[float, Evidence]]:
+        """What the shape says about each catalog: its best envelope, else the frame around it."""
+        priors: dict[str, tuple[float, Evidence]] = {}
+        for env, strength in envs:
+            strong = strength >= STRONG_SHAPE
+            weight = ENVELOPE_STRONG if strong else strength / 4.0
+            if weight > priors.get(env.catalog, (0.0,))[0]:
+                note = "strong" if strong else None
+                priors[env.catalog] = (
+                    weight,
+                    Evidence("envelope", note, env.catalog, value=env.envelope.name),
+                )
+        for env, strength in outer:
+            weight = min(FRAME_MAX, strength / 2.0)
+            if weight > priors.get(env.catalog, (0.0,))[0]:
+                priors[env.catalog] = (weight, Evidence("frame", None, env.catalog, value=env.envelope.name))
+        return priors
+
+    def _decide(self, finding: Finding) -> Verdict:  # noqa: PLR0915 - one decision, read top to bottom
+        code = finding.code
+        number = as_int(code)
+        status = finding.status
+        priors = self._priors(finding.envs, finding.outer)
+        code_hits = self._code_entries(code) if code is not None else []
+        domain_hits = [(e, s) for e, s in code_hits if not is_status_entry(e)]
+        # a status put in `code` (real servers do): the HTTP meaning, unless an API documents the number
+        code_is_status = number is not None and 100 <= number <= 599 and not domain_hits and not self.forced
+        if code_is_status and status is None:
+            status = number
+        message_scores = self.matcher.scores(finding.message) if finding.message else {}
+
+        cands: dict[EntryKey, _Candidate] = {}
+
+        def cand(entry: Entry) -> _Candidate:
+            key = key_of(entry)
+            found = cands.get(key)
+            if found is None:
+                found = cands[key] = _Candidate(entry)
+            return found
+
+        for entry, score in domain_hits:
+            c = cand(entry)
+            c.code = score
+            c.evidence.append(
+                Evidence("code", "exact" if score == CODE_EXACT else "folded", entry.catalog, entry.code, value=code)
+            )
+        for key, score in message_scores.items():
+            entry = self.matcher.entry(key)
+            if entry is None or is_status_entry(entry) or key[0] not in self.order:
+                continue
+            cand(entry).message = score
+        if status is not None and (not domain_hits or code_is_status):
+            for entry in self.by_status.get(status, ()):
+                cand(entry)
+        for c in cands.values():
+            prior = priors.get(c.entry.catalog)
+            if prior is not None:
+                c.env = prior[0]
+                c.evidence.append(prior[1])
+            if status is not None and c.entry.http_status == status:
+                c.status = STATUS_AGREES
+            c.score()
+        ranked = sorted(
+            cands.values(), key=lambda c: (c.total, c.message, -self.order.get(c.entry.catalog, 0)), reverse=True
+        )
+        ranked = [c for c in ranked if c.total > 0 or c.status]
+
+        evidence: list[Evidence] = []
+        if code is not None:
+            if code_is_status:
+                evidence.append(Evidence("code", "http_status", value=_shown(code)))
+            elif not domain_hits:
+                evidence.append(Evidence("code", "not_documented", _guess(priors), value=_shown(code)))
+        if finding.status is not None:
+            evidence.append(Evidence("http_status", None, value=finding.status))
+        if finding.retry_after is not None:
+            evidence.append(Evidence("header", None, value=f"Retry-After: {finding.retry_after}"))
+
+        best = ranked[0] if ranked else None
+        status_entry = self.status_entry(status) if status is not None else None
+        has_message = bool(finding.message)
+
+        spread = _guess(priors) is None  # no shape names the API: show each API's best guess
+
+        def others(chosen: Entry | None, pool: Sequence[_Candidate]) -> tuple[Entry, ...]:
+            entries = [c.entry for c in pool if chosen is None or key_of(c.entry) != key_of(chosen)]
+            return _diverse(entries, diverse=spread)
+
+        # 1. the code is documented: its entry, unless the message plainly names another
+        if domain_hits and best is not None:
+            coded = [c for c in ranked if c.code]
+            top_coded = coded[0]
+            chosen = best
+            contradiction = False
+            if has_message and top_coded.message < MESSAGE_UNRELATED:
+                rival = next((c for c in ranked if not c.code and c.message >= MESSAGE_CLEAR), None)
+                if rival is not None and rival.message - top_coded.message >= 30:
+                    contradiction = True
+                    top_coded.evidence.append(
+                        Evidence(
+                            "message", "contradicts", rival.entry.catalog, rival.entry.code, round(rival.message, 1)
+                        )
+                    )
+            if has_message and not contradiction:
+                note = (
+                    "agrees"
+                    if chosen.message >= MESSAGE_FLOOR
+                    else "unrelated"
+                    if chosen.message < MESSAGE_UNRELATED
+                    else None
+                )
+                chosen.evidence.append(
+                    Evidence("message", note, chosen.entry.catalog, chosen.entry.code, round(chosen.message, 1))
+                )
+            if not chosen.code:  # the message's entry outscored every entry with the code
+                contradiction = True
+            elif (
+                not self.forced
+                and chosen.env == 0
+                and chosen.message < 60
+                and any(p[0] >= ENVELOPE_STRONG for p in priors.values())
+            ):
+                # a specific envelope names the API: a code only another catalog documents is that
+                # one's only when the message agrees; else it is unknown there
+                guess = _guess(priors)
+                ev = [
+                    *evidence,
+                    Evidence("code", "elsewhere", chosen.entry.catalog, chosen.entry.code, value=_shown(code)),
+                ]
+                if guess is not None:
+                    ev.append(priors[guess][1])
+                alts = _diverse([c.entry for c in ranked], diverse=False)
+                return Verdict(guess, _shown(code), None, 0.3, alts, "unknown", False, finding.status, tuple(ev))
+            runner = next((c for c in ranked if c is not chosen), None)
+            margin = chosen.total - (runner.total if runner is not None else 0.0)
+            confidence = 0.5 + min(margin, 50.0) / 100.0
+            if contradiction:
+                confidence = min(confidence, 0.5)
+            alternatives: tuple[Entry, ...] = ()
+            if contradiction:  # both meanings appear, the stronger first
+                pool = sorted((c for c in ranked if c is not chosen), key=lambda c: (c.message, c.total), reverse=True)
+                if chosen is not top_coded:
+                    pool.remove(top_coded)
+                    pool.insert(0, top_coded)
+                alternatives = others(chosen.entry, pool)
+            elif runner is not None and confidence < 0.75:
+                alternatives = others(chosen.entry, [c for c in ranked if c is not chosen])
+            if finding.status is not None and chosen.entry.http_status not in (None, finding.status):
+                evidence.append(
+                    Evidence("http_status", "differs", chosen.entry.catalog, chosen.entry.code, value=finding.status)
+                )
+            return self._chosen(chosen, "code", confidence, alternatives, contradiction, status, evidence)
+
+        # 2. no documented code: a clear message names the entry
+        if best is not None and best.message >= MESSAGE_CLEAR and (best.message >= 80 or best.env or best.status):
+            best.evidence.append(
+                Evidence("message", "guess", best.entry.catalog, best.entry.code, round(best.message, 1))
+            )
+            runner = ranked[1] if len(ranked) > 1 else None
+            margin = best.total - (runner.total if runner is not None else 0.0)
+            confidence = min(0.85, 0.35 + best.message / 400.0 + min(margin, 30.0) / 100.0)
+            alternatives = others(best.entry, ranked[1:])
+            if status_entry is not None:
+                alternatives = (*alternatives[: ALTERNATIVES - 1], status_entry)
+            return self._chosen(best, "message", confidence, alternatives, False, status, evidence)
+
+        # 3. the HTTP meaning, with what the message and the documented statuses point at
+        if status_entry is not None:
+            pool = ranked if not has_message else [c for c in ranked if c.message >= MESSAGE_FLOOR or c.status]
+            evidence.append(Evidence("http_status", "only", status_entry.catalog, status_entry.code, value=status))
+            return Verdict(
+                status_entry.catalog,
+                status_entry.code,
+                status_entry,
+                0.6,
+                others(status_entry, pool),
+                "http_status",
+                False,
+                status,
+                tuple(evidence),
+            )
+
+        # 4. unknown
+        guess = self.catalogs[0].id if self.forced and len(self.catalogs) == 1 else _guess(priors)
+        if guess is not None and guess in priors:
+            evidence.append(priors[guess][1])
+        for c in ranked[:ALTERNATIVES]:
+            if c.message >= MESSAGE_FLOOR:
+                evidence.append(Evidence("message", "guess", c.entry.catalog, c.entry.code, round(c.message, 1)))
+                break
+        pool = [c for c in ranked if c.message >= MESSAGE_FLOOR] or ranked
+        return Verdict(
+            guess,
+            _shown(code) if code is not None else None,
+            None,
+            0.3 if guess else 0.0,
+            others(None, pool),
+            "unknown",
+            False,
+            status,
+            tuple(evidence),
+        )
+
+    def _chosen(
+        self,
+        chosen: _Candidate,
+        basis: Basis,
+        confidence: float,
+        alternatives: tuple[Entry, ...],
+        contradiction: bool,
+        status: int | None,
+        evidence: list[Evidence],
+    ) -> Verdict:
+        entry = chosen.entry
+        ev = [*chosen.evidence, *evidence]
+        if status is not None and entry.http_status == status:
+            ev.append(Evidence("http_status", "documented", entry.catalog, entry.code, value=status))
+        return Verdict(
+            entry.catalog,
+            entry.code,
+            entry,
+            round(max(0.0, min(0.99, confidence)), 2),
+            alternatives,
+            basis,
+            contradiction,
+            status if status is not None else entry.http_status,
+            tuple(ev),
+        )
+
+
+def _diverse(entries: Sequence[Entry], limit: int = ALTERNATIVES, diverse: bool = True) -> tuple[Entry, ...]:
+    """The first ``limit`` entries; with ``diverse``, each catalog's best one first."""
+    if not diverse:
+        return tuple(entries[:limit])
+    seen: set[str] = set()
+    first: list[Entry] = []
+    rest: list[Entry] = []
+    for entry in entries:
+        (rest if entry.catalog in seen else first).append(entry)
+        seen.add(entry.catalog)
+    return tuple((first + rest)[:limit])
+
+
+def _guess(priors: dict[str, tuple[float, Evidence]]) -> str | None:
+    """The catalog a shape alone points at, when one catalog clearly wins."""
+    if not priors:
+        return None
+    ranked = sorted(priors.items(), key=lambda kv: kv[1][0], reverse=True)
+    if len(ranked) == 1 or ranked[0][1][0] > ranked[1][1][0]:
+        return ranked[0][0]
+    return None
+
+
+def _shown(code: Any) -> Code:
+    if isinstance(code, bool):
+        return str(code).lower()
+    if isinstance(code, (int, str)):
+        return code
+    number = as_int(code)
+    return number if number is not None else repr(code)[:60]

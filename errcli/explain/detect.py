@@ -1,0 +1,618 @@
+"""Record → findings: where a JSON value says it is an error, and what it says about it.
+
+A finding is the raw evidence of one error, nothing decided yet: the code as sent, the
+message, the HTTP status (status line, client wrapper, or a status put in ``code``), the
+headers that matter, the envelopes of the catalogs whose shape the object has, and where
+the error sits. The catalogs' own envelopes are read first (their code and message paths,
+their ``error_when``), then the usual field names (:mod:`errcli.explain.fields`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from errcli.explain.fields import (
+    CODE_KEYS,
+    ERROR_CODE_KEYS,
+    ERROR_LEVELS,
+    ERROR_ONLY_KEYS,
+    ERROR_WORDS,
+    INNER_STRIP,
+    MESSAGE_KEYS,
+    MESSAGE_LIKE,
+    NESTED_HINTS,
+    QUIET_LEVELS,
+    STATUS_KEYS,
+    SUCCESS_CODES,
+    SUCCESS_WORDS,
+    WRAPPER_BODY_KEYS,
+    WRAPPER_MARKS,
+)
+from errcli.explain.reader import MAX_EMBEDDED_JSON, HttpInfo, _try_decode, parse_retry_after
+from errcli.lookup import fold_symbol
+from errcli.model import Catalog, Envelope
+
+MAX_WALK_NODES = 2000  # nodes visited per record when looking for nested errors
+MAX_WALK_DEPTH = 8
+CACHE_LIMIT = 20_000
+STRONG_SHAPE = 40  # an envelope with a matching error condition (`success: false`, `type: "error"`)
+
+# Interpolated values: a run of id characters holding a digit (amounts, order and account ids,
+# uuids, instruments such as IF2501). CJK characters are no id characters: 当前96% keeps 当前.
+_VARIABLE = re.compile(r"[A-Za-z0-9_.%$+/\-]*\d[A-Za-z0-9_.%$+/\-]*")
+_SYMBOL_LIKE = re.compile(
+    r"^[A-Za-z][A-Za-z0-9]*(?:[_.\-][A-Za-z0-9]+)+$|^[A-Z][A-Z0-9]{2,}$|^[a-z]+(?:[A-Z][a-z0-9]+)+$|^(?:[A-Z][a-z0-9]+){2,}$"
+)
+
+
+def fold_message(text: str) -> str:
+    """A message with its interpolated values folded to ``#``: ``Order O17361 not found`` →
+    ``Order # not found``. Messages equal after folding get the same verdict."""
+    return _VARIABLE.sub("#", text[:500])
+
+
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+MISSING: Any = _Missing()
+
+
+def get_path(node: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(node, dict):
+            return MISSING
+        node = node.get(key, MISSING)
+        if node is MISSING:
+            return MISSING
+    return node
+
+
+@dataclass(frozen=True)
+class Env:
+    """A catalog's envelope, ready for matching."""
+
+    index: int
+    catalog: str
+    envelope: Envelope
+    keys: frozenset[str]
+    code_path: tuple[str, ...]
+    message_path: tuple[str, ...]
+    details_path: tuple[str, ...] | None
+    error_when: tuple[tuple[tuple[str, ...], Any], ...]
+
+    def strength(self, present: set[str]) -> int:
+        """How much a key set looks like this envelope: 10 per key present, 40 per ``error_when`` key,
+        minus 15 per key missing; 0 when it does not look like it at all. Real servers omit keys
+        (``data`` when it is null), so most keys are enough, as long as the ``error_when`` keys are
+        there, and the code unless an ``error_when`` key marks the shape."""
+        missing = self.keys - present
+        if any(path[0] not in present for path, _ in self.error_when):
+            return 0
+        if len(missing) * 2 > len(self.keys) or (self.code_path[0] in missing and not self.error_when):
+            return 0
+        return max(1, min(70, 10 * (len(self.keys) - len(missing)) + 40 * len(self.error_when) - 15 * len(missing)))
+
+
+def envs_of(catalogs: Sequence[Catalog]) -> list[Env]:
+    envs: list[Env] = []
+    for cat in catalogs:
+        for env in cat.envelopes:
+            envs.append(
+                Env(
+                    index=len(envs),
+                    catalog=cat.id,
+                    envelope=env,
+                    keys=frozenset(env.keys),
+                    code_path=tuple(env.code_path.split(".")),
+                    message_path=tuple(env.message_path.split(".")),
+                    details_path=tuple(env.details_path.split(".")) if env.details_path else None,
+                    error_when=tuple((tuple(k.split(".")), v) for k, v in env.error_when.items()),
+                )
+            )
+    return envs
+
+
+EnvHits = tuple[tuple[Env, int], ...]  # envelopes an object has the shape of, with their strength
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One error as the response states it."""
+
+    node: dict[str, Any]
+    code: Any
+    message: str | None
+    envs: EnvHits
+    status: int | None = None  # HTTP status: status line or client wrapper
+    retry_after: int | None = None  # seconds, from a Retry-After header (status line or wrapper)
+    outer: EnvHits = ()  # the envelopes of the record around a nested error (a WS frame's)
+    text_body: bool = False  # the message is a body that is no JSON (plain text, an HTML page)
+
+    def key(self) -> tuple[Any, ...]:
+        """What the verdict depends on: code, folded message, shapes, status."""
+        code = self.code
+        code_key = (type(code), code) if code is None or type(code) in (int, str, float) else (str, repr(code)[:200])
+        message = fold_message(self.message) if self.message else ""
+        return (
+            code_key,
+            message,
+            tuple((e.index, s) for e, s in self.envs),
+            tuple((e.index, s) for e, s in self.outer),
+            self.status,
+        )
+
+
+class _Fields:
+    """What one object says about itself, gathered key by key."""
+
+    __slots__ = ("code", "envs", "marker", "message")
+
+    def __init__(self) -> None:
+        self.code: Any = None
+        self.message: str | None = None
+        self.marker = False  # an explicit "this is an error"
+        self.envs: list[tuple[Env, int]] = []
+
+    def set_code(self, value: Any) -> None:
+        """The first usable code wins (a bool or an object is no code)."""
+        if self.code is None and value is not None and not isinstance(value, (bool, dict, list)):
+            self.code = value
+
+    def set_message(self, value: Any) -> None:
+        if self.message is None and isinstance(value, str) and value.strip():
+            self.message = value
+
+
+def as_int(code: Any) -> int | None:
+    if isinstance(code, bool):
+        return None
+    if isinstance(code, int):
+        return code
+    if isinstance(code, float) and code.is_integer() and abs(code) < 1e15:
+        return int(code)
+    if isinstance(code, str):
+        text = code.strip()
+        if text.lstrip("-").isdigit() and len(text) < 19 and text.isascii():
+            return int(text)
+    return None
+
+
+def _is_success_code(code: Any) -> bool:
+    number = as_int(code)
+    if number is not None:
+        return number == 0 or 200 <= number <= 299
+    return isinstance(code, str) and code.strip().upper() in SUCCESS_CODES
+
+
+def _equal(got: Any, expected: Any) -> bool:
+    if got is MISSING or type(got) is not type(expected):
+        return isinstance(got, str) and isinstance(expected, str) and got.lower() == expected.lower()
+    return bool(got == expected)
+
+
+class Plan:
+    """What the keys of one record shape mean: computed once per distinct key tuple."""
+
+    __slots__ = (
+        "code_keys",
+        "envs",
+        "error_keys",
+        "has_success",
+        "inert",
+        "level_key",
+        "message_keys",
+        "other_keys",
+        "read_keys",
+        "read_spec",
+        "status_keys",
+        "type_key",
+        "wrapper",
+    )
+
+    def __init__(self, keys: tuple[str, ...], envs: Sequence[Env]) -> None:
+        present = set(keys)
+        self.envs = tuple((e, strength) for e in envs if (strength := e.strength(present)) > 0)
+        self.code_keys = tuple(k for k in CODE_KEYS if k in present)
+        self.status_keys = tuple(k for k in STATUS_KEYS if k in present)
+        self.message_keys = tuple(k for k in MESSAGE_KEYS if k in present)
+        self.error_keys = tuple(k for k in keys if k in ERROR_ONLY_KEYS)
+        self.has_success = "success" in present or "ok" in present
+        self.type_key = "type" in present
+        self.level_key = "level" in present
+        # {status, statusText | headers, data | body}: an HTTP client's response object (axios, fetch)
+        self.wrapper = "status" in present and bool(WRAPPER_MARKS & present) and any(k in present for k in WRAPPER_BODY_KEYS)
+        read = {*self.code_keys, *self.status_keys, *self.message_keys, *self.error_keys}
+        read.update(k for k in ("success", "ok", "type", "level") if k in present)
+        for env, _ in self.envs:
+            read.add(env.code_path[0])
+            read.add(env.message_path[0])
+            read.update(path[0] for path, _ in env.error_when)
+        self.read_keys = tuple(k for k in keys if k in read)
+        self.other_keys = tuple(k for k in keys if k not in read)
+        self.inert = not self.read_keys and not self.wrapper
+        code_heads = {*CODE_KEYS, *STATUS_KEYS, *ERROR_CODE_KEYS, "type", *(e.code_path[0] for e, _ in self.envs)}
+        self.read_spec = tuple((k, k in MESSAGE_LIKE and k not in code_heads) for k in self.read_keys)
+
+    def signature(self, node: dict[str, Any]) -> tuple[Any, ...] | None:
+        """The values this shape's classification depends on, messages folded as verdicts see them;
+        None when one of them is not a plain value (then the record takes the full path)."""
+        if self.wrapper:
+            return None
+        out: list[Any] = []
+        append = out.append
+        for key, fold in self.read_spec:
+            value = node[key]
+            kind = type(value)
+            if kind is str:
+                append(fold_message(value) if fold else value)
+            elif kind is dict:
+                items: list[Any] = [_DICT]
+                for k, v in value.items():
+                    vk = type(v)
+                    if vk is str:
+                        items.append((k, fold_message(v) if k in INNER_STRIP else v))
+                    elif vk is dict or vk is list:
+                        return None
+                    else:
+                        items.append((k, vk, v))
+                append(tuple(items))
+            elif kind is list:
+                return None
+            elif kind is bool:
+                append((bool, value))  # True == 1, but a true flag is no code 1
+            else:
+                append(value)
+        return tuple(out)
+
+    def plain_rest(self, node: dict[str, Any], plans: dict[tuple[str, ...], Plan]) -> bool:
+        """True when no other key can hold a nested error: no lists, no embedded JSON, and objects
+        only of plain values whose keys mean nothing to the classification."""
+        for key in self.other_keys:
+            value = node[key]
+            kind = type(value)
+            if kind is dict:
+                if value:
+                    plan = plans.get(tuple(value))
+                    if plan is None or not plan.inert:
+                        return False
+                    for item in value.values():
+                        if type(item) in _CONTAINERS or (type(item) is str and item[:1] == "{"):
+                            return False
+            elif kind is list:
+                if value:
+                    return False
+            elif kind is str and value[:1] == "{":
+                return False
+        return True
+
+
+_DICT = object()  # marks a nested object inside a signature
+_CONTAINERS = (dict, list)
+
+
+class Detector:
+    """Finds the errors in records; knows the catalogs' envelopes and their codes."""
+
+    def __init__(self, envs: Sequence[Env], known_symbols: set[str], known_numbers: set[int]) -> None:
+        self.envs = tuple(envs)
+        self.symbols = known_symbols
+        self.numbers = known_numbers
+        self.plans: dict[tuple[str, ...], Plan] = {}
+        self._folded: dict[str, str] = {}
+
+    def plan(self, keys: tuple[str, ...]) -> Plan:
+        plan = self.plans.get(keys)
+        if plan is None:
+            if len(self.plans) > CACHE_LIMIT:
+                self.plans.clear()
+            plan = self.plans[keys] = Plan(keys, self.envs)
+        return plan
+
+    def fold(self, text: str) -> str:
+        folded = self._folded.get(text)
+        if folded is None:
+            if len(self._folded) > CACHE_LIMIT:
+                self._folded.clear()
+            folded = self._folded[text] = fold_symbol(text[:200])
+        return folded
+
+    def known(self, code: Any) -> bool:
+        number = as_int(code)
+        if number is not None:
+            return number in self.numbers
+        return isinstance(code, str) and self.fold(code) in self.symbols
+
+    def _symbol_code(self, value: str) -> bool:
+        """An ``error`` string that is a code (``INSUFFICIENT_BALANCE``, ``insufficientBalance``)."""
+        return len(value) <= 64 and bool(_SYMBOL_LIKE.match(value)) and self.fold(value) in self.symbols
+
+    # -- the walk --
+
+    def findings(self, value: Any, http: HttpInfo | None) -> list[Finding] | None:
+        """The errors in one record, or None when it holds none (a success or anything else)."""
+        status = http.status if http is not None else None
+        retry = http.retry_after if http is not None else None
+        if value is None:  # an HTTP response without a JSON body
+            if status is not None and status >= 400:
+                body = http.body if http is not None else None
+                return [Finding({}, None, body, (), status, retry, text_body=body is not None)]
+            return None
+        found: list[Finding] = []
+        budget = [MAX_WALK_NODES]
+        if type(value) is not dict:
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, dict):
+                        self._walk(item, status, retry, (), found, budget, 1, top=True)
+            if found:
+                return found
+            if status is not None and status >= 400:
+                return [Finding({}, None, None, (), status, retry)]
+            return None
+        verdict = self._node(value, status, retry, (), True, found, budget, 1)
+        if verdict is not True:
+            self._descend(value, found, budget, 1, verdict is not None, self._outer(value))
+        if found:
+            return found
+        if status is not None and status >= 400 and verdict is None:
+            # the body says nothing about an error, but the status line does
+            return [Finding(value, None, _message_of(value), (), status, retry)]
+        return None
+
+    def _outer(self, node: dict[str, Any]) -> EnvHits:
+        """The envelopes a record's own keys point at: a prior for errors nested inside it."""
+        return self.plan(tuple(node)).envs
+
+    def _walk(
+        self,
+        node: dict[str, Any],
+        status: int | None,
+        retry: int | None,
+        outer: EnvHits,
+        found: list[Finding],
+        budget: list[int],
+        depth: int,
+        top: bool = False,
+    ) -> None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return
+        verdict = self._node(node, status if top else None, retry if top else None, outer, top, found, budget, depth)
+        if verdict is not True and depth < MAX_WALK_DEPTH:
+            self._descend(node, found, budget, depth + 1, verdict is not None, outer or self._outer(node))
+
+    def _descend(
+        self,
+        node: dict[str, Any],
+        found: list[Finding],
+        budget: list[int],
+        depth: int,
+        only_lists: bool,
+        outer: EnvHits,
+    ) -> None:
+        """Errors nested in results lists (and, when the record is no error itself, in sub-objects)."""
+        for key, child in node.items():
+            if budget[0] < 0:
+                return
+            if isinstance(child, list):
+                for item in child:
+                    if isinstance(item, dict):
+                        self._walk(item, None, None, outer, found, budget, depth)
+                    elif not isinstance(item, list):
+                        break  # a list of scalars
+            elif isinstance(child, dict):
+                if not only_lists or key in NESTED_HINTS:
+                    self._walk(child, None, None, outer, found, budget, depth)
+            elif isinstance(child, str) and not only_lists and child[:1] == "{" and len(child) <= MAX_EMBEDDED_JSON:
+                kind, inner, _ = _try_decode(child.encode("utf-8", "surrogatepass"))
+                if kind == "ok" and isinstance(inner, dict):
+                    self._walk(inner, None, None, outer, found, budget, depth)
+
+    def _node(
+        self,
+        node: dict[str, Any],
+        status: int | None,
+        retry: int | None,
+        outer: EnvHits,
+        top: bool,
+        found: list[Finding],
+        budget: list[int],
+        depth: int,
+    ) -> bool | None:
+        """Classify one object: True = it is an error (added to ``found``; its own fields are not searched
+        further), False = a success response, None = neither."""
+        plan = self.plan(tuple(node))
+        if plan.inert:
+            return None
+        if plan.wrapper and self._wrapper(node, found, budget, depth, outer):
+            return True
+        fields = _Fields()
+        self._from_envelopes(node, plan, fields)
+        items = self._from_error_keys(node, plan, fields)
+        envs = tuple(fields.envs)
+        if items is not None:  # {"errors": [{code, message}, ...]}: each item is an error
+            for item in items:
+                code, message = _inner_error(item)
+                found.append(Finding(item, code, message, envs, status, retry, outer))
+            return True
+        status_word = self._from_generic_keys(node, plan, fields)
+        if self._error_or_success(node, plan, fields, status_word) is False:
+            return False
+        if fields.marker:
+            found.append(Finding(node, fields.code, fields.message, envs, status, retry, outer))
+            return True
+        if fields.code is None:
+            return None
+        # a bare code: an error at the top level when it is a number or a known code,
+        # elsewhere only with a message beside it
+        if not (fields.message is not None or (top and (as_int(fields.code) is not None or self.known(fields.code)))):
+            return None
+        found.append(Finding(node, fields.code, fields.message, envs, status, retry, outer))
+        return True
+
+    def _wrapper(
+        self, node: dict[str, Any], found: list[Finding], budget: list[int], depth: int, outer: EnvHits
+    ) -> bool:
+        """``{status, statusText, headers, data|body}``: the status and headers belong to the body's errors."""
+        status = as_int(node.get("status"))
+        if status is None or not 100 <= status <= 599:
+            return False
+        headers = node.get("headers")
+        retry = None
+        if isinstance(headers, dict):
+            lower = {str(k).lower(): v for k, v in list(headers.items())[:100]}
+            value = lower.get("retry-after")
+            if isinstance(value, (str, int)) and not isinstance(value, bool):
+                date = lower.get("date")
+                retry = parse_retry_after(str(value), date if isinstance(date, str) else None)
+        body: Any = next((node[k] for k in WRAPPER_BODY_KEYS if k in node), None)
+        text: str | None = None
+        if isinstance(body, str):
+            kind, inner, _ = _try_decode(body.encode("utf-8", "surrogatepass")[:MAX_EMBEDDED_JSON])
+            if kind == "ok":
+                body = inner
+            else:
+                text = body.strip() or None
+        before = len(found)
+        if isinstance(body, dict):
+            verdict = self._node(body, status, retry, outer, True, found, budget, depth + 1)
+            if verdict is not True and depth < MAX_WALK_DEPTH:
+                self._descend(body, found, budget, depth + 1, verdict is not None, outer or self._outer(body))
+            if verdict is False and status < 400:
+                return True
+        if len(found) == before and status >= 400:
+            message = text if text is not None else (_message_of(body) if isinstance(body, dict) else None)
+            if message is None and isinstance(node.get("statusText"), str):
+                message = None  # the reason phrase says nothing the status does not
+            found.append(Finding(body if isinstance(body, dict) else {}, None, message, (), status, retry, outer))
+        return True
+
+    def _from_envelopes(self, node: dict[str, Any], plan: Plan, fields: _Fields) -> None:
+        """The catalogs' own shapes first: their code and message paths, their ``error_when``."""
+        for env, strength in plan.envs:
+            if env.error_when:
+                if not all(_equal(get_path(node, path), expected) for path, expected in env.error_when):
+                    continue  # the API's own success shape (``success: true``, ``type: "trade"``)
+                fields.marker = True
+            code = get_path(node, env.code_path)
+            message = get_path(node, env.message_path)
+            if code is MISSING and message is MISSING:
+                continue
+            fields.envs.append((env, strength))
+            if code is not MISSING:
+                fields.set_code(code)
+            fields.set_message(message)
+
+    def _from_error_keys(self, node: dict[str, Any], plan: Plan, fields: _Fields) -> list[dict[str, Any]] | None:
+        """Keys that only errors have (``error``, ``error_code``, ``detail``...); returns the items of an
+        ``errors`` list of objects, which are errors each."""
+        for key in plan.error_keys:
+            value = node[key]
+            if value is None or value is False or (isinstance(value, (str, list, dict)) and not value):
+                continue
+            if key == "detail" and not isinstance(value, str):
+                continue  # FastAPI's error detail is text; an object called "detail" is just data
+            fields.marker = True
+            if key == "error":
+                if isinstance(value, dict):
+                    code, message = _inner_error(value)
+                    fields.set_code(code)
+                    fields.set_message(message)
+                elif isinstance(value, str):
+                    if fields.code is None and (self._symbol_code(value) or as_int(value) is not None):
+                        fields.set_code(value)  # {"error": "INSUFFICIENT_BALANCE"}
+                    else:
+                        fields.set_message(value)
+                elif isinstance(value, int) and not isinstance(value, bool):
+                    fields.set_code(value)
+            elif key == "errors":
+                if isinstance(value, list):
+                    items = [v for v in value if isinstance(v, dict)]
+                    if items:
+                        return items
+                    if isinstance(value[0], str):
+                        fields.set_message(value[0])
+            elif key in ERROR_CODE_KEYS:
+                fields.set_code(value)
+            else:  # error_message, errorMessage, err_msg, detail
+                fields.set_message(value)
+        return None
+
+    def _from_generic_keys(self, node: dict[str, Any], plan: Plan, fields: _Fields) -> str | None:
+        """``code``-like, ``status`` and ``message``-like keys; returns a ``status`` word (ok, error...)."""
+        for key in plan.code_keys:
+            if fields.code is not None:
+                break
+            fields.set_code(node[key])
+        status_word: str | None = None
+        for key in plan.status_keys:
+            value = node[key]
+            if isinstance(value, str):
+                word = value.strip().lower()
+                if word in SUCCESS_WORDS or word in ERROR_WORDS:
+                    status_word = word
+                elif fields.code is None and self._symbol_code(value):
+                    fields.set_code(value)
+            elif fields.code is None and type(value) is int and 100 <= value <= 599:
+                fields.set_code(value)
+        for key in plan.message_keys:
+            if fields.message is not None:
+                break
+            fields.set_message(node[key])
+        return status_word
+
+    @staticmethod
+    def _error_or_success(node: dict[str, Any], plan: Plan, fields: _Fields, status_word: str | None) -> bool | None:
+        """True/False when the object says it is an error or a success; None when only its code can tell."""
+        if plan.has_success:
+            flag = node.get("success", node.get("ok"))
+            if flag is True and not fields.marker:
+                return False
+            if flag is False:
+                fields.marker = True
+        if plan.type_key:
+            kind = node.get("type")
+            if isinstance(kind, str) and kind.lower() in ("error", "err", "failure"):
+                fields.marker = True
+        if plan.level_key:  # a notify message: {"type": "MESSAGE", "level": "ERROR", "code": ..., "content": ...}
+            level = node.get("level")
+            if isinstance(level, str):
+                if level.upper() in ERROR_LEVELS:
+                    fields.marker = True
+                elif level.upper() in QUIET_LEVELS and not fields.marker:
+                    return False
+        if status_word is not None:
+            if status_word in ERROR_WORDS:
+                fields.marker = True
+            elif not fields.marker:
+                return False
+        if fields.code is not None and not fields.marker and _is_success_code(fields.code):
+            return False
+        return True if fields.marker else None
+
+
+def _inner_error(node: dict[str, Any]) -> tuple[Any, str | None]:
+    """Code and message inside an ``error`` object or an ``errors`` item."""
+    code: Any = None
+    for key in (*CODE_KEYS, "type"):
+        value = node.get(key)
+        if value is not None and not isinstance(value, (dict, list, bool)):
+            code = value
+            break
+    message = next((v for k in (*MESSAGE_KEYS, "error") if isinstance(v := node.get(k), str) and v.strip()), None)
+    return code, message
+
+
+def _message_of(node: dict[str, Any]) -> str | None:
+    for key in (*MESSAGE_KEYS, "error"):
+        value = node.get(key)
+        if isinstance(value, str) and value.strip():
+            return value
+    return None

@@ -1,0 +1,367 @@
+"""The explain pipeline: reader → detect → classify → result, for one stream.
+
+:class:`Explainer` holds what is computed once per run (the catalogs' envelopes, codes,
+texts) and the caches; :class:`ExplainStream` runs the one line pump
+(:func:`errcli.explain.reader.pump`) either to full results, error by error, or to the
+``--summary`` counts. The summary remembers each line's *shape* (its bytes with digits
+folded, plus the bytes after every code-like key): a line whose shape was seen before is
+counted without being decoded at all.
+"""
+
+from __future__ import annotations
+
+import gc
+import io
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from errcli.catalog import CatalogSet
+from errcli.explain.classify import Classifier, Verdict, is_status_entry
+from errcli.explain.detect import MISSING, Detector, Finding, envs_of, get_path
+from errcli.explain.fields import CODE_KEYS
+from errcli.explain.reader import HttpInfo, LineTally, Source, pump
+from errcli.explain.result import (
+    Action,
+    Evidence,
+    ExplainedError,
+    ExplainReport,
+    Summary,
+    SummaryReport,
+)
+from errcli.model import Catalog, Entry
+
+MAX_DETAILS = 50
+_DETAIL_PATHS = (("details",), ("error", "details"), ("data",))
+MEMO_MAX_LINE = 2048  # the summary remembers shapes of lines up to this long
+MEMO_LIMIT = 50_000  # shapes remembered (then the memo starts over): at most ~100 MB worst case, ~10 MB usual
+_WINDOW = 32  # bytes after a code-like key that the shape keeps as they are
+_ONES = bytes.maketrans(b"123456789", b"111111111")  # 0 stays 0: a leading zero changes JSON validity
+
+# A call that places, cancels or moves something, seen in a log prefix or the message.
+_CALL = re.compile(
+    r"(?i)\b(?:orders?|cancel\w*|withdraw\w*|transfers?|submit\w*|place\w*|deposit\w*|trades?|positions?)\b"
+    r"|下单|撤单|报单|提现|出金|入金|转账|划转|平仓|开仓|委托"
+)
+_READ_ONLY = re.compile(r"\b(?:GET|HEAD|OPTIONS)\s+/")
+STATE_CATEGORIES = frozenset(
+    {"order", "orders", "matching", "trade", "trading", "settlement", "withdrawal", "transfer"}
+)
+UNKNOWN_OUTCOME_STATUSES = frozenset({500, 502, 504, 499, 520, 521, 522, 523, 524})
+
+
+class Explainer:
+    """Indexes built once from the catalogs; explains records.
+
+    ``catalogs`` restricts (and thereby forces) the catalogs considered, like ``--catalog``
+    (ids are taken as given: check them first, e.g. with ``lookup.check_catalogs``).
+    """
+
+    def __init__(self, cs: CatalogSet, catalogs: Sequence[str] = ()) -> None:
+        wanted = set(catalogs)
+        chosen: tuple[Catalog, ...] = tuple(c for c in cs.catalogs if not wanted or c.id in wanted)
+        self.catalogs = chosen
+        self.classifier = Classifier(cs, chosen, forced=bool(wanted))
+        symbols = set(self.classifier.by_symbol)
+        self.detector = Detector(envs_of(chosen), symbols, set(self.classifier.by_int))
+        self._signatures: dict[tuple[Any, ...], tuple[tuple[Verdict, ...], bool]] = {}
+        # the keys whose values the shape memo must keep as they are: every code-like key's tail
+        names = {*CODE_KEYS, "status", "error", "errno"}
+        for env in self.detector.envs:
+            names.add(env.code_path[-1])
+            names.update(path[-1] for path, _ in env.error_when)
+        self.markers = tuple(sorted({(n[-4:] + '"').encode() for n in names}))
+
+    # -- records --
+
+    def findings(self, value: Any, http: HttpInfo | None) -> list[Finding] | None:
+        return self.detector.findings(value, http)
+
+    def verdict(self, finding: Finding) -> Verdict:
+        return self.classifier.verdict(finding)
+
+    def record_verdicts(self, value: Any, http: HttpInfo | None) -> tuple[Verdict, ...]:
+        """The verdicts of one record (empty: not an error); objects whose relevant values were
+        seen before cost a few look-ups."""
+        if http is None and type(value) is dict:
+            return self.object_verdicts(value)
+        found = self.findings(value, http)
+        return () if found is None else tuple(self.verdict(f) for f in found)
+
+    def object_verdicts(self, value: dict[str, Any]) -> tuple[Verdict, ...]:
+        key: tuple[Any, ...] | None = None
+        plain = False
+        keys = tuple(value)
+        plan = self.detector.plan(keys)
+        signature = plan.signature(value)
+        plans = self.detector.plans
+        if signature is not None:
+            key = (keys, signature)
+            cached = self._signatures.get(key)
+            if cached is not None and (cached[1] or plan.plain_rest(value, plans)):
+                return cached[0]
+            plain = plan.plain_rest(value, plans)
+        found = self.findings(value, None)
+        verdicts = () if found is None else tuple(self.verdict(f) for f in found)
+        if key is not None:
+            # an error of the record itself does not depend on the other keys; "no error" does
+            top_level = found is not None and all(f.node is value and not f.outer for f in found)
+            if top_level or plain:
+                if len(self._signatures) > MEMO_LIMIT:
+                    self._signatures.clear()
+                self._signatures[key] = (verdicts, top_level)
+        return verdicts
+
+    def explain(self, line: int, end_line: int, finding: Finding, prefix: bytes = b"") -> ExplainedError:
+        verdict = self.verdict(finding)
+        raw_code = finding.code if isinstance(finding.code, (int, str)) and not isinstance(finding.code, bool) else None
+        if isinstance(finding.code, float) and finding.code.is_integer():
+            raw_code = int(finding.code)
+        action, call = _action(verdict, finding, prefix)
+        evidence = verdict.evidence if call is None else (*verdict.evidence, call)
+        return ExplainedError(
+            line=line,
+            catalog=verdict.catalog,
+            code=verdict.code,
+            http_status=verdict.http_status,
+            message=finding.message,
+            confidence=verdict.confidence,
+            entry=verdict.entry,
+            alternatives=verdict.alternatives,
+            evidence=evidence,
+            details=_details(finding, verdict.entry),
+            action=action,
+            raw=finding.node or None,
+            raw_code=raw_code,
+            basis=verdict.basis,
+            contradiction=verdict.contradiction,
+            end_line=end_line,
+        )
+
+
+def _action(verdict: Verdict, finding: Finding, prefix: bytes) -> tuple[Action, Evidence | None]:
+    """What to do: wait for Retry-After, check the state first when the outcome is unknown, retry
+    what the catalog calls retryable, else fix the cause first."""
+    entry = verdict.entry
+    advice = entry.retry_advice if entry is not None else None
+    status = verdict.http_status
+    documented_wait = entry.retry_after if entry is not None else None
+    domain = entry is not None and not is_status_entry(entry)
+    unknown_outcome = (entry is not None and entry.outcome_unknown) or (
+        not domain and status in UNKNOWN_OUTCOME_STATUSES
+    )
+    call: Evidence | None = None
+    if unknown_outcome:
+        text = prefix.decode("utf-8", "replace") + " " + (finding.message or "")
+        seen = None if _READ_ONLY.search(text) else _CALL.search(text)
+        if seen is not None:
+            call = Evidence("call", None, value=seen.group(0))
+        if seen is not None or (entry is not None and entry.category in STATE_CATEGORIES):
+            return Action("check_first", None, "derived", advice), call
+    if finding.retry_after is not None:
+        fallback = documented_wait if documented_wait != finding.retry_after else None
+        return Action("wait", finding.retry_after, "Retry-After header", advice, fallback), call
+    if entry is None or not domain:
+        retryable = entry.retryable if entry is not None else None
+        if status in (429, 503) or retryable:
+            return Action("retry", None, "derived", advice), call
+        return Action("do_not_retry", None, "derived", advice), call
+    source = entry.retryable_source
+    if documented_wait is not None:
+        return Action("wait", documented_wait, source, advice), call
+    if entry.retryable:
+        return Action("retry", None, source, advice), call
+    return Action("do_not_retry", None, source, advice), call
+
+
+def _details(finding: Finding, entry: Entry | None) -> dict[str, Any]:
+    """The response's own details: the envelope's details object and the fields the entry documents."""
+    node = finding.node
+    out: dict[str, Any] = {}
+    paths = [env.details_path for env, _ in finding.envs if env.details_path]
+    for path in (*paths, *_DETAIL_PATHS):
+        value = get_path(node, path)
+        if isinstance(value, dict):
+            if value:
+                prefix = ".".join(path)
+                for key, item in list(value.items())[:MAX_DETAILS]:
+                    if not isinstance(item, (dict, list)):
+                        out.setdefault(f"{prefix}.{key}", item)
+            break
+    if entry is not None:
+        for detail in entry.details:
+            value = get_path(node, tuple(detail.field.split(".")))
+            if value is not MISSING:
+                out.setdefault(detail.field, value)
+    return out
+
+
+class _Shapes:
+    """The summary's line-shape memo: the pump's fast-path hooks."""
+
+    def __init__(self, explainer: Explainer, rows: dict[int, list[Any]]) -> None:
+        self.explainer = explainer
+        self.rows = rows
+        self.memo: dict[bytes, tuple[Verdict, ...]] = {}
+        self.key: bytes | None = None
+        self.records = 0
+        self.not_errors = 0
+        self.markers = explainer.markers
+
+    def shape(self, body: bytes) -> bytes | None:
+        if len(body) > MEMO_MAX_LINE or b"\\" in body:
+            return None  # escapes (\u0041, \") could hide a difference that digit folding does not see
+        parts = [body.translate(_ONES)]
+        for marker in self.markers:
+            i = body.find(marker)
+            while i >= 0:
+                j = i + len(marker)
+                parts.append(body[j : j + _WINDOW])
+                i = body.find(marker, j)
+        return b"\x00".join(parts)
+
+    def known(self, n: int, body: bytes) -> bool:
+        key = self.key = self.shape(body)
+        if key is None:
+            return False
+        verdicts = self.memo.get(key)
+        if verdicts is None:
+            return False
+        self.count(n, verdicts)
+        return True
+
+    def decoded(self, n: int, value: dict[str, Any]) -> None:
+        verdicts = self.explainer.object_verdicts(value)
+        if self.key is not None:
+            if len(self.memo) >= MEMO_LIMIT:
+                self.memo.clear()
+            self.memo[self.key] = verdicts
+        self.count(n, verdicts)
+
+    def count(self, n: int, verdicts: tuple[Verdict, ...]) -> None:
+        self.records += 1
+        if not verdicts:
+            self.not_errors += 1
+        rows = self.rows
+        for verdict in verdicts:
+            row = rows.get(id(verdict))
+            if row is None:
+                rows[id(verdict)] = [verdict, 1, n, n]
+            else:
+                row[1] += 1
+                row[3] = n
+
+
+class ExplainStream:
+    """Explain a stream as it is read: iterate for the errors; the counters are final at the end.
+
+    >>> stream = explain_stream(cs, sys.stdin.buffer)
+    >>> for error in stream: ...
+    >>> stream.not_errors, stream.unparsed_count, stream.unparsed_lines
+    """
+
+    def __init__(self, cs: CatalogSet | Explainer, source: Source, catalogs: Sequence[str] = ()) -> None:
+        self.explainer = cs if isinstance(cs, Explainer) else Explainer(cs, catalogs)
+        self.tally = LineTally()
+        self.source = source
+        self.not_errors = 0
+        self.records = 0
+        self.errors = 0
+        self.unknown = 0
+
+    @property
+    def unparsed_count(self) -> int:
+        return self.tally.unparsed_count
+
+    @property
+    def unparsed_lines(self) -> list[int]:
+        return self.tally.unparsed_lines
+
+    @property
+    def lines(self) -> int:
+        return self.tally.lines
+
+    def __iter__(self) -> Iterator[ExplainedError]:
+        findings = self.explainer.findings
+        explain = self.explainer.explain
+        for line, end, value, http, prefix in pump(self.source, self.tally):
+            self.records += 1
+            found = findings(value, http)
+            if found is None:
+                self.not_errors += 1
+                continue
+            for finding in found:
+                error = explain(line, end, finding, prefix)
+                self.errors += 1
+                if error.entry is None:
+                    self.unknown += 1
+                yield error
+
+    def summarize(self) -> SummaryReport:
+        """Consume the stream into counts per (catalog, code), without a full result per error."""
+        rows: dict[int, list[Any]] = {}  # per verdict object (kept alive by its row, so ids stay unique)
+        shapes = _Shapes(self.explainer, rows)
+        record_verdicts = self.explainer.record_verdicts
+        # JSON values are trees, freed by reference counting; the cyclic collector would only
+        # rescan the catalogs and caches over and over, so it waits until the end
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for line_no, _end, value, http, _prefix in pump(self.source, self.tally, shapes):
+                shapes.count(line_no, record_verdicts(value, http))
+        finally:
+            if collecting:
+                gc.enable()
+        summary = Summary()
+        unknown = 0
+        for verdict, count, first, last in sorted(rows.values(), key=lambda r: r[2]):
+            summary.merge(verdict.catalog, verdict.code, verdict.entry, count, first, last)
+            if verdict.entry is None:
+                unknown += count
+        self.records += shapes.records
+        self.not_errors += shapes.not_errors
+        self.errors += summary.total
+        self.unknown += unknown
+        tally = self.tally
+        return SummaryReport(
+            rows=tuple(summary.rows()),
+            errors=summary.total,
+            unknown=unknown,
+            not_errors=self.not_errors,
+            unparsed_count=tally.unparsed_count,
+            unparsed_lines=tuple(tally.unparsed_lines),
+            lines=tally.lines,
+            records=self.records,
+        )
+
+
+def explain_stream(cs: CatalogSet | Explainer, source: Source, catalogs: Sequence[str] = ()) -> ExplainStream:
+    """Errors as they are found (a generator-like object with counters); constant memory.
+
+    ``cs`` is the catalogs, or an :class:`Explainer` built from them (reused across calls; it
+    carries its own ``catalogs`` restriction, and ``catalogs`` here is then ignored).
+    """
+    return ExplainStream(cs, source, catalogs)
+
+
+def explain_text(cs: CatalogSet | Explainer, text: str | bytes, catalogs: Sequence[str] = ()) -> ExplainReport:
+    """Explain a whole input held in memory (an argument, a small file)."""
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    stream = ExplainStream(cs, io.BytesIO(data), catalogs)
+    errors = tuple(stream)
+    return ExplainReport(
+        errors=errors,
+        not_errors=stream.not_errors,
+        unparsed_count=stream.unparsed_count,
+        unparsed_lines=tuple(stream.unparsed_lines),
+        lines=stream.lines,
+        records=stream.records,
+    )
+
+
+def summarize(cs: CatalogSet | Explainer, source: Source, catalogs: Sequence[str] = ()) -> SummaryReport:
+    """The ``--summary`` table for a stream: counts per (catalog, code) with first and last line."""
+    return ExplainStream(cs, source, catalogs).summarize()
+
+
+__all__ = ["ExplainStream", "Explainer", "explain_stream", "explain_text", "summarize"]

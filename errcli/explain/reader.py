@@ -1,0 +1,642 @@
+"""Bytes → records: every JSON value in a stream, with its line numbers, in constant memory.
+
+JSON Lines, one pretty document, concatenated values, arrays of results, log lines with
+JSON after a prefix (the prefix is kept with the record), ``curl -i`` output (status line
+and headers travel with the body's records; a body that is no JSON, a framework's plain
+text or a gateway's HTML page, is kept as text), a BOM, CRLF. It never raises on what it
+reads: every line ends up counted exactly once in the :class:`LineTally`.
+
+:func:`pump` is the one loop over the lines; the full explanation and ``--summary`` both
+run on it. A line that is a prefix and one JSON object takes a fast path (one decode, or
+nothing at all when the caller's ``skip`` hook already knows the line's shape).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from functools import partial
+from itertools import repeat
+from typing import IO, Any, Protocol
+
+import msgspec
+
+# --- limits: what keeps memory constant and every input finite --------------------------
+
+MAX_LINE_BYTES = 1 << 20  # a longer line is not parsed (counted as unparsed)
+MAX_PENDING_BYTES = 1 << 20  # a multi-line document larger than this is dropped
+MAX_PENDING_LINES = 100_000
+MAX_NESTING = 256  # deeper JSON is dropped instead of risking recursion limits
+MAX_FAILED_CANDIDATES = 32  # `{`/`[` that fail to parse before the rest of a line is given up
+MAX_STORED_UNPARSED = 1000  # unparsed line numbers kept (the count stays exact)
+MAX_EMBEDDED_JSON = 64 * 1024  # JSON carried as a string value (``"body": "{...}"``)
+_CHECK_EVERY_LINE_BELOW = 64 * 1024  # pending documents this small are validated on every line
+
+Source = IO[bytes] | IO[str] | Iterable[bytes] | Iterable[str]
+
+# --- the reader ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HttpInfo:
+    """The status line and the headers that matter, from a raw HTTP response (``curl -i``)."""
+
+    line: int
+    version: str
+    status: int
+    reason: str
+    retry_after: int | None = None  # seconds, from Retry-After (delta or HTTP-date)
+    headers: tuple[tuple[str, str], ...] = ()  # Retry-After, Content-Type, Date, rate-limit headers
+    body: str | None = None  # a body that is no JSON: its text (plain text, or an HTML page's title)
+
+
+# (line, end_line, value, http, prefix): the reader's fast form; prefix is the text before the
+# JSON on its first line (a log line's timestamp, level, request), at most MAX_PREFIX bytes
+_Raw = tuple[int, int, Any, "HttpInfo | None", bytes]
+MAX_PREFIX = 256
+MAX_BODY_LINES = 200  # of a non-JSON body (an HTML error page)
+MAX_BODY_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class Record:
+    """One JSON object found in the input (``value`` is None for an HTTP response without a JSON body)."""
+
+    line: int
+    end_line: int
+    value: Any
+    http: HttpInfo | None = None
+    prefix: str = ""
+
+
+@dataclass
+class LineTally:
+    """What became of every input line: each one is counted exactly once."""
+
+    lines: int = 0
+    record_lines: int = 0  # lines that were (part of) a JSON record
+    blank_lines: int = 0
+    http_lines: int = 0  # status lines and headers of raw HTTP responses
+    unparsed_count: int = 0
+    unparsed_lines: list[int] = field(default_factory=list)  # the first MAX_STORED_UNPARSED of them
+
+    def add_unparsed(self, line: int) -> None:
+        self.unparsed_count += 1
+        if len(self.unparsed_lines) < MAX_STORED_UNPARSED:
+            self.unparsed_lines.append(line)
+
+
+_decode = msgspec.json.Decoder().decode
+_CANDIDATE = re.compile(rb"[{\[]")
+_TRAILING = re.compile(r"trailing characters \(byte (\d+)\)")
+_AT_BYTE = re.compile(r"\(byte (\d+)\)")
+_JSON_STRING = re.compile(rb'"(?:[^"\\\n]|\\.)*"?')
+_STATUS_LINE = re.compile(rb"^(?:< )?(HTTP/(?:1\.[01]|2(?:\.0)?|3))[ \t]+([1-5]\d\d)(?:[ \t]+([^\r\n]*))?[ \t]*\r?\n?$")
+_HEADER_LINE = re.compile(rb"^(?:< )?([A-Za-z0-9!#$%&'*+.^_`|~-]+)[ \t]*:[ \t]*([^\r\n]*?)[ \t]*\r?\n?$")
+_KEPT_HEADERS = frozenset(
+    {"retry-after", "content-type", "date", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"}
+)
+_BOM = b"\xef\xbb\xbf"
+_HTML_TITLE = re.compile(r"<title[^>]{0,100}>([^<]{0,500})</title>|<h1[^>]{0,100}>([^<]{0,500})</h1>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"<[^>]{0,500}>")
+_MAX_TEXT_BODY_LINES = 20
+_OVERLONG = b"\x00"  # stands in for a line over MAX_LINE_BYTES: it is unparsed like any binary noise
+
+
+def _parse_error(exc: Exception) -> tuple[str, int | None]:
+    """Classify a msgspec failure: ``truncated``, ``trailing`` (value ends at byte N) or ``malformed``."""
+    text = str(exc)
+    if isinstance(exc, msgspec.DecodeError):
+        if text.startswith("Input data was truncated"):
+            return "truncated", None
+        if m := _TRAILING.search(text):
+            return "trailing", int(m.group(1)) - 1
+        if m := _AT_BYTE.search(text):
+            return "malformed", int(m.group(1))
+    return "malformed", None
+
+
+def _try_decode(buf: bytes | memoryview) -> tuple[str, Any, int | None]:
+    """Decode without ever raising: (``ok``, value, None) or (kind, None, offset)."""
+    try:
+        return "ok", _decode(buf), None
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeDecodeError, ValueError) as exc:
+        kind, offset = _parse_error(exc)
+        return kind, None, offset
+    except Exception:  # noqa: BLE001 - the reader must survive any input, whatever the decoder raises
+        return "malformed", None, None
+
+
+def _depth(data: bytes) -> int:
+    """Open minus closed brackets outside JSON strings (an estimate: it only decides when to try a decode)."""
+    bare = _JSON_STRING.sub(b"", data)
+    return bare.count(b"{") + bare.count(b"[") - bare.count(b"}") - bare.count(b"]")
+
+
+def parse_retry_after(value: str, date: str | None) -> int | None:
+    value = value.strip()
+    if value.isdigit():
+        return int(value) if len(value) <= 9 else None
+    try:
+        when = parsedate_to_datetime(value)
+        now = parsedate_to_datetime(date) if date else None
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None or now is None:
+        return None
+    try:
+        return max(0, int((when - now).total_seconds()))
+    except (TypeError, OverflowError):
+        return None
+
+
+class _HttpResponse:
+    """A raw HTTP response while its headers and the start of its body are read."""
+
+    def __init__(self, line: int, version: str, status: int, reason: str) -> None:
+        self.line = line
+        self.version = version
+        self.status = status
+        self.reason = reason
+        self.headers: list[tuple[str, str]] = []
+        self.in_headers = True
+        self.info: HttpInfo | None = None
+        self.used = False  # a record of the body carries it
+        self.body: list[bytes] = []  # a body that is no JSON, line by line (bounded)
+        self.html = False
+
+    def start_body(self, line: bytes) -> bool:
+        """The first line of a body that is no JSON; False when the body is already complete."""
+        self.html = line[:1] == b"<"
+        return self.add_body(line)
+
+    def add_body(self, line: bytes) -> bool:
+        """Keep one more body line; False when the body is complete (an HTML page's end, or the cap)."""
+        if sum(map(len, self.body)) < MAX_BODY_TEXT * 4:
+            self.body.append(line[:MAX_BODY_TEXT])
+        if self.html:
+            return b"</html>" not in line.lower() and len(self.body) < MAX_BODY_LINES
+        return len(self.body) < _MAX_TEXT_BODY_LINES
+
+    def body_text(self) -> str | None:
+        """A plain-text body as one line; an HTML page by its title (or first heading)."""
+        if not self.body:
+            return None
+        text = b" ".join(self.body).decode("utf-8", "replace")
+        if self.html:
+            m = _HTML_TITLE.search(text)
+            text = _HTML_TAG.sub(" ", (m.group(1) or m.group(2)) if m else text)
+        return " ".join(text.split())[:MAX_BODY_TEXT] or None
+
+    def finish_headers(self) -> HttpInfo:
+        if self.info is None:
+            found = {k.lower(): v for k, v in self.headers}
+            retry = found.get("retry-after")
+            self.info = HttpInfo(
+                line=self.line,
+                version=self.version,
+                status=self.status,
+                reason=self.reason,
+                retry_after=parse_retry_after(retry, found.get("date")) if retry is not None else None,
+                headers=tuple((k, v) for k, v in self.headers if k.lower() in _KEPT_HEADERS),
+            )
+            self.in_headers = False
+        return self.info
+
+
+class _Pending:
+    """A JSON value that began on ``start`` and is still open at the end of the last line read."""
+
+    def __init__(
+        self, start: int, first: bytes, first_pos: int, had_record: bool, response: _HttpResponse | None
+    ) -> None:
+        self.start = start
+        self.response = response
+        self.http = response.info if response is not None else None
+        self.first_pos = first_pos  # where in the first line the value starts
+        self.first_line_data = first  # the whole first line (for a re-scan if the value turns out broken)
+        self.had_record = had_record  # the first line already gave a record before this value
+        self.parts: list[bytes] = [first[first_pos:]]
+        self.lines: list[int] = [start]
+        self.size = len(first) - first_pos
+        self.depth = _depth(self.parts[0])
+        self.checked = 0
+
+    def buffer(self) -> bytes:
+        return b"\n".join(self.parts)
+
+    def prefix(self) -> bytes:
+        if self.had_record:
+            return b""
+        return self.first_line_data[max(0, self.first_pos - MAX_PREFIX) : self.first_pos]
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        """(index into ``parts``, offset inside that part) of a byte offset in ``buffer()``."""
+        pos = 0
+        for i, part in enumerate(self.parts):
+            end = pos + len(part)
+            if offset <= end:  # the joining newline belongs to the line before it
+                return i, offset - pos
+            pos = end + 1
+        return len(self.parts) - 1, len(self.parts[-1])
+
+
+class RecordReader:
+    """Iterate the JSON records of a stream; ``tally`` says what became of every line.
+
+    ``source`` is a binary (or text) file object, or any iterable of lines as bytes or
+    str. Never raises on the content: undecodable bytes, NUL, binary noise, absurd
+    nesting or numbers and overlong lines all end up counted as unparsed.
+    """
+
+    def __init__(self, source: Source, tally: LineTally | None = None) -> None:
+        self.source = source
+        self.tally = tally if tally is not None else LineTally()
+
+    def __iter__(self) -> Iterator[Record]:
+        for line, end, value, http, prefix in self.raw():
+            yield Record(line, end, value, http, prefix.decode("utf-8", "replace"))
+
+    def raw(self) -> Iterator[_Raw]:
+        """The same records as plain tuples: the one line pump (see :func:`pump`)."""
+        return pump(self.source, self.tally)
+
+
+# a `[` followed by one of these may open a JSON array: a prefix holding one takes the careful path
+_ARRAY_STARTS = frozenset(b'0123456789-"[{]tfn \t')
+
+
+class FastLane(Protocol):
+    """Hooks for lines that are a prefix and one JSON object (see :func:`pump`)."""
+
+    def known(self, n: int, body: bytes) -> bool:
+        """True when the hook has dealt with the line from its bytes alone (it is not decoded)."""
+
+    def decoded(self, n: int, value: dict[str, Any]) -> None:
+        """The line's object, decoded: the hook deals with it (it is not yielded)."""
+
+
+def pump(source: Source, tally: LineTally, lane: FastLane | None = None) -> Iterator[_Raw]:
+    """Every record of ``source``: ``(line, end_line, value, http, prefix)``.
+
+    When nothing is pending, a line that is an optional prefix and then one JSON object is
+    decoded at once (``lane``, when given, sees it first, and takes the objects); everything
+    else takes the careful path (:class:`_ScanState`).
+    """
+    state = _ScanState(tally)
+    decode = _decode
+    lines, drain = _line_source(source)
+    n = 0
+    fast = False  # nothing pending: a line holding `{` may be one whole record
+    fast_records = 0  # lines counted here, added to the tally in bulk
+    try:
+        for line in lines:
+            n += 1
+            if len(line) > MAX_LINE_BYTES:
+                if drain is not None and not line.endswith(b"\n" if isinstance(line, bytes) else "\n"):
+                    drain()
+                line = _OVERLONG  # noqa: PLW2901 - replaced on purpose: too long to parse
+            if fast and type(line) is bytes:
+                p = line.find(b"{")
+                if p == 0 or (p > 0 and _plain_prefix(line, p)):
+                    body = line[p:] if p else line
+                    if lane is not None and lane.known(n, body):
+                        fast_records += 1
+                        continue
+                    try:
+                        value = decode(body)
+                    except Exception:  # noqa: BLE001, S110 - anything odd takes the careful path below
+                        pass
+                    else:
+                        fast_records += 1
+                        prefix = line[max(0, p - MAX_PREFIX) : p] if p else b""
+                        if type(value) is dict:
+                            if lane is not None:
+                                lane.decoded(n, value)
+                                continue
+                            yield n, n, value, None, prefix
+                        else:
+                            yield from _flatten(n, n, value, None, prefix)
+                        continue
+            tally.lines = n
+            yield from state.feed(n, line)
+            fast = state.idle
+        tally.lines = n
+        yield from state.finish()
+    finally:
+        tally.lines = n
+        tally.record_lines += fast_records
+
+
+def _plain_prefix(line: bytes, end: int) -> bool:
+    """No `[` before ``end`` that could open a JSON array (``[api]``, ``[ERROR]`` cannot; ``[1]`` can)."""
+    b = line.find(b"[", 0, end)
+    while b >= 0:
+        if line[b + 1] in _ARRAY_STARTS:
+            return False
+        b = line.find(b"[", b + 1, end)
+    return True
+
+
+def _line_source(source: Source) -> tuple[Iterable[bytes], Callable[[], None] | None]:
+    readline = getattr(source, "readline", None)
+    if readline is None:
+        return source, None  # type: ignore[return-value]  # str lines are handled by the careful path
+    reader: Callable[[int], bytes] = readline
+
+    def drain() -> None:  # skip the rest of an overlong physical line
+        while chunk := reader(MAX_LINE_BYTES):
+            if chunk.endswith(b"\n" if isinstance(chunk, bytes) else "\n"):
+                return
+
+    return iter(partial(reader, MAX_LINE_BYTES + 1), b"" if _is_binary(source) else ""), drain
+
+
+def _is_binary(source: object) -> bool:
+    mode = getattr(source, "mode", None)
+    if isinstance(mode, str):
+        return "b" in mode
+    from io import TextIOBase
+
+    return not isinstance(source, TextIOBase)
+
+
+def _flatten(line: int, end: int, value: Any, http: HttpInfo | None, prefix: bytes = b"") -> Iterator[_Raw]:
+    """A top-level array of results gives one record per object in it."""
+    if isinstance(value, list):
+        objects = [v for v in value if isinstance(v, dict)]
+        if objects:
+            for obj in objects:
+                yield line, end, obj, http, prefix
+            return
+    yield line, end, value, http, prefix
+
+
+class _ScanState:
+    """The careful path: prefixes, several values per line, multi-line values, HTTP responses."""
+
+    def __init__(self, tally: LineTally) -> None:
+        self.tally = tally
+        self.pending: _Pending | None = None
+        self.skip_depth = 0  # > 0 while the rest of an oversized document is skipped
+        self.http: _HttpResponse | None = None
+        self.queue: deque[tuple[int, bytes, int, bool]] = deque()  # lines to read again, in order
+        self.first = True
+
+    @property
+    def idle(self) -> bool:
+        return self.pending is None and self.http is None and not self.skip_depth and not self.first
+
+    def feed(self, n: int, data: bytes | str) -> Iterator[_Raw]:
+        if isinstance(data, str):
+            data = data.encode("utf-8", "surrogatepass")
+        if self.first:
+            self.first = False
+            data = data.removeprefix(_BOM)
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            data = data.decode("utf-8", "replace").encode("utf-8")
+        self.queue.append((n, data, 0, False))
+        yield from self._drain()
+
+    def finish(self) -> Iterator[_Raw]:
+        while self.pending is not None:
+            pending, self.pending = self.pending, None
+            yield from self._close(pending, at_eof=True)
+            yield from self._drain()
+        response, self.http = self.http, None
+        if response is not None and not response.used:
+            yield from _bare(response)
+
+    def _drain(self) -> Iterator[_Raw]:
+        while self.queue:
+            yield from self._line(*self.queue.popleft())
+
+    def _line(self, n: int, data: bytes, pos: int, had_record: bool) -> Iterator[_Raw]:
+        if self.skip_depth:
+            if _starts_anew(data):  # the oversized value was broken after all: this line is not part of it
+                self.skip_depth = 0
+            else:
+                self.skip_depth = max(0, self.skip_depth + _depth(data))
+                self.tally.add_unparsed(n)
+                return
+        if self.pending is not None:
+            yield from self._continue(n, data)
+            return
+        if pos == 0:
+            handled, out = self._http_line(n, data)
+            yield from out
+            if handled:
+                return
+        response = self.http
+        if response is not None and response.body and pos == 0:  # the rest of a body that is no JSON
+            stripped = data.strip()
+            if response.html or (stripped and not _starts_anew(data)):
+                self.tally.http_lines += 1
+                if not response.add_body(stripped):
+                    self.http = None
+                    yield from _bare(response)
+                return
+            self.http = None  # a blank line or a new record ends a plain-text body
+            yield from _bare(response)
+            response = None
+            if not stripped:
+                self.tally.blank_lines += 1
+                return
+        found = False
+        for item in self._scan(n, data, pos, response, had_record):
+            found = True
+            yield item
+        if self.pending is not None:  # the line goes on in the next ones
+            if response is not None:
+                response.used = True
+                self.http = None  # the body is this value
+            return
+        if found or had_record:
+            self.tally.record_lines += 1
+        elif pos == 0 and not data.strip():
+            self.tally.blank_lines += 1
+            return
+        elif response is not None and pos == 0:  # a body that is no JSON: kept as the response's text
+            self.tally.http_lines += 1
+            if not response.start_body(data.strip()):
+                self.http = None
+                yield from _bare(response)
+            return
+        else:
+            self.tally.add_unparsed(n)
+        if response is not None:  # the first line of the body decides: JSON or not, the response is done
+            self.http = None
+            if found:
+                response.used = True
+            else:
+                yield from _bare(response)
+
+    # -- raw HTTP responses --
+
+    def _http_line(self, n: int, data: bytes) -> tuple[bool, list[_Raw]]:
+        """(the line belonged to a status line or header block, records to emit first)."""
+        if data[:5] in (b"HTTP/", b"< HTT") and (m := _STATUS_LINE.match(data)):
+            out: list[_Raw] = []
+            previous, self.http = self.http, None
+            if previous is not None and not previous.used:
+                out.extend(_bare(previous))
+            version, reason = m.group(1).decode(), (m.group(3) or b"").decode("utf-8", "replace").strip()
+            self.http = _HttpResponse(n, version, int(m.group(2)), reason)
+            self.tally.http_lines += 1
+            return True, out
+        response = self.http
+        if response is None or not response.in_headers:
+            return False, []
+        if not data.strip() or (data[:2] == b"< " and not data[2:].strip()):  # curl -v marks lines with "< "
+            response.finish_headers()
+            self.tally.http_lines += 1
+            return True, []
+        if m := _HEADER_LINE.match(data):
+            response.headers.append((m.group(1).decode(), m.group(2).decode("utf-8", "replace")))
+            self.tally.http_lines += 1
+            return True, []
+        response.finish_headers()  # no blank line before the body: it starts here
+        return False, []
+
+    # -- values inside one line --
+
+    def _scan(self, n: int, data: bytes, pos: int, response: _HttpResponse | None, had_record: bool) -> Iterator[_Raw]:
+        http = response.info if response is not None else None
+        view = memoryview(data)
+        failures = 0
+        had = had_record
+        while failures <= MAX_FAILED_CANDIDATES:
+            m = _CANDIDATE.search(data, pos)
+            if m is None:
+                return
+            start = m.start()
+            prefix = b"" if had else data[max(0, start - MAX_PREFIX) : start]
+            kind, value, offset = _try_decode(view[start:])
+            if kind == "ok":
+                yield from _flatten(n, n, value, http, prefix)
+                return
+            if kind == "trailing" and offset:
+                kind, value, _ = _try_decode(view[start : start + offset])
+                if kind == "ok":
+                    yield from _flatten(n, n, value, http, prefix)
+                    had = True
+                    pos = start + offset
+                    continue
+            elif kind == "truncated" and data is not _OVERLONG:
+                pending = _Pending(n, data, start, had, response)
+                if pending.depth <= MAX_NESTING:  # deeper is never parsed: it only counts as a failure
+                    self.pending = pending
+                    return
+            failures += 1
+            pos = start + 1
+
+    # -- values over several lines --
+
+    def _continue(self, n: int, data: bytes) -> Iterator[_Raw]:
+        pending = self.pending
+        if pending is None:  # pragma: no cover - only called with a pending value
+            return
+        part = data.rstrip(b"\r\n")
+        pending.parts.append(part)
+        pending.lines.append(n)
+        pending.size += len(part) + 1
+        pending.depth += _depth(part)
+        if pending.depth > MAX_NESTING:
+            self.pending = None
+            self._drop(pending)
+            return
+        if pending.size > MAX_PENDING_BYTES or len(pending.lines) > MAX_PENDING_LINES:
+            # too big to keep: dropped, and the rest of it skipped (its inner lines are no records)
+            self.pending = None
+            self.skip_depth = max(pending.depth, 0)
+            self._drop(pending)
+            return
+        if pending.depth > 0 and _CHECK_EVERY_LINE_BELOW < pending.size < pending.checked * 2:
+            return  # large documents are validated each time they double (linear in total)
+        self.pending = None
+        yield from self._close(pending, at_eof=False)
+
+    def _close(self, pending: _Pending, at_eof: bool) -> Iterator[_Raw]:
+        """Try the pending value: complete, still open (kept), or broken (its lines are read again)."""
+        buf = pending.buffer()
+        pending.checked = len(buf)
+        kind, value, offset = _try_decode(buf)
+        if kind == "truncated" and not at_eof:
+            self.pending = pending
+            return
+        if kind == "ok":
+            yield from _flatten(pending.start, pending.lines[-1], value, pending.http, pending.prefix())
+            self.tally.record_lines += len(pending.lines)
+            return
+        if kind == "trailing" and offset:
+            kind, value, _ = _try_decode(memoryview(buf)[:offset])
+            if kind == "ok":
+                index, inner = pending.locate(offset)
+                yield from _flatten(pending.start, pending.lines[index], value, pending.http, pending.prefix())
+                self.tally.record_lines += index  # the lines before the one where the value ends
+                if index == 0:
+                    end_part, end_pos = pending.first_line_data, pending.first_pos + inner
+                else:
+                    end_part, end_pos = pending.parts[index], inner
+                self.queue.extendleft(
+                    reversed(
+                        [
+                            (pending.lines[index], end_part, end_pos, True),
+                            *(
+                                (pending.lines[i], pending.parts[i], 0, False)
+                                for i in range(index + 1, len(pending.parts))
+                            ),
+                        ]
+                    )
+                )
+                return
+        # broken: read the first line again after the `{` that failed, and the others from scratch
+        self.queue.extendleft(
+            reversed(
+                [
+                    (pending.start, pending.first_line_data, pending.first_pos + 1, pending.had_record),
+                    *zip(pending.lines[1:], pending.parts[1:], repeat(0), repeat(False)),
+                ]
+            )
+        )
+        if pending.response is not None:  # it was the body of a raw HTTP response: it still is
+            pending.response.used = False
+            self.http = pending.response
+
+    def _drop(self, pending: _Pending) -> None:
+        """An oversized value: its lines are unparsed (the first keeps any record it gave before)."""
+        for i, line in enumerate(pending.lines):
+            if i == 0 and pending.had_record:
+                self.tally.record_lines += 1
+            else:
+                self.tally.add_unparsed(line)
+
+
+def _starts_anew(data: bytes) -> bool:
+    """A line that cannot be the inside of a document: a status line, or one complete JSON object."""
+    if data[:5] == b"HTTP/":
+        return _STATUS_LINE.match(data) is not None
+    if data[:1] != b"{":
+        return False
+    kind, value, _ = _try_decode(data)
+    return kind == "ok" and isinstance(value, dict)
+
+
+def _bare(response: _HttpResponse) -> Iterator[_Raw]:
+    """An HTTP response whose body held no JSON: the status line is the record (1xx are interim, skipped)."""
+    if response.status >= 200:
+        info = response.finish_headers()
+        if response.body:
+            info = dataclasses.replace(info, body=response.body_text())
+        yield response.line, response.line, None, info, b""
+
+
+def iter_records(source: Source, tally: LineTally | None = None) -> Iterator[Record]:
+    """Every JSON object in ``source`` with its line numbers; ``tally`` (if given) counts every line."""
+    return iter(RecordReader(source, tally))
