@@ -107,6 +107,8 @@ class Envelope(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     details_path: str | None = None
     error_when: dict[str, str | int | bool | None] = {}
     example: str = ""
+    # errcode's own: a shape the real server sends that its document does not show
+    added: bool = False
 
 
 class SourceDoc(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -11,7 +11,7 @@ from errcli.model import Lang
 
 _EN = {
     "envelope": "the {value} shape is {catalog}'s",
-    "envelope.strong": "the {value} shape (with its error flag) is {catalog}'s",
+    "envelope.strong": "the {value} shape is {catalog}'s (its error flag is set)",
     "frame": "it sits in a {catalog} {value} frame",
     "code.exact": "code {value} is documented in {catalog}",
     "code.folded": "code {value} is {catalog}:{code} as documented",
@@ -21,7 +21,8 @@ _EN = {
     "message.agrees": "the message matches its meaning ({score:.0f}%)",
     "message.unrelated": "the message does not resemble {catalog}:{code}'s meaning",
     "message.contradicts": "but the message contradicts that meaning: it matches {catalog}:{code} ({score:.0f}%)",
-    "message.guess": "the message matches {catalog}:{code} ({score:.0f}%)",
+    "message.guess": "best guess from the message: {catalog}:{code} ({score:.0f}% match)",
+    "message.resembles": "the message resembles {catalog}:{code} ({score:.0f}%; a guess, see alternatives)",
     "message": "the message matches {catalog}:{code} ({score:.0f}%)",
     "http_status": "HTTP {value}",
     "http_status.documented": "HTTP {value} is the documented status",
@@ -42,7 +43,8 @@ _ZH = {
     "message.agrees": "消息与其含义一致（{score:.0f}%）",
     "message.unrelated": "消息与 {catalog}:{code} 的含义不符",
     "message.contradicts": "但消息与该含义矛盾：它对应 {catalog}:{code}（{score:.0f}%）",
-    "message.guess": "消息对应 {catalog}:{code}（{score:.0f}%）",
+    "message.guess": "按消息推测：{catalog}:{code}（匹配 {score:.0f}%）",
+    "message.resembles": "消息近似 {catalog}:{code}（{score:.0f}%；仅为推测，见备选）",
     "message": "消息对应 {catalog}:{code}（{score:.0f}%）",
     "http_status": "HTTP {value}",
     "http_status.documented": "HTTP {value} 正是文档给出的状态码",

@@ -51,7 +51,9 @@ def answer(errors: tuple[ExplainedError, ...]) -> str:
 
 def hit(case: Case, errors: tuple[ExplainedError, ...], exact: bool) -> bool:
     if exact:
-        return len(errors) == 1 and errors[0].entry is not None and _id(errors[0].catalog, errors[0].code) == case.expect
+        return (
+            len(errors) == 1 and errors[0].entry is not None and _id(errors[0].catalog, errors[0].code) == case.expect
+        )
     if not errors:
         return False
     if case.expect == "none":
@@ -80,10 +82,10 @@ def main() -> int:
     explainer = Explainer(cs)
     for name in SETS:
         rate, misses = score(explainer, name)
-        print(f"{name}: {rate:.1%} ({len(misses)} misses)")
+        print(f"{name}: {rate:.1%} ({len(misses)} misses)")  # noqa: T201 - a report
         for case, got in misses:
             snippet = " ".join(case.input.split())[:110]
-            print(f"  #{case.index} {case.kind}: want {case.expect}, got {got}\n      {snippet}")
+            print(f"  #{case.index} {case.kind}: want {case.expect}, got {got}\n      {snippet}")  # noqa: T201
     return 0
 
 

@@ -7,7 +7,7 @@ evidence, messages retrieved by :mod:`~errcli.explain.messages`) → :mod:`~errc
 here prints or writes sentences: the output layer does.
 """
 
-from errcli.explain.engine import ExplainStream, Explainer, explain_stream, explain_text, summarize
+from errcli.explain.engine import Explainer, ExplainStream, explain_stream, explain_text, summarize
 from errcli.explain.reader import MAX_STORED_UNPARSED, HttpInfo, LineTally, Record, RecordReader, iter_records
 from errcli.explain.result import (
     Action,

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from errcli.explain.detect import CACHE_LIMIT, STRONG_SHAPE, EnvHits, Finding, as_int
+from errcli.explain.detect import CACHE_LIMIT, STRONG_SHAPE, WEAK_SHAPE, EnvHits, Finding, as_int
 from errcli.explain.result import Basis, Evidence
 from errcli.lookup import fold_symbol
 from errcli.model import Catalog, Code, Entry
@@ -36,9 +36,10 @@ if TYPE_CHECKING:
     from errcli.catalog import CatalogSet
     from errcli.explain.messages import MessageMatcher
 
-CODE_EXACT = 50.0
-CODE_FOLDED = 48.0
+CODE_EXACT = 62.0  # above any message alone: a documented code leads, the message's meaning follows
+CODE_FOLDED = 60.0
 ENVELOPE_STRONG = 25.0
+WEAK_PRIOR = WEAK_SHAPE / 4.0  # a shape this faint breaks ties but names no API
 FRAME_MAX = 15.0
 STATUS_AGREES = 12.0
 MESSAGE_WEIGHT = 0.6
@@ -46,6 +47,8 @@ MESSAGE_FLOOR = 55.0  # below this, a message match is noise
 MESSAGE_CLEAR = 75.0  # a message that names an entry on its own
 MESSAGE_UNRELATED = 45.0  # the code's entry and the message have nothing in common
 ALTERNATIVES = 3
+AMBIGUOUS_MARGIN = 5.0  # two APIs' entries closer than this: the message alone does not choose
+STATUS_PHRASE_WEIGHT = 0.7  # the status's own words stand in for a missing message: a weak sign
 
 EntryKey = tuple[str, Code]
 
@@ -157,12 +160,20 @@ class Classifier:
             ]
         return []
 
-    def status_entry(self, status: int) -> Entry | None:
-        """The entry for an HTTP status: the HTTP catalog's first, then a status table inside an API's catalog."""
+    def status_entry(self, status: int, priors: dict[str, tuple[float, Evidence]] | None = None) -> Entry | None:
+        """The entry for an HTTP status: the status table of the API the shape names, else the HTTP
+        catalog's, else another API's status table."""
         entries = [e for e in self.by_int.get(status, ()) if is_status_entry(e)]
         if not entries:
             return None
-        entries.sort(key=lambda e: (e.catalog not in self.status_catalogs, self.order.get(e.catalog, 0)))
+        top = _top(priors or {})
+        entries.sort(
+            key=lambda e: (
+                e.catalog != top,
+                e.catalog not in self.status_catalogs,
+                self.order.get(e.catalog, 0),
+            )
+        )
         return entries[0]
 
     def _priors(self, envs: EnvHits, outer: EnvHits) -> dict[str, tuple[float, Evidence]]:
@@ -191,10 +202,17 @@ class Classifier:
         code_hits = self._code_entries(code) if code is not None else []
         domain_hits = [(e, s) for e, s in code_hits if not is_status_entry(e)]
         # a status put in `code` (real servers do): the HTTP meaning, unless an API documents the number
-        code_is_status = number is not None and 100 <= number <= 599 and not domain_hits and not self.forced
+        code_is_status = number is not None and 100 <= number <= 599 and not domain_hits
         if code_is_status and status is None:
             status = number
         message_scores = self.matcher.scores(finding.message) if finding.message else {}
+        status_entry = self.status_entry(status, priors) if status is not None else None
+        if status_entry is not None and not domain_hits and self.matcher.is_phrase(finding.message, status_entry):
+            message_scores = {}  # "Not Found" with a 404 says nothing the status does not
+        if not message_scores and status_entry is not None and not domain_hits:
+            # a bare status: the entries whose meaning is the status's ("Too Many Requests") are candidates
+            phrase = status_entry.title.en or status_entry.title.zh or ""
+            message_scores = {k: v * STATUS_PHRASE_WEIGHT for k, v in self.matcher.scores(phrase).items()}
 
         cands: dict[EntryKey, _Candidate] = {}
 
@@ -212,10 +230,10 @@ class Classifier:
                 Evidence("code", "exact" if score == CODE_EXACT else "folded", entry.catalog, entry.code, value=code)
             )
         for key, score in message_scores.items():
-            entry = self.matcher.entry(key)
-            if entry is None or is_status_entry(entry) or key[0] not in self.order:
+            matched = self.matcher.entry(key)
+            if matched is None or is_status_entry(matched) or key[0] not in self.order:
                 continue
-            cand(entry).message = score
+            cand(matched).message = score
         if status is not None and (not domain_hits or code_is_status):
             for entry in self.by_status.get(status, ()):
                 cand(entry)
@@ -244,7 +262,6 @@ class Classifier:
             evidence.append(Evidence("header", None, value=f"Retry-After: {finding.retry_after}"))
 
         best = ranked[0] if ranked else None
-        status_entry = self.status_entry(status) if status is not None else None
         has_message = bool(finding.message)
 
         spread = _guess(priors) is None  # no shape names the API: show each API's best guess
@@ -281,6 +298,22 @@ class Classifier:
                 )
             if not chosen.code:  # the message's entry outscored every entry with the code
                 contradiction = True
+            elif has_message and not contradiction and chosen.message == 0.0 and _wordy(finding.message):
+                # the message has nothing of the code's meaning and names no other entry: a server's
+                # own use of the number; the documented meaning is only a guess
+                ev = [*chosen.evidence, *evidence]
+                alts = (chosen.entry, *others(chosen.entry, [c for c in ranked if c is not chosen]))
+                return Verdict(
+                    chosen.entry.catalog,
+                    _shown(code),
+                    None,
+                    0.3,
+                    alts[:ALTERNATIVES],
+                    "unknown",
+                    False,
+                    status,
+                    tuple(ev),
+                )
             elif (
                 not self.forced
                 and chosen.env == 0
@@ -318,14 +351,31 @@ class Classifier:
                 )
             return self._chosen(chosen, "code", confidence, alternatives, contradiction, status, evidence)
 
-        # 2. no documented code: a clear message names the entry
-        if best is not None and best.message >= MESSAGE_CLEAR and (best.message >= 80 or best.env or best.status):
+        # 2. no documented code: a clear message names the entry, unless the shape names another API
+        # or several APIs' entries fit alike
+        named = _guess(priors)
+        named_strong = named is not None and priors[named][0] >= ENVELOPE_STRONG
+        runner = ranked[1] if len(ranked) > 1 else None
+        ambiguous = (
+            best is not None
+            and runner is not None
+            and runner.entry.catalog != best.entry.catalog
+            and best.total - runner.total < AMBIGUOUS_MARGIN
+            and best.env - runner.env < 2.0
+            and (status_entry is not None or code is not None)  # else the best guess, with low confidence
+        )
+        if (
+            best is not None
+            and best.message >= MESSAGE_CLEAR
+            and (best.message >= 80 or best.env or best.status)
+            and not (named_strong and best.entry.catalog != named)
+            and not ambiguous
+        ):
             best.evidence.append(
                 Evidence("message", "guess", best.entry.catalog, best.entry.code, round(best.message, 1))
             )
-            runner = ranked[1] if len(ranked) > 1 else None
             margin = best.total - (runner.total if runner is not None else 0.0)
-            confidence = min(0.85, 0.35 + best.message / 400.0 + min(margin, 30.0) / 100.0)
+            confidence = min(0.75, 0.35 + best.message / 400.0 + min(margin, 30.0) / 100.0)
             alternatives = others(best.entry, ranked[1:])
             if status_entry is not None:
                 alternatives = (*alternatives[: ALTERNATIVES - 1], status_entry)
@@ -353,7 +403,7 @@ class Classifier:
             evidence.append(priors[guess][1])
         for c in ranked[:ALTERNATIVES]:
             if c.message >= MESSAGE_FLOOR:
-                evidence.append(Evidence("message", "guess", c.entry.catalog, c.entry.code, round(c.message, 1)))
+                evidence.append(Evidence("message", "resembles", c.entry.catalog, c.entry.code, round(c.message, 1)))
                 break
         pool = [c for c in ranked if c.message >= MESSAGE_FLOOR] or ranked
         return Verdict(
@@ -408,11 +458,23 @@ def _diverse(entries: Sequence[Entry], limit: int = ALTERNATIVES, diverse: bool 
     return tuple((first + rest)[:limit])
 
 
+def _top(priors: dict[str, tuple[float, Evidence]]) -> str | None:
+    """The catalog the shape points at most (its status table, if it has one, is the HTTP meaning)."""
+    return max(priors, key=lambda c: priors[c][0]) if priors else None
+
+
+def _wordy(message: str | None) -> bool:
+    """A message with something to say: three words, or four CJK characters."""
+    if not message:
+        return False
+    return len(message.split()) >= 3 or sum(1 for ch in message if "\u3400" <= ch <= "\u9fff") >= 4
+
+
 def _guess(priors: dict[str, tuple[float, Evidence]]) -> str | None:
     """The catalog a shape alone points at, when one catalog clearly wins."""
-    if not priors:
+    ranked = sorted(((c, p) for c, p in priors.items() if p[0] > WEAK_PRIOR), key=lambda kv: kv[1][0], reverse=True)
+    if not ranked:
         return None
-    ranked = sorted(priors.items(), key=lambda kv: kv[1][0], reverse=True)
     if len(ranked) == 1 or ranked[0][1][0] > ranked[1][1][0]:
         return ranked[0][0]
     return None

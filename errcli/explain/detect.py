@@ -39,6 +39,7 @@ MAX_WALK_NODES = 2000  # nodes visited per record when looking for nested errors
 MAX_WALK_DEPTH = 8
 CACHE_LIMIT = 20_000
 STRONG_SHAPE = 40  # an envelope with a matching error condition (`success: false`, `type: "error"`)
+WEAK_SHAPE = 5  # only the envelope's error-message key is there
 
 # Interpolated values: a run of id characters holding a digit (amounts, order and account ids,
 # uuids, instruments such as IF2501). CJK characters are no id characters: 当前96% keeps 当前.
@@ -95,7 +96,11 @@ class Env:
         missing = self.keys - present
         if any(path[0] not in present for path, _ in self.error_when):
             return 0
-        if len(missing) * 2 > len(self.keys) or (self.code_path[0] in missing and not self.error_when):
+        if self.code_path[0] in missing and not self.error_when:
+            # {"error": "..."} alone: the shape of an API whose message sits in an error-only key
+            head = self.message_path[0]
+            return WEAK_SHAPE if head in present and head in ERROR_ONLY_KEYS else 0
+        if len(missing) * 2 > len(self.keys):
             return 0
         return max(1, min(70, 10 * (len(self.keys) - len(missing)) + 40 * len(self.error_when) - 15 * len(missing)))
 
@@ -227,7 +232,11 @@ class Plan:
         self.type_key = "type" in present
         self.level_key = "level" in present
         # {status, statusText | headers, data | body}: an HTTP client's response object (axios, fetch)
-        self.wrapper = "status" in present and bool(WRAPPER_MARKS & present) and any(k in present for k in WRAPPER_BODY_KEYS)
+        self.wrapper = (
+            "status" in present
+            and bool(WRAPPER_MARKS & present or "body" in present)
+            and any(k in present for k in WRAPPER_BODY_KEYS)
+        )
         read = {*self.code_keys, *self.status_keys, *self.message_keys, *self.error_keys}
         read.update(k for k in ("success", "ok", "type", "level") if k in present)
         for env, _ in self.envs:
@@ -581,7 +590,9 @@ class Detector:
             kind = node.get("type")
             if isinstance(kind, str) and kind.lower() in ("error", "err", "failure"):
                 fields.marker = True
-        if plan.level_key:  # a notify message: {"type": "MESSAGE", "level": "ERROR", "code": ..., "content": ...}
+        if plan.level_key and (
+            plan.code_keys or plan.message_keys
+        ):  # a notify message: {"type": "MESSAGE", "level": "ERROR", "code": ..., "content": ...}
             level = node.get("level")
             if isinstance(level, str):
                 if level.upper() in ERROR_LEVELS:

@@ -36,7 +36,9 @@ _DETAIL_PATHS = (("details",), ("error", "details"), ("data",))
 MEMO_MAX_LINE = 2048  # the summary remembers shapes of lines up to this long
 MEMO_LIMIT = 50_000  # shapes remembered (then the memo starts over): at most ~100 MB worst case, ~10 MB usual
 _WINDOW = 32  # bytes after a code-like key that the shape keeps as they are
-_ONES = bytes.maketrans(b"123456789", b"111111111")  # 0 stays 0: a leading zero changes JSON validity
+# every digit folds to 1 (a JSON number with a leading zero, which no encoder writes, could share
+# the shape of a valid one: it is then counted with it instead of as unparsed)
+_ONES = bytes.maketrans(b"0123456789", b"1111111111")
 
 # A call that places, cancels or moves something, seen in a log prefix or the message.
 _CALL = re.compile(
@@ -69,8 +71,10 @@ class Explainer:
         names = {*CODE_KEYS, "status", "error", "errno"}
         for env in self.detector.envs:
             names.add(env.code_path[-1])
-            names.update(path[-1] for path, _ in env.error_when)
-        self.markers = tuple(sorted({(n[-4:] + '"').encode() for n in names}))
+            names.update(path[-1] for path, value in env.error_when if re.search(r"\d", str(value)))
+        tails = "|".join(sorted({re.escape(n[-4:]) for n in names}))
+        # the value after every code-like key, up to the next `,` or `}`
+        self.code_values = re.compile(f'(?:{tails})"\\s*:\\s*([^,}}]{{0,{_WINDOW}}})'.encode())
 
     # -- records --
 
@@ -206,19 +210,12 @@ class _Shapes:
         self.key: bytes | None = None
         self.records = 0
         self.not_errors = 0
-        self.markers = explainer.markers
+        self.code_values = explainer.code_values.findall
 
     def shape(self, body: bytes) -> bytes | None:
         if len(body) > MEMO_MAX_LINE or b"\\" in body:
             return None  # escapes (\u0041, \") could hide a difference that digit folding does not see
-        parts = [body.translate(_ONES)]
-        for marker in self.markers:
-            i = body.find(marker)
-            while i >= 0:
-                j = i + len(marker)
-                parts.append(body[j : j + _WINDOW])
-                i = body.find(marker, j)
-        return b"\x00".join(parts)
+        return b"\x00".join((body.translate(_ONES), *self.code_values(body)))
 
     def known(self, n: int, body: bytes) -> bool:
         key = self.key = self.shape(body)

@@ -79,6 +79,13 @@ class MessageMatcher:
     def normalize(self, text: str) -> str:
         return self.index.normalize(fold_message(text).replace("#", " "))
 
+    def is_phrase(self, message: str | None, status_entry: Entry) -> bool:
+        """The message is only the status's reason phrase (``Not Found`` for a 404)."""
+        if not message:
+            return False
+        norm = self.normalize(message)
+        return any(norm == self.normalize(t) for t in (status_entry.title.en, status_entry.title.zh) if t)
+
     def entry(self, key: EntryKey) -> Entry | None:
         return self._entries.get(key)
 
@@ -116,15 +123,16 @@ class MessageMatcher:
                     keep(i, 100.0 * part)
                 elif text in query and _meaningful(text):
                     keep(i, (86.0 + 14.0 * len(text) / len(query)) * part)
-                elif query in text:
+                elif query in text and (len(query) >= 6 or _CJK.search(query)):
                     keep(i, (80.0 + 15.0 * len(query) / len(text)) * part)
             for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
                 for _, score, i in process.extract(query, self.texts, scorer=scorer, limit=12, score_cutoff=55):
                     keep(i, 0.95 * score * part)
-            for _, score, i in process.extract(
-                query, self.texts, scorer=fuzz.token_set_ratio, limit=12, score_cutoff=70
-            ):
-                keep(i, 0.88 * score * part)
+            if len(query.split()) >= 2:  # one word is a subset of too many texts
+                for _, score, i in process.extract(
+                    query, self.texts, scorer=fuzz.token_set_ratio, limit=12, score_cutoff=70
+                ):
+                    keep(i, 0.88 * score * part)
         if max(out.values(), default=0.0) < SEARCH_WHEN_BELOW:
             from errcli.search import search
 

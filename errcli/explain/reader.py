@@ -267,7 +267,8 @@ class RecordReader:
 
 
 # a `[` followed by one of these may open a JSON array: a prefix holding one takes the careful path
-_ARRAY_STARTS = frozenset(b'0123456789-"[{]tfn \t')
+_ARRAY_STARTS = frozenset(b'0123456789-"[{]tfn \t\r\n')
+_ARRAY_START_BYTES = frozenset(bytes([b]) for b in _ARRAY_STARTS)
 
 
 class FastLane(Protocol):
@@ -516,6 +517,9 @@ class _ScanState:
             if m is None:
                 return
             start = m.start()
+            if data[start] == 0x5B and data[start + 1 : start + 2] not in _ARRAY_START_BYTES:
+                pos = start + 1  # `[api]`, `[ERROR]`: a log tag, not an array (no decode, no failure)
+                continue
             prefix = b"" if had else data[max(0, start - MAX_PREFIX) : start]
             kind, value, offset = _try_decode(view[start:])
             if kind == "ok":

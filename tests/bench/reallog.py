@@ -62,6 +62,8 @@ JAVA_CLASSES = {
     "trader.metrics": "c.t.gw.Metrics",
     "md.ws": "c.t.gw.MarketDataSocket",
     "qa.ws": "c.t.gw.QaExchangeSocket",
+    "qa.ws.session": "c.t.gw.QaExchangeSession",
+    "md.ws.feed": "c.t.gw.MarketDataFeed",
 }
 COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 SPACED = json.JSONEncoder(ensure_ascii=False)
@@ -564,9 +566,11 @@ class Gen:
             status, body = self.qa_error()
             kind, logger, path = "error_qaexchange", "qa.http", self.pick(QA_PATHS)
         elif r < 0.65:  # WebSocket errors have no status line
-            body = self.qa_ws_error() if self.r() < 0.5 else self.md_ws(error=True)
+            qa = self.r() < 0.5
+            body = self.qa_ws_error() if qa else self.md_ws(error=True)
             ws = self.pick(["ws recv: ", "<- ws ", "frame=", ""])
-            return "error_ws", self.prefix(level, self.pick(["qa.ws", "md.ws"]), ws) + self.dumps(body)
+            logger = self.pick(["qa.ws", "qa.ws.session"] if qa else ["md.ws", "md.ws.feed"])
+            return "error_ws", self.prefix(level, logger, ws) + self.dumps(body)
         else:
             status, body = self.zt_error()
             kind, logger, path = "error_ztdx", "ztdx.api", self.pick(ZT_PATHS)
