@@ -356,12 +356,12 @@ class Classifier:
         named = _guess(priors)
         named_strong = named is not None and priors[named][0] >= ENVELOPE_STRONG
         runner = ranked[1] if len(ranked) > 1 else None
+        rival = next((c for c in ranked[1:] if best is not None and c.entry.catalog != best.entry.catalog), None)
         ambiguous = (
             best is not None
-            and runner is not None
-            and runner.entry.catalog != best.entry.catalog
-            and best.total - runner.total < AMBIGUOUS_MARGIN
-            and best.env - runner.env < 2.0
+            and rival is not None
+            and best.total - rival.total < AMBIGUOUS_MARGIN
+            and best.env - rival.env < 2.0
             and (status_entry is not None or code is not None)  # else the best guess, with low confidence
         )
         if (

@@ -102,7 +102,7 @@ class Env:
             return WEAK_SHAPE if head in present and head in ERROR_ONLY_KEYS else 0
         if len(missing) * 2 > len(self.keys):
             return 0
-        return max(1, min(70, 10 * (len(self.keys) - len(missing)) + 40 * len(self.error_when) - 15 * len(missing)))
+        return max(0, min(70, 10 * (len(self.keys) - len(missing)) + 40 * len(self.error_when) - 15 * len(missing)))
 
 
 def envs_of(catalogs: Sequence[Catalog]) -> list[Env]:
@@ -280,29 +280,9 @@ class Plan:
                 append(value)
         return tuple(out)
 
-    def plain_rest(self, node: dict[str, Any], plans: dict[tuple[str, ...], Plan]) -> bool:
-        """True when no other key can hold a nested error: no lists, no embedded JSON, and objects
-        only of plain values whose keys mean nothing to the classification."""
-        for key in self.other_keys:
-            value = node[key]
-            kind = type(value)
-            if kind is dict:
-                if value:
-                    plan = plans.get(tuple(value))
-                    if plan is None or not plan.inert:
-                        return False
-                    for item in value.values():
-                        if type(item) in _CONTAINERS or (type(item) is str and item[:1] == "{"):
-                            return False
-            elif kind is list:
-                if value:
-                    return False
-            elif kind is str and value[:1] == "{":
-                return False
-        return True
-
 
 _DICT = object()  # marks a nested object inside a signature
+_SHAPE_ITEMS = 8  # list items a shape key looks at; a longer list of objects takes the full walk
 _CONTAINERS = (dict, list)
 
 
@@ -331,6 +311,41 @@ class Detector:
                 self._folded.clear()
             folded = self._folded[text] = fold_symbol(text[:200])
         return folded
+
+    def shape_key(self, node: dict[str, Any], depth: int = 0) -> tuple[Any, ...] | None:
+        """Everything the walk over ``node`` reads, as a hashable value: its keys, the values of its
+        read keys (messages folded as verdicts see them), and the same for every object nested where
+        the walk goes. Two records with one shape key have the same findings' verdicts. None when
+        the record holds what the key cannot stand for (embedded JSON, very deep or long nesting)."""
+        keys = tuple(node)
+        plan = self.plan(keys)
+        signature = plan.signature(node)
+        if signature is None or depth > MAX_WALK_DEPTH:
+            return None
+        out: list[Any] = [keys, signature]
+        for key in plan.other_keys:
+            value = node[key]
+            kind = type(value)
+            if kind is dict:
+                inner = self.shape_key(value, depth + 1)
+                if inner is None:
+                    return None
+                out.append(inner)
+            elif kind is list:
+                for item in value[:_SHAPE_ITEMS]:
+                    if type(item) is dict:
+                        inner = self.shape_key(item, depth + 1)
+                        if inner is None:
+                            return None
+                        out.append(inner)
+                    elif type(item) is not list:
+                        break  # a list of scalars: the walk stops at its first item
+                else:
+                    if len(value) > _SHAPE_ITEMS:
+                        return None
+            elif kind is str and value[:1] == "{":
+                return None
+        return tuple(out)
 
     def known(self, code: Any) -> bool:
         number = as_int(code)

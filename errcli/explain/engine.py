@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import msgspec
+
 from errcli.catalog import CatalogSet
 from errcli.explain.classify import Classifier, Verdict, is_status_entry
 from errcli.explain.detect import MISSING, Detector, Finding, envs_of, get_path
@@ -35,6 +37,7 @@ MAX_DETAILS = 50
 _DETAIL_PATHS = (("details",), ("error", "details"), ("data",))
 MEMO_MAX_LINE = 2048  # the summary remembers shapes of lines up to this long
 MEMO_LIMIT = 50_000  # shapes remembered (then the memo starts over): at most ~100 MB worst case, ~10 MB usual
+MEMO_VALUES = 1_000  # code values remembered per shape
 _WINDOW = 32  # bytes after a code-like key that the shape keeps as they are
 # every digit folds to 1 (a JSON number with a leading zero, which no encoder writes, could share
 # the shape of a valid one: it is then counted with it instead of as unparsed)
@@ -66,7 +69,7 @@ class Explainer:
         self.classifier = Classifier(cs, chosen, forced=bool(wanted))
         symbols = set(self.classifier.by_symbol)
         self.detector = Detector(envs_of(chosen), symbols, set(self.classifier.by_int))
-        self._signatures: dict[tuple[Any, ...], tuple[tuple[Verdict, ...], bool]] = {}
+        self._shapes: dict[tuple[Any, ...], tuple[Verdict, ...]] = {}
         # the keys whose values the shape memo must keep as they are: every code-like key's tail
         names = {*CODE_KEYS, "status", "error", "errno"}
         for env in self.detector.envs:
@@ -93,27 +96,18 @@ class Explainer:
         return () if found is None else tuple(self.verdict(f) for f in found)
 
     def object_verdicts(self, value: dict[str, Any]) -> tuple[Verdict, ...]:
-        key: tuple[Any, ...] | None = None
-        plain = False
-        keys = tuple(value)
-        plan = self.detector.plan(keys)
-        signature = plan.signature(value)
-        plans = self.detector.plans
-        if signature is not None:
-            key = (keys, signature)
-            cached = self._signatures.get(key)
-            if cached is not None and (cached[1] or plan.plain_rest(value, plans)):
-                return cached[0]
-            plain = plan.plain_rest(value, plans)
+        """:meth:`record_verdicts` of a JSON object: cached by the object's shape key."""
+        key = self.detector.shape_key(value)
+        if key is not None:
+            cached = self._shapes.get(key)
+            if cached is not None:
+                return cached
         found = self.findings(value, None)
         verdicts = () if found is None else tuple(self.verdict(f) for f in found)
         if key is not None:
-            # an error of the record itself does not depend on the other keys; "no error" does
-            top_level = found is not None and all(f.node is value and not f.outer for f in found)
-            if top_level or plain:
-                if len(self._signatures) > MEMO_LIMIT:
-                    self._signatures.clear()
-                self._signatures[key] = (verdicts, top_level)
+            if len(self._shapes) > MEMO_LIMIT:
+                self._shapes.clear()
+            self._shapes[key] = verdicts
         return verdicts
 
     def explain(self, line: int, end_line: int, finding: Finding, prefix: bytes = b"") -> ExplainedError:
@@ -201,52 +195,92 @@ def _details(finding: Finding, entry: Entry | None) -> dict[str, Any]:
 
 
 class _Shapes:
-    """The summary's line-shape memo: the pump's fast-path hooks."""
+    """The summary's line-shape memo: the pump's fast-path hooks.
+
+    A line's shape is its bytes with every digit folded to ``1`` (same length, so every field
+    stays where it was) plus, as they are, the values after the code-like keys (``"code": 1001``):
+    two lines of one shape differ only in digits outside the codes, which no verdict depends on
+    (messages are compared with their digit-bearing tokens folded). The first line of a shape
+    records where its code values sit; the next ones are sliced there, no regex. A line with
+    escapes is decoded first and its shape taken from the canonical encoding, which has none.
+    """
 
     def __init__(self, explainer: Explainer, rows: dict[int, list[Any]]) -> None:
         self.explainer = explainer
         self.rows = rows
-        self.memo: dict[bytes, tuple[Verdict, ...]] = {}
-        self.key: bytes | None = None
+        # shape → (spans of the code values, verdicts per code values)
+        self.memo: dict[bytes, tuple[tuple[tuple[int, int], ...], dict[tuple[bytes, ...], tuple[Verdict, ...]]]] = {}
+        self.body: bytes | None = None  # the line being looked up, when it can have a shape
         self.records = 0
         self.not_errors = 0
-        self.code_values = explainer.code_values.findall
+        self.code_values = explainer.code_values
+        self.encode = msgspec.json.Encoder().encode
 
-    def shape(self, body: bytes) -> bytes | None:
-        if len(body) > MEMO_MAX_LINE or b"\\" in body:
-            return None  # escapes (\u0041, \") could hide a difference that digit folding does not see
-        return b"\x00".join((body.translate(_ONES), *self.code_values(body)))
-
-    def known(self, n: int, body: bytes) -> bool:
-        key = self.key = self.shape(body)
-        if key is None:
+    def _lookup(self, n: int, body: bytes) -> bool:
+        template = self.memo.get(body.translate(_ONES))
+        if template is None:
             return False
-        verdicts = self.memo.get(key)
-        if verdicts is None:
+        spans, by_values = template
+        rows = by_values.get(tuple([body[a:b] for a, b in spans]))
+        if rows is None:
             return False
-        self.count(n, verdicts)
+        self.records += 1
+        if rows:
+            for row in rows:
+                row[1] += 1
+                row[3] = n
+        else:
+            self.not_errors += 1
         return True
 
-    def decoded(self, n: int, value: dict[str, Any]) -> None:
-        verdicts = self.explainer.object_verdicts(value)
-        if self.key is not None:
-            if len(self.memo) >= MEMO_LIMIT:
-                self.memo.clear()
-            self.memo[self.key] = verdicts
-        self.count(n, verdicts)
+    def known(self, n: int, body: bytes) -> bool:
+        if len(body) > MEMO_MAX_LINE or b"\\" in body:
+            self.body = None  # \u0041 or \" could hide a difference that digit folding does not see
+            return False
+        self.body = body
+        return self._lookup(n, body)
 
-    def count(self, n: int, verdicts: tuple[Verdict, ...]) -> None:
+    def decoded(self, n: int, value: dict[str, Any]) -> None:
+        body = self.body
+        if body is None:  # escapes: the shape of the canonical encoding
+            try:
+                body = self.encode(value)
+            except (TypeError, ValueError, OverflowError):
+                body = None
+            if body is not None and (len(body) > MEMO_MAX_LINE or b"\\" in body):
+                body = None
+            if body is not None and self._lookup(n, body):
+                return
+        rows = self.count(n, self.explainer.object_verdicts(value))
+        if body is not None:
+            key = body.translate(_ONES)
+            template = self.memo.get(key)
+            if template is None:
+                if len(self.memo) >= MEMO_LIMIT:
+                    self.memo.clear()
+                spans = tuple(m.span(1) for m in self.code_values.finditer(body))
+                template = self.memo[key] = (spans, {})
+            spans, by_values = template
+            if len(by_values) < MEMO_VALUES:
+                by_values[tuple([body[a:b] for a, b in spans])] = rows
+
+    def count(self, n: int, verdicts: tuple[Verdict, ...]) -> tuple[list[Any], ...]:
+        """Count one record; returns its rows (the memo counts the next record of its shape by them)."""
         self.records += 1
         if not verdicts:
             self.not_errors += 1
+            return ()
         rows = self.rows
+        out = []
         for verdict in verdicts:
             row = rows.get(id(verdict))
             if row is None:
-                rows[id(verdict)] = [verdict, 1, n, n]
+                row = rows[id(verdict)] = [verdict, 1, n, n]
             else:
                 row[1] += 1
                 row[3] = n
+            out.append(row)
+        return tuple(out)
 
 
 class ExplainStream:

@@ -266,9 +266,12 @@ class RecordReader:
         return pump(self.source, self.tally)
 
 
-# a `[` followed by one of these may open a JSON array: a prefix holding one takes the careful path
-_ARRAY_STARTS = frozenset(b'0123456789-"[{]tfn \t\r\n')
-_ARRAY_START_BYTES = frozenset(bytes([b]) for b in _ARRAY_STARTS)
+# What may follow a `[` that opens a JSON array: a number or literal then `,`/`]` (or the line's
+# end: the array may go on below), or a string, array, object, `]` or whitespace. `[api]`,
+# `[ERROR]`, `[2025-10-14T07:30:00Z]` and `[12:30:01]` cannot open one.
+_ARRAY_OPEN = re.compile(
+    rb'\[(?:[\s"\[{\]]|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?\s*(?:[,\]]|$)|(?:true|false|null)\s*(?:[,\]]|$)|$)'
+)
 
 
 class FastLane(Protocol):
@@ -290,6 +293,7 @@ def pump(source: Source, tally: LineTally, lane: FastLane | None = None) -> Iter
     """
     state = _ScanState(tally)
     decode = _decode
+    array_in = _ARRAY_OPEN.search  # a prefix holding a `[` that may open an array takes the careful path
     lines, drain = _line_source(source)
     n = 0
     fast = False  # nothing pending: a line holding `{` may be one whole record
@@ -303,7 +307,7 @@ def pump(source: Source, tally: LineTally, lane: FastLane | None = None) -> Iter
                 line = _OVERLONG  # noqa: PLW2901 - replaced on purpose: too long to parse
             if fast and type(line) is bytes:
                 p = line.find(b"{")
-                if p == 0 or (p > 0 and _plain_prefix(line, p)):
+                if p == 0 or (p > 0 and not array_in(line, 0, p)):
                     body = line[p:] if p else line
                     if lane is not None and lane.known(n, body):
                         fast_records += 1
@@ -333,17 +337,46 @@ def pump(source: Source, tally: LineTally, lane: FastLane | None = None) -> Iter
         tally.record_lines += fast_records
 
 
-def _plain_prefix(line: bytes, end: int) -> bool:
-    """No `[` before ``end`` that could open a JSON array (``[api]``, ``[ERROR]`` cannot; ``[1]`` can)."""
-    b = line.find(b"[", 0, end)
-    while b >= 0:
-        if line[b + 1] in _ARRAY_STARTS:
-            return False
-        b = line.find(b"[", b + 1, end)
-    return True
+_CHUNK = 1 << 18
+
+
+def _chunk_lines(read: Callable[[int], bytes]) -> Iterator[bytes]:
+    """The lines of a binary stream read in chunks (``read1``: whatever is there, so a live
+    stream is not held back), each with its newline; a line over MAX_LINE_BYTES is cut there
+    and the rest of it skipped."""
+    buf = b""
+    skipping = False
+    while True:
+        chunk = read(_CHUNK)
+        if not chunk:
+            if buf and not skipping:
+                yield buf
+            return
+        if skipping:
+            nl = chunk.find(b"\n")
+            if nl < 0:
+                continue
+            chunk = chunk[nl + 1 :]
+            skipping = False
+        buf = buf + chunk if buf else chunk
+        find = buf.find
+        pos = 0
+        nl = find(b"\n")
+        while nl >= 0:
+            yield buf[pos : nl + 1]
+            pos = nl + 1
+            nl = find(b"\n", pos)
+        buf = buf[pos:]
+        if len(buf) > MAX_LINE_BYTES:
+            yield buf[: MAX_LINE_BYTES + 1]
+            buf = b""
+            skipping = True
 
 
 def _line_source(source: Source) -> tuple[Iterable[bytes], Callable[[], None] | None]:
+    read1 = getattr(source, "read1", None)
+    if read1 is not None and _is_binary(source):
+        return _chunk_lines(read1), None
     readline = getattr(source, "readline", None)
     if readline is None:
         return source, None  # type: ignore[return-value]  # str lines are handled by the careful path
@@ -517,7 +550,7 @@ class _ScanState:
             if m is None:
                 return
             start = m.start()
-            if data[start] == 0x5B and data[start + 1 : start + 2] not in _ARRAY_START_BYTES:
+            if data[start] == 0x5B and not _ARRAY_OPEN.match(data, start):
                 pos = start + 1  # `[api]`, `[ERROR]`: a log tag, not an array (no decode, no failure)
                 continue
             prefix = b"" if had else data[max(0, start - MAX_PREFIX) : start]
