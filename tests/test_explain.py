@@ -24,6 +24,7 @@ from errcli.explain import (
     LineTally,
     RecordReader,
     Summary,
+    SummaryRow,
     error_dict,
     explain_stream,
     explain_text,
@@ -1138,3 +1139,98 @@ def test_explaining_any_json_never_raises(bundled: CatalogSet, value: object) ->
         assert 0.0 <= error.confidence <= 1.0
         assert describe(error)
         json.dumps(error_dict(error, describe(error)), default=str)
+
+
+def _rows(report_rows: list[SummaryRow] | tuple[SummaryRow, ...]) -> list[tuple[object, ...]]:
+    return [(r.catalog, r.code, r.count, r.first_line, r.last_line) for r in report_rows]
+
+
+def test_summary_agrees_with_the_full_stream_on_a_real_looking_log(bundled: CatalogSet, tmp_path: Path) -> None:
+    """The line-shape memo of --summary gives what the full path gives, line for line, on a log with
+    prefixes, interpolated ids and amounts, escaped Chinese, WS frames and plain lines."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("reallog", Path(__file__).parent / "bench" / "reallog.py")
+    assert spec is not None and spec.loader is not None
+    reallog = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reallog)
+    path = tmp_path / "real.log"
+    reallog.write_log(path, lines=6000)
+    with path.open("rb") as source:
+        fast = summarize(bundled, source)
+    with path.open("rb") as source:
+        stream = explain_stream(bundled, source)
+        slow = Summary()
+        for error in stream:
+            slow.add(error)
+    assert _rows(fast.rows) == _rows(slow.rows())
+    assert (fast.not_errors, fast.unparsed_count, fast.lines, fast.records) == (
+        stream.not_errors,
+        stream.unparsed_count,
+        stream.lines,
+        stream.records,
+    )
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        "[2025-10-14T07:30:00.123Z] [info] api: ",
+        "2025-10-14 07:30:00,126 ERROR [ztdx.api] (e9791519) <- 400 ",
+        "[12:30:01] ",
+    ],
+)
+def test_log_prefixes_with_brackets_are_prefixes(explainer: Explainer, prefix: str) -> None:
+    report = explain_text(explainer, prefix + '{"code": 2002, "message": "Symbol not found"}\n')
+    assert ids(report) == ["market-data:2002"]
+    assert report.unparsed_count == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a server fault on an order submission: the order may exist; look before sending it again
+        (
+            (
+                '2025-10-03T10:00:00Z ERROR POST /api/order/submit resp={"success":false,"data":null,'
+                '"error":{"code":5000,"message":"Internal error"}}'
+            ),
+            "check_first",
+        ),
+        ('{"success":false,"data":null,"error":{"code":3003,"message":"Order submission failed"}}', "check_first"),
+        (
+            '2025-10-03T10:00:00Z WARN POST /v1/withdraw <- {"code": 500, "message": "Internal Server Error"}',
+            "check_first",
+        ),
+        # the same fault on a query changes nothing: retry
+        (
+            '2025-10-03T10:00:00Z ERROR GET /api/order/list resp={"success":false,"error":{"code":5000,"message":"x"}}',
+            "wait",
+        ),
+        ('{"code": 5000, "message": "internal error"}', "retry"),
+    ],
+)
+def test_unknown_outcome_on_a_call_that_moves_something_is_checked_first(
+    explainer: Explainer, text: str, kind: str
+) -> None:
+    error = one(explainer, text)
+    assert error.action.kind == kind, (error.catalog, error.code, error.action)
+    if kind == "check_first":
+        assert error.action.source == "derived"
+
+
+def test_a_gateway_page_is_the_http_meaning(explainer: Explainer) -> None:
+    text = "HTTP/1.1 504 Gateway Time-out\n\n<html><head><title>504 Gateway Time-out</title></head>\n</html>\n"
+    report = explain_text(explainer, text)
+    assert ids(report) == ["http:504"]
+    assert report.unparsed_count == 0
+    assert report.errors[0].message == "504 Gateway Time-out"
+
+
+def test_a_plain_text_body_after_the_headers_is_the_message(explainer: Explainer) -> None:
+    text = "HTTP/1.1 400 Bad Request\ncontent-type: text/plain\n\nJson deserialize error: missing field `user_id`\n"
+    report = explain_text(explainer, text)
+    assert report.unparsed_count == 0
+    error = report.errors[0]
+    assert error.message == "Json deserialize error: missing field `user_id`"
+    assert error.http_status == 400

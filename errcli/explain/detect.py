@@ -138,7 +138,7 @@ class Finding:
     status: int | None = None  # HTTP status: status line or client wrapper
     retry_after: int | None = None  # seconds, from a Retry-After header (status line or wrapper)
     outer: EnvHits = ()  # the envelopes of the record around a nested error (a WS frame's)
-    text_body: bool = False  # the message is a body that is no JSON (plain text, an HTML page)
+    page: bool = False  # the message is an HTML error page's title: the status's words, most likely
 
     def key(self) -> tuple[Any, ...]:
         """What the verdict depends on: code, folded message, shapes, status."""
@@ -151,6 +151,7 @@ class Finding:
             tuple((e.index, s) for e, s in self.envs),
             tuple((e.index, s) for e, s in self.outer),
             self.status,
+            self.page,
         )
 
 
@@ -366,7 +367,8 @@ class Detector:
         if value is None:  # an HTTP response without a JSON body
             if status is not None and status >= 400:
                 body = http.body if http is not None else None
-                return [Finding({}, None, body, (), status, retry, text_body=body is not None)]
+                page = http is not None and http.html
+                return [Finding({}, None, body, (), status, retry, page=page)]
             return None
         found: list[Finding] = []
         budget = [MAX_WALK_NODES]

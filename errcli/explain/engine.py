@@ -52,7 +52,6 @@ _READ_ONLY = re.compile(r"\b(?:GET|HEAD|OPTIONS)\s+/")
 STATE_CATEGORIES = frozenset(
     {"order", "orders", "matching", "trade", "trading", "settlement", "withdrawal", "transfer"}
 )
-UNKNOWN_OUTCOME_STATUSES = frozenset({500, 502, 504, 499, 520, 521, 522, 523, 524})
 
 
 class Explainer:
@@ -115,7 +114,9 @@ class Explainer:
         raw_code = finding.code if isinstance(finding.code, (int, str)) and not isinstance(finding.code, bool) else None
         if isinstance(finding.code, float) and finding.code.is_integer():
             raw_code = int(finding.code)
-        action, call = _action(verdict, finding, prefix)
+        status = verdict.http_status
+        meaning = verdict.entry or (self.classifier.status_entry(status) if status is not None else None)
+        action, call = _action(verdict.entry, meaning, finding, prefix)
         evidence = verdict.evidence if call is None else (*verdict.evidence, call)
         return ExplainedError(
             line=line,
@@ -137,19 +138,17 @@ class Explainer:
         )
 
 
-def _action(verdict: Verdict, finding: Finding, prefix: bytes) -> tuple[Action, Evidence | None]:
-    """What to do: wait for Retry-After, check the state first when the outcome is unknown, retry
-    what the catalog calls retryable, else fix the cause first."""
-    entry = verdict.entry
+def _action(
+    entry: Entry | None, meaning: Entry | None, finding: Finding, prefix: bytes
+) -> tuple[Action, Evidence | None]:
+    """What to do: check the state first when the outcome is unknown on a call that places, cancels
+    or moves something, wait for Retry-After, retry what the catalog calls retryable, else fix the
+    cause first. ``meaning`` is the entry, or for an unknown error the HTTP status's entry."""
     advice = entry.retry_advice if entry is not None else None
-    status = verdict.http_status
     documented_wait = entry.retry_after if entry is not None else None
     domain = entry is not None and not is_status_entry(entry)
-    unknown_outcome = (entry is not None and entry.outcome_unknown) or (
-        not domain and status in UNKNOWN_OUTCOME_STATUSES
-    )
     call: Evidence | None = None
-    if unknown_outcome:
+    if meaning is not None and meaning.outcome_unknown:
         text = prefix.decode("utf-8", "replace") + " " + (finding.message or "")
         seen = None if _READ_ONLY.search(text) else _CALL.search(text)
         if seen is not None:
@@ -160,8 +159,7 @@ def _action(verdict: Verdict, finding: Finding, prefix: bytes) -> tuple[Action, 
         fallback = documented_wait if documented_wait != finding.retry_after else None
         return Action("wait", finding.retry_after, "Retry-After header", advice, fallback), call
     if entry is None or not domain:
-        retryable = entry.retryable if entry is not None else None
-        if status in (429, 503) or retryable:
+        if meaning is not None and meaning.retryable:
             return Action("retry", None, "derived", advice), call
         return Action("do_not_retry", None, "derived", advice), call
     source = entry.retryable_source
@@ -194,6 +192,10 @@ def _details(finding: Finding, entry: Entry | None) -> dict[str, Any]:
     return out
 
 
+Spans = tuple[tuple[int, int], ...]  # where a shape's code values sit
+Rows = tuple[list[Any], ...]  # the summary rows a record counts in: [verdict, count, first, last]
+
+
 class _Shapes:
     """The summary's line-shape memo: the pump's fast-path hooks.
 
@@ -209,7 +211,7 @@ class _Shapes:
         self.explainer = explainer
         self.rows = rows
         # shape → (spans of the code values, verdicts per code values)
-        self.memo: dict[bytes, tuple[tuple[tuple[int, int], ...], dict[tuple[bytes, ...], tuple[Verdict, ...]]]] = {}
+        self.memo: dict[bytes, tuple[Spans, dict[tuple[bytes, ...], Rows]]] = {}
         self.body: bytes | None = None  # the line being looked up, when it can have a shape
         self.records = 0
         self.not_errors = 0
@@ -264,7 +266,7 @@ class _Shapes:
             if len(by_values) < MEMO_VALUES:
                 by_values[tuple([body[a:b] for a, b in spans])] = rows
 
-    def count(self, n: int, verdicts: tuple[Verdict, ...]) -> tuple[list[Any], ...]:
+    def count(self, n: int, verdicts: tuple[Verdict, ...]) -> Rows:
         """Count one record; returns its rows (the memo counts the next record of its shape by them)."""
         self.records += 1
         if not verdicts:

@@ -52,6 +52,7 @@ class HttpInfo:
     retry_after: int | None = None  # seconds, from Retry-After (delta or HTTP-date)
     headers: tuple[tuple[str, str], ...] = ()  # Retry-After, Content-Type, Date, rate-limit headers
     body: str | None = None  # a body that is no JSON: its text (plain text, or an HTML page's title)
+    html: bool = False  # ... and it was an HTML page (a gateway's or proxy's error page)
 
 
 # (line, end_line, value, http, prefix): the reader's fast form; prefix is the text before the
@@ -670,7 +671,7 @@ def _bare(response: _HttpResponse) -> Iterator[_Raw]:
     if response.status >= 200:
         info = response.finish_headers()
         if response.body:
-            info = dataclasses.replace(info, body=response.body_text())
+            info = dataclasses.replace(info, body=response.body_text(), html=response.html)
         yield response.line, response.line, None, info, b""
 
 
