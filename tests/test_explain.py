@@ -1151,7 +1151,8 @@ def test_summary_agrees_with_the_full_stream_on_a_real_looking_log(bundled: Cata
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("reallog", Path(__file__).parent / "bench" / "reallog.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     reallog = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(reallog)
     path = tmp_path / "real.log"

@@ -8,7 +8,8 @@ here prints or writes sentences: the output layer does.
 """
 
 from errcli.explain.engine import Explainer, ExplainStream, explain_stream, explain_text, summarize
-from errcli.explain.reader import MAX_STORED_UNPARSED, HttpInfo, LineTally, Record, RecordReader, iter_records
+from errcli.explain.http import HttpInfo
+from errcli.explain.reader import MAX_STORED_UNPARSED, LineTally, Record, RecordReader, iter_records
 from errcli.explain.result import (
     Action,
     Evidence,

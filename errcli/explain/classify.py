@@ -207,8 +207,10 @@ class Classifier:
             status = number
         message_scores = self.matcher.scores(finding.message) if finding.message else {}
         status_entry = self.status_entry(status, priors) if status is not None else None
-        if status_entry is not None and not domain_hits and (
-            finding.page or self.matcher.is_phrase(finding.message, status_entry)
+        if (
+            status_entry is not None
+            and not domain_hits
+            and (finding.page or self.matcher.is_phrase(finding.message, status_entry))
         ):
             message_scores = {}  # "Not Found" with a 404, a proxy's error page: nothing the status does not say
         if not message_scores and status_entry is not None and not domain_hits:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from errcli.explain.decode import try_decode
 from errcli.explain.fields import (
     CODE_KEYS,
     ERROR_CODE_KEYS,
@@ -31,7 +32,8 @@ from errcli.explain.fields import (
     WRAPPER_BODY_KEYS,
     WRAPPER_MARKS,
 )
-from errcli.explain.reader import MAX_EMBEDDED_JSON, HttpInfo, _try_decode, parse_retry_after
+from errcli.explain.http import HttpInfo, parse_retry_after
+from errcli.explain.reader import MAX_EMBEDDED_JSON
 from errcli.lookup import fold_symbol
 from errcli.model import Catalog, Envelope
 
@@ -437,7 +439,7 @@ class Detector:
                 if not only_lists or key in NESTED_HINTS:
                     self._walk(child, None, None, outer, found, budget, depth)
             elif isinstance(child, str) and not only_lists and child[:1] == "{" and len(child) <= MAX_EMBEDDED_JSON:
-                kind, inner, _ = _try_decode(child.encode("utf-8", "surrogatepass"))
+                kind, inner, _ = try_decode(child.encode("utf-8", "surrogatepass"))
                 if kind == "ok" and isinstance(inner, dict):
                     self._walk(inner, None, None, outer, found, budget, depth)
 
@@ -501,7 +503,7 @@ class Detector:
         body: Any = next((node[k] for k in WRAPPER_BODY_KEYS if k in node), None)
         text: str | None = None
         if isinstance(body, str):
-            kind, inner, _ = _try_decode(body.encode("utf-8", "surrogatepass")[:MAX_EMBEDDED_JSON])
+            kind, inner, _ = try_decode(body.encode("utf-8", "surrogatepass")[:MAX_EMBEDDED_JSON])
             if kind == "ok":
                 body = inner
             else:

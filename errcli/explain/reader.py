@@ -18,12 +18,17 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from functools import partial
 from itertools import repeat
 from typing import IO, Any, Protocol
 
-import msgspec
+from errcli.explain.decode import bracket_depth, json_decode, try_decode
+from errcli.explain.http import (
+    HEADER_LINE,
+    STATUS_LINE,
+    HttpInfo,
+    HttpResponse,
+)
 
 # --- limits: what keeps memory constant and every input finite --------------------------
 
@@ -41,26 +46,10 @@ Source = IO[bytes] | IO[str] | Iterable[bytes] | Iterable[str]
 # --- the reader ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class HttpInfo:
-    """The status line and the headers that matter, from a raw HTTP response (``curl -i``)."""
-
-    line: int
-    version: str
-    status: int
-    reason: str
-    retry_after: int | None = None  # seconds, from Retry-After (delta or HTTP-date)
-    headers: tuple[tuple[str, str], ...] = ()  # Retry-After, Content-Type, Date, rate-limit headers
-    body: str | None = None  # a body that is no JSON: its text (plain text, or an HTML page's title)
-    html: bool = False  # ... and it was an HTML page (a gateway's or proxy's error page)
-
-
 # (line, end_line, value, http, prefix): the reader's fast form; prefix is the text before the
 # JSON on its first line (a log line's timestamp, level, request), at most MAX_PREFIX bytes
 _Raw = tuple[int, int, Any, "HttpInfo | None", bytes]
 MAX_PREFIX = 256
-MAX_BODY_LINES = 200  # of a non-JSON body (an HTML error page)
-MAX_BODY_TEXT = 2000
 
 
 @dataclass(frozen=True)
@@ -91,129 +80,16 @@ class LineTally:
             self.unparsed_lines.append(line)
 
 
-_decode = msgspec.json.Decoder().decode
 _CANDIDATE = re.compile(rb"[{\[]")
-_TRAILING = re.compile(r"trailing characters \(byte (\d+)\)")
-_AT_BYTE = re.compile(r"\(byte (\d+)\)")
-_JSON_STRING = re.compile(rb'"(?:[^"\\\n]|\\.)*"?')
-_STATUS_LINE = re.compile(rb"^(?:< )?(HTTP/(?:1\.[01]|2(?:\.0)?|3))[ \t]+([1-5]\d\d)(?:[ \t]+([^\r\n]*))?[ \t]*\r?\n?$")
-_HEADER_LINE = re.compile(rb"^(?:< )?([A-Za-z0-9!#$%&'*+.^_`|~-]+)[ \t]*:[ \t]*([^\r\n]*?)[ \t]*\r?\n?$")
-_KEPT_HEADERS = frozenset(
-    {"retry-after", "content-type", "date", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"}
-)
 _BOM = b"\xef\xbb\xbf"
-_HTML_TITLE = re.compile(r"<title[^>]{0,100}>([^<]{0,500})</title>|<h1[^>]{0,100}>([^<]{0,500})</h1>", re.IGNORECASE)
-_HTML_TAG = re.compile(r"<[^>]{0,500}>")
-_MAX_TEXT_BODY_LINES = 20
 _OVERLONG = b"\x00"  # stands in for a line over MAX_LINE_BYTES: it is unparsed like any binary noise
-
-
-def _parse_error(exc: Exception) -> tuple[str, int | None]:
-    """Classify a msgspec failure: ``truncated``, ``trailing`` (value ends at byte N) or ``malformed``."""
-    text = str(exc)
-    if isinstance(exc, msgspec.DecodeError):
-        if text.startswith("Input data was truncated"):
-            return "truncated", None
-        if m := _TRAILING.search(text):
-            return "trailing", int(m.group(1)) - 1
-        if m := _AT_BYTE.search(text):
-            return "malformed", int(m.group(1))
-    return "malformed", None
-
-
-def _try_decode(buf: bytes | memoryview) -> tuple[str, Any, int | None]:
-    """Decode without ever raising: (``ok``, value, None) or (kind, None, offset)."""
-    try:
-        return "ok", _decode(buf), None
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError, UnicodeDecodeError, ValueError) as exc:
-        kind, offset = _parse_error(exc)
-        return kind, None, offset
-    except Exception:  # noqa: BLE001 - the reader must survive any input, whatever the decoder raises
-        return "malformed", None, None
-
-
-def _depth(data: bytes) -> int:
-    """Open minus closed brackets outside JSON strings (an estimate: it only decides when to try a decode)."""
-    bare = _JSON_STRING.sub(b"", data)
-    return bare.count(b"{") + bare.count(b"[") - bare.count(b"}") - bare.count(b"]")
-
-
-def parse_retry_after(value: str, date: str | None) -> int | None:
-    value = value.strip()
-    if value.isdigit():
-        return int(value) if len(value) <= 9 else None
-    try:
-        when = parsedate_to_datetime(value)
-        now = parsedate_to_datetime(date) if date else None
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if when is None or now is None:
-        return None
-    try:
-        return max(0, int((when - now).total_seconds()))
-    except (TypeError, OverflowError):
-        return None
-
-
-class _HttpResponse:
-    """A raw HTTP response while its headers and the start of its body are read."""
-
-    def __init__(self, line: int, version: str, status: int, reason: str) -> None:
-        self.line = line
-        self.version = version
-        self.status = status
-        self.reason = reason
-        self.headers: list[tuple[str, str]] = []
-        self.in_headers = True
-        self.info: HttpInfo | None = None
-        self.used = False  # a record of the body carries it
-        self.body: list[bytes] = []  # a body that is no JSON, line by line (bounded)
-        self.html = False
-
-    def start_body(self, line: bytes) -> bool:
-        """The first line of a body that is no JSON; False when the body is already complete."""
-        self.html = line[:1] == b"<"
-        return self.add_body(line)
-
-    def add_body(self, line: bytes) -> bool:
-        """Keep one more body line; False when the body is complete (an HTML page's end, or the cap)."""
-        if sum(map(len, self.body)) < MAX_BODY_TEXT * 4:
-            self.body.append(line[:MAX_BODY_TEXT])
-        if self.html:
-            return b"</html>" not in line.lower() and len(self.body) < MAX_BODY_LINES
-        return len(self.body) < _MAX_TEXT_BODY_LINES
-
-    def body_text(self) -> str | None:
-        """A plain-text body as one line; an HTML page by its title (or first heading)."""
-        if not self.body:
-            return None
-        text = b" ".join(self.body).decode("utf-8", "replace")
-        if self.html:
-            m = _HTML_TITLE.search(text)
-            text = _HTML_TAG.sub(" ", (m.group(1) or m.group(2)) if m else text)
-        return " ".join(text.split())[:MAX_BODY_TEXT] or None
-
-    def finish_headers(self) -> HttpInfo:
-        if self.info is None:
-            found = {k.lower(): v for k, v in self.headers}
-            retry = found.get("retry-after")
-            self.info = HttpInfo(
-                line=self.line,
-                version=self.version,
-                status=self.status,
-                reason=self.reason,
-                retry_after=parse_retry_after(retry, found.get("date")) if retry is not None else None,
-                headers=tuple((k, v) for k, v in self.headers if k.lower() in _KEPT_HEADERS),
-            )
-            self.in_headers = False
-        return self.info
 
 
 class _Pending:
     """A JSON value that began on ``start`` and is still open at the end of the last line read."""
 
     def __init__(
-        self, start: int, first: bytes, first_pos: int, had_record: bool, response: _HttpResponse | None
+        self, start: int, first: bytes, first_pos: int, had_record: bool, response: HttpResponse | None
     ) -> None:
         self.start = start
         self.response = response
@@ -224,7 +100,7 @@ class _Pending:
         self.parts: list[bytes] = [first[first_pos:]]
         self.lines: list[int] = [start]
         self.size = len(first) - first_pos
-        self.depth = _depth(self.parts[0])
+        self.depth = bracket_depth(self.parts[0])
         self.checked = 0
 
     def buffer(self) -> bytes:
@@ -293,7 +169,7 @@ def pump(source: Source, tally: LineTally, lane: FastLane | None = None) -> Iter
     else takes the careful path (:class:`_ScanState`).
     """
     state = _ScanState(tally)
-    decode = _decode
+    decode = json_decode
     array_in = _ARRAY_OPEN.search  # a prefix holding a `[` that may open an array takes the careful path
     lines, drain = _line_source(source)
     n = 0
@@ -418,7 +294,7 @@ class _ScanState:
         self.tally = tally
         self.pending: _Pending | None = None
         self.skip_depth = 0  # > 0 while the rest of an oversized document is skipped
-        self.http: _HttpResponse | None = None
+        self.http: HttpResponse | None = None
         self.queue: deque[tuple[int, bytes, int, bool]] = deque()  # lines to read again, in order
         self.first = True
 
@@ -457,7 +333,7 @@ class _ScanState:
             if _starts_anew(data):  # the oversized value was broken after all: this line is not part of it
                 self.skip_depth = 0
             else:
-                self.skip_depth = max(0, self.skip_depth + _depth(data))
+                self.skip_depth = max(0, self.skip_depth + bracket_depth(data))
                 self.tally.add_unparsed(n)
                 return
         if self.pending is not None:
@@ -516,13 +392,13 @@ class _ScanState:
 
     def _http_line(self, n: int, data: bytes) -> tuple[bool, list[_Raw]]:
         """(the line belonged to a status line or header block, records to emit first)."""
-        if data[:5] in (b"HTTP/", b"< HTT") and (m := _STATUS_LINE.match(data)):
+        if data[:5] in (b"HTTP/", b"< HTT") and (m := STATUS_LINE.match(data)):
             out: list[_Raw] = []
             previous, self.http = self.http, None
             if previous is not None and not previous.used:
                 out.extend(_bare(previous))
             version, reason = m.group(1).decode(), (m.group(3) or b"").decode("utf-8", "replace").strip()
-            self.http = _HttpResponse(n, version, int(m.group(2)), reason)
+            self.http = HttpResponse(n, version, int(m.group(2)), reason)
             self.tally.http_lines += 1
             return True, out
         response = self.http
@@ -532,7 +408,7 @@ class _ScanState:
             response.finish_headers()
             self.tally.http_lines += 1
             return True, []
-        if m := _HEADER_LINE.match(data):
+        if m := HEADER_LINE.match(data):
             response.headers.append((m.group(1).decode(), m.group(2).decode("utf-8", "replace")))
             self.tally.http_lines += 1
             return True, []
@@ -541,7 +417,7 @@ class _ScanState:
 
     # -- values inside one line --
 
-    def _scan(self, n: int, data: bytes, pos: int, response: _HttpResponse | None, had_record: bool) -> Iterator[_Raw]:
+    def _scan(self, n: int, data: bytes, pos: int, response: HttpResponse | None, had_record: bool) -> Iterator[_Raw]:
         http = response.info if response is not None else None
         view = memoryview(data)
         failures = 0
@@ -555,12 +431,12 @@ class _ScanState:
                 pos = start + 1  # `[api]`, `[ERROR]`: a log tag, not an array (no decode, no failure)
                 continue
             prefix = b"" if had else data[max(0, start - MAX_PREFIX) : start]
-            kind, value, offset = _try_decode(view[start:])
+            kind, value, offset = try_decode(view[start:])
             if kind == "ok":
                 yield from _flatten(n, n, value, http, prefix)
                 return
             if kind == "trailing" and offset:
-                kind, value, _ = _try_decode(view[start : start + offset])
+                kind, value, _ = try_decode(view[start : start + offset])
                 if kind == "ok":
                     yield from _flatten(n, n, value, http, prefix)
                     had = True
@@ -584,7 +460,7 @@ class _ScanState:
         pending.parts.append(part)
         pending.lines.append(n)
         pending.size += len(part) + 1
-        pending.depth += _depth(part)
+        pending.depth += bracket_depth(part)
         if pending.depth > MAX_NESTING:
             self.pending = None
             self._drop(pending)
@@ -604,7 +480,7 @@ class _ScanState:
         """Try the pending value: complete, still open (kept), or broken (its lines are read again)."""
         buf = pending.buffer()
         pending.checked = len(buf)
-        kind, value, offset = _try_decode(buf)
+        kind, value, offset = try_decode(buf)
         if kind == "truncated" and not at_eof:
             self.pending = pending
             return
@@ -613,7 +489,7 @@ class _ScanState:
             self.tally.record_lines += len(pending.lines)
             return
         if kind == "trailing" and offset:
-            kind, value, _ = _try_decode(memoryview(buf)[:offset])
+            kind, value, _ = try_decode(memoryview(buf)[:offset])
             if kind == "ok":
                 index, inner = pending.locate(offset)
                 yield from _flatten(pending.start, pending.lines[index], value, pending.http, pending.prefix())
@@ -659,14 +535,14 @@ class _ScanState:
 def _starts_anew(data: bytes) -> bool:
     """A line that cannot be the inside of a document: a status line, or one complete JSON object."""
     if data[:5] == b"HTTP/":
-        return _STATUS_LINE.match(data) is not None
+        return STATUS_LINE.match(data) is not None
     if data[:1] != b"{":
         return False
-    kind, value, _ = _try_decode(data)
+    kind, value, _ = try_decode(data)
     return kind == "ok" and isinstance(value, dict)
 
 
-def _bare(response: _HttpResponse) -> Iterator[_Raw]:
+def _bare(response: HttpResponse) -> Iterator[_Raw]:
     """An HTTP response whose body held no JSON: the status line is the record (1xx are interim, skipped)."""
     if response.status >= 200:
         info = response.finish_headers()

@@ -1,0 +1,111 @@
+"""Raw HTTP responses in explain's input (``curl -i``, ``curl -v``): the status line, the headers
+that matter, and a body that is no JSON (a framework's plain text, a gateway's HTML page)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+
+STATUS_LINE = re.compile(rb"^(?:< )?(HTTP/(?:1\.[01]|2(?:\.0)?|3))[ \t]+([1-5]\d\d)(?:[ \t]+([^\r\n]*))?[ \t]*\r?\n?$")
+
+HEADER_LINE = re.compile(rb"^(?:< )?([A-Za-z0-9!#$%&'*+.^_`|~-]+)[ \t]*:[ \t]*([^\r\n]*?)[ \t]*\r?\n?$")
+
+_KEPT_HEADERS = frozenset(
+    {"retry-after", "content-type", "date", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"}
+)
+
+_HTML_TITLE = re.compile(r"<title[^>]{0,100}>([^<]{0,500})</title>|<h1[^>]{0,100}>([^<]{0,500})</h1>", re.IGNORECASE)
+
+_HTML_TAG = re.compile(r"<[^>]{0,500}>")
+
+_MAX_TEXT_BODY_LINES = 20
+
+MAX_BODY_LINES = 200  # of a non-JSON body (an HTML error page)
+
+MAX_BODY_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class HttpInfo:
+    """The status line and the headers that matter, from a raw HTTP response (``curl -i``)."""
+
+    line: int
+    version: str
+    status: int
+    reason: str
+    retry_after: int | None = None  # seconds, from Retry-After (delta or HTTP-date)
+    headers: tuple[tuple[str, str], ...] = ()  # Retry-After, Content-Type, Date, rate-limit headers
+    body: str | None = None  # a body that is no JSON: its text (plain text, or an HTML page's title)
+    html: bool = False  # ... and it was an HTML page (a gateway's or proxy's error page)
+
+
+def parse_retry_after(value: str, date: str | None) -> int | None:
+    value = value.strip()
+    if value.isdigit():
+        return int(value) if len(value) <= 9 else None
+    try:
+        when = parsedate_to_datetime(value)
+        now = parsedate_to_datetime(date) if date else None
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None or now is None:
+        return None
+    try:
+        return max(0, int((when - now).total_seconds()))
+    except (TypeError, OverflowError):
+        return None
+
+
+class HttpResponse:
+    """A raw HTTP response while its headers and the start of its body are read."""
+
+    def __init__(self, line: int, version: str, status: int, reason: str) -> None:
+        self.line = line
+        self.version = version
+        self.status = status
+        self.reason = reason
+        self.headers: list[tuple[str, str]] = []
+        self.in_headers = True
+        self.info: HttpInfo | None = None
+        self.used = False  # a record of the body carries it
+        self.body: list[bytes] = []  # a body that is no JSON, line by line (bounded)
+        self.html = False
+
+    def start_body(self, line: bytes) -> bool:
+        """The first line of a body that is no JSON; False when the body is already complete."""
+        self.html = line[:1] == b"<"
+        return self.add_body(line)
+
+    def add_body(self, line: bytes) -> bool:
+        """Keep one more body line; False when the body is complete (an HTML page's end, or the cap)."""
+        if sum(map(len, self.body)) < MAX_BODY_TEXT * 4:
+            self.body.append(line[:MAX_BODY_TEXT])
+        if self.html:
+            return b"</html>" not in line.lower() and len(self.body) < MAX_BODY_LINES
+        return len(self.body) < _MAX_TEXT_BODY_LINES
+
+    def body_text(self) -> str | None:
+        """A plain-text body as one line; an HTML page by its title (or first heading)."""
+        if not self.body:
+            return None
+        text = b" ".join(self.body).decode("utf-8", "replace")
+        if self.html:
+            m = _HTML_TITLE.search(text)
+            text = _HTML_TAG.sub(" ", (m.group(1) or m.group(2)) if m else text)
+        return " ".join(text.split())[:MAX_BODY_TEXT] or None
+
+    def finish_headers(self) -> HttpInfo:
+        if self.info is None:
+            found = {k.lower(): v for k, v in self.headers}
+            retry = found.get("retry-after")
+            self.info = HttpInfo(
+                line=self.line,
+                version=self.version,
+                status=self.status,
+                reason=self.reason,
+                retry_after=parse_retry_after(retry, found.get("date")) if retry is not None else None,
+                headers=tuple((k, v) for k, v in self.headers if k.lower() in _KEPT_HEADERS),
+            )
+            self.in_headers = False
+        return self.info
