@@ -22,7 +22,8 @@ from errcli.catalog import CatalogSet
 from errcli.explain.classify import Classifier, Verdict, is_status_entry
 from errcli.explain.detect import MISSING, Detector, Finding, envs_of, get_path
 from errcli.explain.fields import CODE_KEYS
-from errcli.explain.reader import HttpInfo, LineTally, Source, pump
+from errcli.explain.http import HttpInfo
+from errcli.explain.reader import LineTally, Source, pump
 from errcli.explain.result import (
     Action,
     Evidence,
