@@ -1,6 +1,7 @@
 """Explain error responses: find every error in a stream and what it means.
 
-One-way seams: :mod:`~errcli.explain.reader` (bytes → records) → :mod:`~errcli.explain.detect`
+One-way seams: :mod:`~errcli.explain.reader` (bytes → records; :mod:`~errcli.explain.http` and
+:mod:`~errcli.explain.decode` beneath it) → :mod:`~errcli.explain.detect`
 (record → findings) → :mod:`~errcli.explain.classify` (finding → ranked candidates with
 evidence, messages retrieved by :mod:`~errcli.explain.messages`) → :mod:`~errcli.explain.result`
 (typed results, JSON documents); :mod:`~errcli.explain.engine` runs them over a stream. Nothing

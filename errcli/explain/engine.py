@@ -20,9 +20,10 @@ import msgspec
 
 from errcli.catalog import CatalogSet
 from errcli.explain.classify import Classifier, Verdict, is_status_entry
-from errcli.explain.detect import MISSING, Detector, Finding, envs_of, get_path
+from errcli.explain.detect import Detector, Finding
 from errcli.explain.fields import CODE_KEYS
 from errcli.explain.http import HttpInfo
+from errcli.explain.plan import MISSING, envs_of, get_path
 from errcli.explain.reader import LineTally, Source, pump
 from errcli.explain.result import (
     Action,

@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from errcli.explain.detect import CACHE_LIMIT, fold_message
+from errcli.explain.plan import CACHE_LIMIT, fold_message
 from errcli.model import Catalog, Code, Entry
 
 if TYPE_CHECKING:
