@@ -215,13 +215,15 @@ class _Shapes:
         # shape → (spans of the code values, verdicts per code values)
         self.memo: dict[bytes, tuple[Spans, dict[tuple[bytes, ...], Rows]]] = {}
         self.body: bytes | None = None  # the line being looked up, when it can have a shape
+        self.shape = b""  # ... and its shape
         self.records = 0
         self.not_errors = 0
         self.code_values = explainer.code_values
         self.encode = msgspec.json.Encoder().encode
 
     def _lookup(self, n: int, body: bytes) -> bool:
-        template = self.memo.get(body.translate(_ONES))
+        self.shape = shape = body.translate(_ONES)
+        template = self.memo.get(shape)
         if template is None:
             return False
         spans, by_values = template
@@ -257,7 +259,7 @@ class _Shapes:
                 return
         rows = self.count(n, self.explainer.object_verdicts(value))
         if body is not None:
-            key = body.translate(_ONES)
+            key = self.shape
             template = self.memo.get(key)
             if template is None:
                 if len(self.memo) >= MEMO_LIMIT:
