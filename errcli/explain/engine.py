@@ -40,6 +40,7 @@ _DETAIL_PATHS = (("details",), ("error", "details"), ("data",))
 MEMO_MAX_LINE = 2048  # the summary remembers shapes of lines up to this long
 MEMO_LIMIT = 50_000  # shapes remembered (then the memo starts over): at most ~100 MB worst case, ~10 MB usual
 MEMO_VALUES = 1_000  # code values remembered per shape
+SAME_LIMIT = 8_192  # whole lines remembered as they are
 _WINDOW = 32  # bytes after a code-like key that the shape keeps as they are
 # every digit folds to 1 (a JSON number with a leading zero, which no encoder writes, could share
 # the shape of a valid one: it is then counted with it instead of as unparsed)
@@ -216,20 +217,26 @@ class _Shapes:
         self.memo: dict[bytes, tuple[Spans, dict[tuple[bytes, ...], Rows]]] = {}
         self.body: bytes | None = None  # the line being looked up, when it can have a shape
         self.shape = b""  # ... and its shape
+        self.same: dict[bytes, Rows] = {}
         self.records = 0
         self.not_errors = 0
         self.code_values = explainer.code_values
         self.encode = msgspec.json.Encoder().encode
 
     def _lookup(self, n: int, body: bytes) -> bool:
-        self.shape = shape = body.translate(_ONES)
-        template = self.memo.get(shape)
-        if template is None:
-            return False
-        spans, by_values = template
-        rows = by_values.get(tuple([body[a:b] for a, b in spans]))
+        rows = self.same.get(body)  # the very same line again (a health check, a repeated error)
         if rows is None:
-            return False
+            self.shape = shape = body.translate(_ONES)
+            template = self.memo.get(shape)
+            if template is None:
+                return False
+            spans, by_values = template
+            rows = by_values.get(tuple([body[a:b] for a, b in spans]))
+            if rows is None:
+                return False
+            if len(self.same) >= SAME_LIMIT:
+                self.same.clear()
+            self.same[body] = rows
         self.records += 1
         if rows:
             for row in rows:
