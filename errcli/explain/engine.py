@@ -23,7 +23,7 @@ from errcli.explain.classify import Classifier, Verdict, is_status_entry
 from errcli.explain.detect import Detector, Finding
 from errcli.explain.fields import CODE_KEYS
 from errcli.explain.http import HttpInfo
-from errcli.explain.plan import MISSING, envs_of, get_path
+from errcli.explain.plan import CACHE_LIMIT, MISSING, envs_of, get_path
 from errcli.explain.reader import LineTally, Source, pump
 from errcli.explain.result import (
     Action,
@@ -38,7 +38,7 @@ from errcli.model import Catalog, Entry
 MAX_DETAILS = 50
 _DETAIL_PATHS = (("details",), ("error", "details"), ("data",))
 MEMO_MAX_LINE = 2048  # the summary remembers shapes of lines up to this long
-MEMO_LIMIT = 50_000  # shapes remembered (then the memo starts over): at most ~100 MB worst case, ~10 MB usual
+MEMO_LIMIT = 20_000  # shapes remembered (then the memo starts over): ~10 MB
 MEMO_VALUES = 1_000  # code values remembered per shape
 SAME_LIMIT = 8_192  # whole lines remembered as they are
 _WINDOW = 32  # bytes after a code-like key that the shape keeps as they are
@@ -107,7 +107,7 @@ class Explainer:
         found = self.findings(value, None)
         verdicts = () if found is None else tuple(self.verdict(f) for f in found)
         if key is not None:
-            if len(self._shapes) > MEMO_LIMIT:
+            if len(self._shapes) > CACHE_LIMIT:
                 self._shapes.clear()
             self._shapes[key] = verdicts
         return verdicts
@@ -247,6 +247,16 @@ class _Shapes:
         return True
 
     def known(self, n: int, body: bytes) -> bool:
+        rows = self.same.get(body)
+        if rows is not None:  # the hot path, kept in one frame: the very same line again
+            self.records += 1
+            if rows:
+                for row in rows:
+                    row[1] += 1
+                    row[3] = n
+            else:
+                self.not_errors += 1
+            return True
         if len(body) > MEMO_MAX_LINE or b"\\" in body:
             self.body = None  # \u0041 or \" could hide a difference that digit folding does not see
             return False

@@ -171,6 +171,7 @@ def pump(source: Source, tally: LineTally, lane: FastLane | None = None) -> Iter
     state = _ScanState(tally)
     decode = json_decode
     array_in = _ARRAY_OPEN.search  # a prefix holding a `[` that may open an array takes the careful path
+    known = lane.known if lane is not None else None
     lines, drain = _line_source(source)
     n = 0
     fast = False  # nothing pending: a line holding `{` may be one whole record
@@ -186,7 +187,7 @@ def pump(source: Source, tally: LineTally, lane: FastLane | None = None) -> Iter
                 p = line.find(b"{")
                 if p == 0 or (p > 0 and not array_in(line, 0, p)):
                     body = line[p:] if p else line
-                    if lane is not None and lane.known(n, body):
+                    if known is not None and known(n, body):
                         fast_records += 1
                         continue
                     try:
