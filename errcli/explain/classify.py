@@ -5,14 +5,16 @@ the entries the message matches, the entries documented with the response's HTTP
 Each is scored on the same evidence:
 
 ==================  ======================================================================
-code                50 for the code exactly as the entry has it, 48 for the same code folded
-                    (``"1001"`` for 1001, ``insufficientBalance`` for INSUFFICIENT_BALANCE)
+code                62 for the code exactly as the entry has it, 60 for the same code folded
+                    (``"1001"`` for 1001, ``insufficientBalance`` for INSUFFICIENT_BALANCE):
+                    more than a message alone, so a documented code leads and a message that
+                    names another entry follows it
 envelope            25 when the object has the catalog's envelope with its error condition
                     (``success: false``), else a quarter of the shape's strength; a WebSocket
                     frame around a nested error gives up to 15
 http status         12 when the response's status is the entry's documented one
-message             0.6 × the match score (0-100) when it is at least 55: the entry's message
-                    templates, titles and documented example messages, then ``errcode search``
+message             60 × (score − 50) / 50 for a match score (0-100) of at least 55: the entry's
+                    message templates, titles and documented example messages, then ``errcode search``
                     (the same index, Simplified folding and keywords) with values folded out
 ==================  ======================================================================
 
@@ -43,7 +45,7 @@ ENVELOPE_STRONG = 25.0
 WEAK_PRIOR = WEAK_SHAPE / 4.0  # a shape this faint breaks ties but names no API
 FRAME_MAX = 15.0
 STATUS_AGREES = 12.0
-MESSAGE_WEIGHT = 0.6
+MESSAGE_SPAN = 60.0  # what a message that matches fully (100) adds; 55 adds 6, 80 adds 36
 MESSAGE_FLOOR = 55.0  # below this, a message match is noise
 MESSAGE_CLEAR = 75.0  # a message that names an entry on its own
 MESSAGE_UNRELATED = 45.0  # the code's entry and the message have nothing in common
@@ -91,7 +93,8 @@ class _Candidate:
         self.evidence: list[Evidence] = []
 
     def score(self) -> float:
-        msg = MESSAGE_WEIGHT * self.message if self.message >= MESSAGE_FLOOR else 0.0
+        # a middling match says little (two texts that share "invalid"); a full one says as much as a code
+        msg = MESSAGE_SPAN * (self.message - 50.0) / 50.0 if self.message >= MESSAGE_FLOOR else 0.0
         self.total = self.code + self.env + self.status + msg
         return self.total
 
