@@ -353,6 +353,11 @@ class Classifier:
                 alternatives = others(chosen.entry, pool)
             elif runner is not None and confidence < 0.75:
                 alternatives = others(chosen.entry, [c for c in ranked if c is not chosen])
+            else:  # the message fits another entry better than the code's: it follows, the code leads
+                better = [
+                    c for c in ranked if not c.code and c.message >= MESSAGE_CLEAR and c.message > chosen.message + 10
+                ]
+                alternatives = others(chosen.entry, better)
             if finding.status is not None and chosen.entry.http_status not in (None, finding.status):
                 evidence.append(
                     Evidence("http_status", "differs", chosen.entry.catalog, chosen.entry.code, value=finding.status)
