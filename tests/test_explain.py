@@ -1235,3 +1235,26 @@ def test_a_plain_text_body_after_the_headers_is_the_message(explainer: Explainer
     error = report.errors[0]
     assert error.message == "Json deserialize error: missing field `user_id`"
     assert error.http_status == 400
+
+
+def test_a_strong_envelope_outweighs_a_middling_message_elsewhere(explainer: Explainer) -> None:
+    # qaexchange's WS error shape with its own code; "Invalid password" shares only a word with
+    # market-data's 1001 ("API key invalid") but is qaexchange's 9001 word for word
+    error = one(explainer, '{"type": "error", "code": 1001, "message": "Invalid password"}')
+    assert (error.catalog, error.code) == ("qaexchange", 1001)
+    assert [f"{e.catalog}:{e.code}" for e in error.alternatives][:1] == ["qaexchange:9001"]
+
+
+def test_notify_frames(explainer: Explainer) -> None:
+    frame = (
+        '{"aid": "rtn_data", "data": [{"notify": {"service_error": {"type": "MESSAGE", "level": "ERROR",'
+        ' "code": 3003, "content": "Order routing service is not available"}}}]}'
+    )
+    error = one(explainer, frame)
+    assert (error.catalog, error.code) == ("qaexchange", 3003)
+    assert "qaexchange:9005" in [f"{e.catalog}:{e.code}" for e in error.alternatives]
+    assert ("envelope", "qaexchange", "diff-notify") in {(ev.kind, ev.catalog, ev.value) for ev in error.evidence}
+    assert error.action.kind == "check_first"  # an order may or may not have been routed
+    info = '{"aid": "rtn_data", "data": [{"notify": {"n1": {"type": "MESSAGE", "level": "INFO", "code": 0}}}]}'
+    report = explain_text(explainer, info)
+    assert (report.errors, report.not_errors) == ((), 1)

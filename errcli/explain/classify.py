@@ -353,9 +353,14 @@ class Classifier:
                 alternatives = others(chosen.entry, pool)
             elif runner is not None and confidence < 0.75:
                 alternatives = others(chosen.entry, [c for c in ranked if c is not chosen])
-            else:  # the message fits another entry better than the code's: it follows, the code leads
+            else:  # the message fits another entry of the API better than the code's: it follows
                 better = [
-                    c for c in ranked if not c.code and c.message >= MESSAGE_CLEAR and c.message > chosen.message + 10
+                    c
+                    for c in ranked
+                    if not c.code
+                    and c.entry.catalog == chosen.entry.catalog
+                    and c.message >= MESSAGE_CLEAR
+                    and c.message > chosen.message + 10
                 ]
                 alternatives = others(chosen.entry, better)
             if finding.status is not None and chosen.entry.http_status not in (None, finding.status):
