@@ -174,9 +174,9 @@ class Detector:
                         out.append(inner)
                     elif type(item) is not list:
                         break  # a list of scalars: the walk stops at its first item
-                else:
-                    if len(value) > _SHAPE_ITEMS:
-                        return None
+                else:  # no scalar among the first items: the walk goes on past them
+                    if len(value) > _SHAPE_ITEMS and dict in map(type, value[_SHAPE_ITEMS:]):
+                        return None  # objects further down: the full walk sees them
             elif kind is str and value[:1] == "{":
                 return None
         return tuple(out)

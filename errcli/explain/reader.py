@@ -19,7 +19,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import repeat
+from itertools import chain, repeat
 from typing import IO, Any, Protocol
 
 from errcli.explain.decode import bracket_depth, json_decode, try_decode
@@ -218,17 +218,17 @@ def pump(source: Source, tally: LineTally, lane: FastLane | None = None) -> Iter
 _CHUNK = 1 << 18
 
 
-def _chunk_lines(read: Callable[[int], bytes]) -> Iterator[bytes]:
+def _chunk_lines(read: Callable[[int], bytes]) -> Iterator[list[bytes]]:
     """The lines of a binary stream read in chunks (``read1``: whatever is there, so a live
-    stream is not held back), each with its newline; a line over MAX_LINE_BYTES is cut there
-    and the rest of it skipped."""
-    buf = b""
+    stream is not held back), a list per chunk, without their newlines; a line over
+    MAX_LINE_BYTES is cut there and the rest of it skipped."""
+    rest = b""
     skipping = False
     while True:
         chunk = read(_CHUNK)
         if not chunk:
-            if buf and not skipping:
-                yield buf
+            if rest and not skipping:
+                yield [rest]
             return
         if skipping:
             nl = chunk.find(b"\n")
@@ -236,25 +236,20 @@ def _chunk_lines(read: Callable[[int], bytes]) -> Iterator[bytes]:
                 continue
             chunk = chunk[nl + 1 :]
             skipping = False
-        buf = buf + chunk if buf else chunk
-        find = buf.find
-        pos = 0
-        nl = find(b"\n")
-        while nl >= 0:
-            yield buf[pos : nl + 1]
-            pos = nl + 1
-            nl = find(b"\n", pos)
-        buf = buf[pos:]
-        if len(buf) > MAX_LINE_BYTES:
-            yield buf[: MAX_LINE_BYTES + 1]
-            buf = b""
+        lines = (rest + chunk if rest else chunk).split(b"\n")
+        rest = lines.pop()
+        if len(rest) > MAX_LINE_BYTES:
+            lines.append(rest[: MAX_LINE_BYTES + 1])
+            rest = b""
             skipping = True
+        if lines:
+            yield lines
 
 
 def _line_source(source: Source) -> tuple[Iterable[bytes], Callable[[], None] | None]:
     read1 = getattr(source, "read1", None)
     if read1 is not None and _is_binary(source):
-        return _chunk_lines(read1), None
+        return chain.from_iterable(_chunk_lines(read1)), None
     readline = getattr(source, "readline", None)
     if readline is None:
         return source, None  # type: ignore[return-value]  # str lines are handled by the careful path
