@@ -117,7 +117,6 @@ def _equal(got: Any, expected: Any) -> bool:
 
 
 _SHAPE_ITEMS = 8  # list items a shape key looks at; a longer list of objects takes the full walk
-_CONTAINERS = (dict, list)
 
 
 class Detector:

@@ -8,7 +8,7 @@ reads: every line ends up counted exactly once in the :class:`LineTally`.
 
 :func:`pump` is the one loop over the lines; the full explanation and ``--summary`` both
 run on it. A line that is a prefix and one JSON object takes a fast path (one decode, or
-nothing at all when the caller's ``skip`` hook already knows the line's shape).
+nothing at all when the caller's lane (:class:`FastLane`) already knows the line's shape).
 """
 
 from __future__ import annotations
