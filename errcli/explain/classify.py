@@ -198,7 +198,14 @@ class Classifier:
                 priors[env.catalog] = (weight, Evidence("frame", None, env.catalog, value=env.envelope.name))
         return priors
 
-    def _decide(self, finding: Finding) -> Verdict:  # noqa: PLR0915 - one decision, read top to bottom
+    def _decide(self, finding: Finding) -> Verdict:
+        """The documented code's entry; else the entry a clear message names; else the HTTP meaning;
+        else unknown — each step with the candidates that did not win as alternatives."""
+        case = self._gather(finding)
+        return self._by_code(case) or self._by_message(case) or self._by_status(case) or self._unknown(case)
+
+    def _gather(self, finding: Finding) -> _Case:
+        """Every candidate with its evidence, ranked, and the evidence about the response itself."""
         code = finding.code
         number = as_int(code)
         status = finding.status
@@ -211,37 +218,31 @@ class Classifier:
             status = number
         message_scores = self.matcher.scores(finding.message) if finding.message else {}
         status_entry = self.status_entry(status, priors) if status is not None else None
-        if (
-            status_entry is not None
-            and not domain_hits
-            and (finding.page or self.matcher.is_phrase(finding.message, status_entry))
-        ):
-            message_scores = {}  # "Not Found" with a 404, a proxy's error page: nothing the status does not say
-        if not message_scores and status_entry is not None and not domain_hits:
-            # a bare status: the entries whose meaning is the status's ("Too Many Requests") are candidates
-            phrase = status_entry.title.en or status_entry.title.zh or ""
-            message_scores = {k: v * STATUS_PHRASE_WEIGHT for k, v in self.matcher.scores(phrase).items()}
+        if status_entry is not None and not domain_hits:
+            if finding.page or self.matcher.is_phrase(finding.message, status_entry):
+                message_scores = {}  # "Not Found" with a 404, a proxy's error page: nothing the status does not say
+            if not message_scores:
+                # a bare status: the entries whose meaning is the status's ("Too Many Requests") are candidates
+                phrase = status_entry.title.en or status_entry.title.zh or ""
+                message_scores = {k: v * STATUS_PHRASE_WEIGHT for k, v in self.matcher.scores(phrase).items()}
 
         cands: dict[EntryKey, _Candidate] = {}
 
         def cand(entry: Entry) -> _Candidate:
-            key = key_of(entry)
-            found = cands.get(key)
+            found = cands.get(key_of(entry))
             if found is None:
-                found = cands[key] = _Candidate(entry)
+                found = cands[key_of(entry)] = _Candidate(entry)
             return found
 
         for entry, score in domain_hits:
             c = cand(entry)
             c.code = score
-            c.evidence.append(
-                Evidence("code", "exact" if score == CODE_EXACT else "folded", entry.catalog, entry.code, value=code)
-            )
+            note = "exact" if score == CODE_EXACT else "folded"
+            c.evidence.append(Evidence("code", note, entry.catalog, entry.code, value=code))
         for key, score in message_scores.items():
             matched = self.matcher.entry(key)
-            if matched is None or is_status_entry(matched) or key[0] not in self.order:
-                continue
-            cand(matched).message = score
+            if matched is not None and not is_status_entry(matched) and key[0] in self.order:
+                cand(matched).message = score
         if status is not None and (not domain_hits or code_is_status):
             for entry in self.by_status.get(status, ()):
                 cand(entry)
@@ -256,7 +257,6 @@ class Classifier:
         ranked = sorted(
             cands.values(), key=lambda c: (c.total, c.message, -self.order.get(c.entry.catalog, 0)), reverse=True
         )
-        ranked = [c for c in ranked if c.total > 0 or c.status]
 
         evidence: list[Evidence] = []
         if code is not None:
@@ -268,186 +268,168 @@ class Classifier:
             evidence.append(Evidence("http_status", None, value=finding.status))
         if finding.retry_after is not None:
             evidence.append(Evidence("header", None, value=f"Retry-After: {finding.retry_after}"))
+        return _Case(
+            finding=finding,
+            status=status,
+            status_entry=status_entry,
+            priors=priors,
+            ranked=[c for c in ranked if c.total > 0 or c.status],
+            coded=bool(domain_hits),
+            evidence=evidence,
+        )
 
-        best = ranked[0] if ranked else None
+    def _by_code(self, case: _Case) -> Verdict | None:
+        """1. The code is documented: its entry leads, and a message that names another follows it."""
+        ranked, finding = case.ranked, case.finding
+        if not case.coded or not ranked:
+            return None
+        coded = [c for c in ranked if c.code]
+        top_coded = coded[0]
+        chosen = ranked[0]
         has_message = bool(finding.message)
-
-        spread = _guess(priors) is None  # no shape names the API: show each API's best guess
-
-        def others(chosen: Entry | None, pool: Sequence[_Candidate]) -> tuple[Entry, ...]:
-            entries = [c.entry for c in pool if chosen is None or key_of(c.entry) != key_of(chosen)]
-            return _diverse(entries, diverse=spread)
-
-        # 1. the code is documented: its entry, unless the message plainly names another
-        if domain_hits and best is not None:
-            coded = [c for c in ranked if c.code]
-            top_coded = coded[0]
-            chosen = best
-            contradiction = False
-            if has_message and top_coded.message < MESSAGE_UNRELATED:
-                rival = next((c for c in ranked if not c.code and c.message >= MESSAGE_CLEAR), None)
-                if rival is not None and rival.message - top_coded.message >= 30:
-                    contradiction = True
-                    top_coded.evidence.append(
-                        Evidence(
-                            "message", "contradicts", rival.entry.catalog, rival.entry.code, round(rival.message, 1)
-                        )
-                    )
-            if has_message and not contradiction:
-                note = (
-                    "agrees"
-                    if chosen.message >= MESSAGE_FLOOR
-                    else "unrelated"
-                    if chosen.message < MESSAGE_UNRELATED
-                    else None
-                )
-                chosen.evidence.append(
-                    Evidence("message", note, chosen.entry.catalog, chosen.entry.code, round(chosen.message, 1))
-                )
-            if not chosen.code:  # the message's entry outscored every entry with the code
+        contradiction = False
+        if has_message and top_coded.message < MESSAGE_UNRELATED:
+            rival = next((c for c in ranked if not c.code and c.message >= MESSAGE_CLEAR), None)
+            if rival is not None and rival.message - top_coded.message >= 30:
                 contradiction = True
-            elif has_message and not contradiction and chosen.message == 0.0 and _wordy(finding.message):
-                # the message has nothing of the code's meaning and names no other entry: a server's
-                # own use of the number; the documented meaning is only a guess
-                ev = [*chosen.evidence, *evidence]
-                alts = (chosen.entry, *others(chosen.entry, [c for c in ranked if c is not chosen]))
-                return Verdict(
-                    chosen.entry.catalog,
-                    _shown(code),
-                    None,
-                    0.3,
-                    alts[:ALTERNATIVES],
-                    "unknown",
-                    False,
-                    status,
-                    tuple(ev),
+                top_coded.evidence.append(
+                    Evidence("message", "contradicts", rival.entry.catalog, rival.entry.code, round(rival.message, 1))
                 )
-            elif (
-                not self.forced
-                and chosen.env == 0
-                and chosen.message < 60
-                and any(p[0] >= ENVELOPE_STRONG for p in priors.values())
-            ):
-                # a specific envelope names the API: a code only another catalog documents is that
-                # one's only when the message agrees; else it is unknown there
-                guess = _guess(priors)
-                ev = [
-                    *evidence,
-                    Evidence("code", "elsewhere", chosen.entry.catalog, chosen.entry.code, value=_shown(code)),
-                ]
-                if guess is not None:
-                    ev.append(priors[guess][1])
-                alts = _diverse([c.entry for c in ranked], diverse=False)
-                return Verdict(guess, _shown(code), None, 0.3, alts, "unknown", False, finding.status, tuple(ev))
-            runner = next((c for c in ranked if c is not chosen), None)
-            margin = chosen.total - (runner.total if runner is not None else 0.0)
-            confidence = 0.5 + min(margin, 50.0) / 100.0
-            if contradiction:
-                confidence = min(confidence, 0.5)
-            alternatives: tuple[Entry, ...] = ()
-            if contradiction:  # both meanings appear, the stronger first
-                pool = sorted((c for c in ranked if c is not chosen), key=lambda c: (c.message, c.total), reverse=True)
-                if chosen is not top_coded:
-                    pool.remove(top_coded)
-                    pool.insert(0, top_coded)
-                alternatives = others(chosen.entry, pool)
-            elif runner is not None and confidence < 0.75:
-                alternatives = others(chosen.entry, [c for c in ranked if c is not chosen])
-            else:  # the message fits another entry of the API better than the code's: it follows
-                better = [
-                    c
-                    for c in ranked
-                    if not c.code
-                    and c.entry.catalog == chosen.entry.catalog
-                    and c.message >= MESSAGE_CLEAR
-                    and c.message > chosen.message + 10
-                ]
-                alternatives = others(chosen.entry, better)
-            if finding.status is not None and chosen.entry.http_status not in (None, finding.status):
-                evidence.append(
-                    Evidence("http_status", "differs", chosen.entry.catalog, chosen.entry.code, value=finding.status)
-                )
-            return self._chosen(chosen, "code", confidence, alternatives, contradiction, status, evidence)
+        if has_message and not contradiction:
+            note = "agrees" if chosen.message >= MESSAGE_FLOOR else None
+            if chosen.message < MESSAGE_UNRELATED:
+                note = "unrelated"
+            chosen.evidence.append(
+                Evidence("message", note, chosen.entry.catalog, chosen.entry.code, round(chosen.message, 1))
+            )
+        rest = [c for c in ranked if c is not chosen]
+        if not chosen.code:  # the message's entry outscored every entry with the code
+            contradiction = True
+        elif has_message and not contradiction and chosen.message == 0.0 and _wordy(finding.message):
+            # the message has nothing of the code's meaning and names no other entry: a server's own use
+            # of the number; the documented meaning is only a guess
+            alts = (chosen.entry, *case.others(chosen.entry, rest))[:ALTERNATIVES]
+            return case.unknown(chosen.entry.catalog, 0.3, alts, [*chosen.evidence, *case.evidence], case.status)
+        elif (
+            not self.forced
+            and chosen.env == 0
+            and chosen.message < 60
+            and any(p[0] >= ENVELOPE_STRONG for p in case.priors.values())
+        ):
+            # a specific envelope names the API: a code only another catalog documents is that one's
+            # only when the message agrees; else it is unknown there
+            guess = _guess(case.priors)
+            ev = [
+                *case.evidence,
+                Evidence("code", "elsewhere", chosen.entry.catalog, chosen.entry.code, value=_shown(finding.code)),
+            ]
+            if guess is not None:
+                ev.append(case.priors[guess][1])
+            alts = _diverse([c.entry for c in ranked], diverse=False)
+            return case.unknown(guess, 0.3, alts, ev, finding.status)
+        runner = rest[0] if rest else None
+        margin = chosen.total - (runner.total if runner is not None else 0.0)
+        confidence = 0.5 + min(margin, 50.0) / 100.0
+        if contradiction:  # both meanings appear, the stronger first
+            confidence = min(confidence, 0.5)
+            pool = sorted(rest, key=lambda c: (c.message, c.total), reverse=True)
+            if chosen is not top_coded:
+                pool.remove(top_coded)
+                pool.insert(0, top_coded)
+            alternatives = case.others(chosen.entry, pool)
+        elif runner is not None and confidence < 0.75:
+            alternatives = case.others(chosen.entry, rest)
+        else:  # the message fits another entry of the API better than the code's: it follows
+            better = [
+                c
+                for c in rest
+                if not c.code
+                and c.entry.catalog == chosen.entry.catalog
+                and c.message >= MESSAGE_CLEAR
+                and c.message > chosen.message + 10
+            ]
+            alternatives = case.others(chosen.entry, better)
+        if finding.status is not None and chosen.entry.http_status not in (None, finding.status):
+            case.evidence.append(
+                Evidence("http_status", "differs", chosen.entry.catalog, chosen.entry.code, value=finding.status)
+            )
+        return self._chosen(chosen, "code", confidence, alternatives, contradiction, case)
 
-        # 2. no documented code: a clear message names the entry, unless the shape names another API
-        # or several APIs' entries fit alike
-        named = _guess(priors)
-        named_strong = named is not None and priors[named][0] >= ENVELOPE_STRONG
-        runner = ranked[1] if len(ranked) > 1 else None
-        rival = next((c for c in ranked[1:] if best is not None and c.entry.catalog != best.entry.catalog), None)
-        ambiguous = (
-            best is not None
-            and rival is not None
+    def _by_message(self, case: _Case) -> Verdict | None:
+        """2. No documented code: a clear message names the entry, unless the shape names another API
+        or several APIs' entries fit alike."""
+        ranked = case.ranked
+        if not ranked:
+            return None
+        best = ranked[0]
+        named = _guess(case.priors)
+        if named is not None and case.priors[named][0] >= ENVELOPE_STRONG and best.entry.catalog != named:
+            return None
+        rival = next((c for c in ranked[1:] if c.entry.catalog != best.entry.catalog), None)
+        if (
+            rival is not None
             and best.total - rival.total < AMBIGUOUS_MARGIN
             and best.env - rival.env < 2.0
-            and (status_entry is not None or code is not None)  # else the best guess, with low confidence
-        )
-        if (
-            best is not None
-            and best.message >= MESSAGE_CLEAR
-            and (best.message >= 80 or best.env or best.status)
-            and not (named_strong and best.entry.catalog != named)
-            and not ambiguous
+            and (case.status_entry is not None or case.finding.code is not None)  # else a low-confidence guess
         ):
-            best.evidence.append(
-                Evidence("message", "guess", best.entry.catalog, best.entry.code, round(best.message, 1))
-            )
-            margin = best.total - (runner.total if runner is not None else 0.0)
-            confidence = min(0.75, 0.35 + best.message / 400.0 + min(margin, 30.0) / 100.0)
-            alternatives = others(best.entry, ranked[1:])
-            if status_entry is not None:
-                alternatives = (*alternatives[: ALTERNATIVES - 1], status_entry)
-            return self._chosen(best, "message", confidence, alternatives, False, status, evidence)
+            return None
+        if best.message < MESSAGE_CLEAR or not (best.message >= 80 or best.env or best.status):
+            return None
+        best.evidence.append(Evidence("message", "guess", best.entry.catalog, best.entry.code, round(best.message, 1)))
+        runner = ranked[1] if len(ranked) > 1 else None
+        margin = best.total - (runner.total if runner is not None else 0.0)
+        confidence = min(0.75, 0.35 + best.message / 400.0 + min(margin, 30.0) / 100.0)
+        alternatives = case.others(best.entry, ranked[1:])
+        if case.status_entry is not None:
+            alternatives = (*alternatives[: ALTERNATIVES - 1], case.status_entry)
+        return self._chosen(best, "message", confidence, alternatives, False, case)
 
-        # 3. the HTTP meaning, with what the message and the documented statuses point at
-        if status_entry is not None:
-            pool = ranked if not has_message else [c for c in ranked if c.message >= MESSAGE_FLOOR or c.status]
-            evidence.append(Evidence("http_status", "only", status_entry.catalog, status_entry.code, value=status))
-            return Verdict(
-                status_entry.catalog,
-                status_entry.code,
-                status_entry,
-                0.6,
-                others(status_entry, pool),
-                "http_status",
-                False,
-                status,
-                tuple(evidence),
-            )
-
-        # 4. unknown
-        guess = self.catalogs[0].id if self.forced and len(self.catalogs) == 1 else _guess(priors)
-        if guess is not None and guess in priors:
-            evidence.append(priors[guess][1])
-        for c in ranked[:ALTERNATIVES]:
-            if c.message >= MESSAGE_FLOOR:
-                evidence.append(Evidence("message", "resembles", c.entry.catalog, c.entry.code, round(c.message, 1)))
-                break
-        pool = [c for c in ranked if c.message >= MESSAGE_FLOOR] or ranked
+    @staticmethod
+    def _by_status(case: _Case) -> Verdict | None:
+        """3. The HTTP meaning, with what the message and the documented statuses point at."""
+        entry, status = case.status_entry, case.status
+        if entry is None:
+            return None
+        pool = case.ranked
+        if case.finding.message:
+            pool = [c for c in pool if c.message >= MESSAGE_FLOOR or c.status]
+        case.evidence.append(Evidence("http_status", "only", entry.catalog, entry.code, value=status))
         return Verdict(
-            guess,
-            _shown(code) if code is not None else None,
-            None,
-            0.3 if guess else 0.0,
-            others(None, pool),
-            "unknown",
+            entry.catalog,
+            entry.code,
+            entry,
+            0.6,
+            case.others(entry, pool),
+            "http_status",
             False,
             status,
-            tuple(evidence),
+            tuple(case.evidence),
         )
 
+    def _unknown(self, case: _Case) -> Verdict:
+        """4. Unknown: the API the shape names (if one), and what the message resembles."""
+        guess = self.catalogs[0].id if self.forced and len(self.catalogs) == 1 else _guess(case.priors)
+        ev = list(case.evidence)
+        if guess is not None and guess in case.priors:
+            ev.append(case.priors[guess][1])
+        resembles = next((c for c in case.ranked[:ALTERNATIVES] if c.message >= MESSAGE_FLOOR), None)
+        if resembles is not None:
+            entry = resembles.entry
+            ev.append(Evidence("message", "resembles", entry.catalog, entry.code, round(resembles.message, 1)))
+        pool = [c for c in case.ranked if c.message >= MESSAGE_FLOOR] or case.ranked
+        return case.unknown(guess, 0.3 if guess else 0.0, case.others(None, pool), ev, case.status)
+
+    @staticmethod
     def _chosen(
-        self,
         chosen: _Candidate,
         basis: Basis,
         confidence: float,
         alternatives: tuple[Entry, ...],
         contradiction: bool,
-        status: int | None,
-        evidence: list[Evidence],
+        case: _Case,
     ) -> Verdict:
-        entry = chosen.entry
-        ev = [*chosen.evidence, *evidence]
+        entry, status = chosen.entry, case.status
+        ev = [*chosen.evidence, *case.evidence]
         if status is not None and entry.http_status == status:
             ev.append(Evidence("http_status", "documented", entry.catalog, entry.code, value=status))
         return Verdict(
@@ -460,6 +442,46 @@ class Classifier:
             contradiction,
             status if status is not None else entry.http_status,
             tuple(ev),
+        )
+
+
+@dataclass
+class _Case:
+    """One finding while it is decided: its ranked candidates and the evidence about the response."""
+
+    finding: Finding
+    status: int | None  # the status line's, or the one put in `code`
+    status_entry: Entry | None  # the HTTP meaning of ``status``
+    priors: dict[str, tuple[float, Evidence]]
+    ranked: list[_Candidate]
+    coded: bool  # some API documents the code as sent
+    evidence: list[Evidence]
+
+    def others(self, chosen: Entry | None, pool: Sequence[_Candidate]) -> tuple[Entry, ...]:
+        """Alternatives from ``pool``; each API's best guess first when no shape names the API."""
+        entries = [c.entry for c in pool if chosen is None or key_of(c.entry) != key_of(chosen)]
+        return _diverse(entries, diverse=_guess(self.priors) is None)
+
+    def unknown(
+        self,
+        catalog: str | None,
+        confidence: float,
+        alternatives: tuple[Entry, ...],
+        evidence: Sequence[Evidence],
+        status: int | None,
+    ) -> Verdict:
+        """An unknown error; ``evidence`` is all of it, in the order the reason reads."""
+        code = self.finding.code
+        return Verdict(
+            catalog,
+            _shown(code) if code is not None else None,
+            None,
+            confidence,
+            alternatives,
+            "unknown",
+            False,
+            status,
+            tuple(evidence),
         )
 
 
