@@ -41,6 +41,7 @@ MEMO_MAX_LINE = 2048  # the summary remembers shapes of lines up to this long
 MEMO_LIMIT = 20_000  # shapes remembered (then the memo starts over): ~10 MB
 MEMO_VALUES = 1_000  # code values remembered per shape
 SAME_LIMIT = 8_192  # whole lines remembered as they are
+ONCE_LIMIT = 50_000  # shapes seen once, before they are remembered
 _WINDOW = 32  # bytes after a code-like key that the shape keeps as they are
 # every digit folds to 1 (a JSON number with a leading zero, which no encoder writes, could share
 # the shape of a valid one: it is then counted with it instead of as unparsed)
@@ -218,6 +219,7 @@ class _Shapes:
         self.body: bytes | None = None  # the line being looked up, when it can have a shape
         self.shape = b""  # ... and its shape
         self.same: dict[bytes, Rows] = {}
+        self.once: set[bytes] = set()  # shapes seen once, not yet remembered
         self.records = 0
         self.not_errors = 0
         self.code_values = explainer.code_values
@@ -279,6 +281,12 @@ class _Shapes:
             key = self.shape
             template = self.memo.get(key)
             if template is None:
+                if key not in self.once:  # a shape seen once may never come back (a uuid in it): note it only
+                    if len(self.once) >= ONCE_LIMIT:
+                        self.once.clear()
+                    self.once.add(key)
+                    return
+                self.once.discard(key)
                 if len(self.memo) >= MEMO_LIMIT:
                     self.memo.clear()
                 spans = tuple(m.span(1) for m in self.code_values.finditer(body))
