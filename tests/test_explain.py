@@ -1258,3 +1258,14 @@ def test_notify_frames(explainer: Explainer) -> None:
     info = '{"aid": "rtn_data", "data": [{"notify": {"n1": {"type": "MESSAGE", "level": "INFO", "code": 0}}}]}'
     report = explain_text(explainer, info)
     assert (report.errors, report.not_errors) == ((), 1)
+
+
+def test_summary_first_and_last_lines_of_responses_without_json(bundled: CatalogSet) -> None:
+    # a response without a JSON body is counted when it ends, at its status line: after later lines
+    text = "HTTP/1.1 429 Too Many Requests{]\n[]["  # found by fuzzing: the response ends at the end of input
+    fast = summarize(bundled, io.BytesIO(text.encode()))
+    slow = Summary()
+    for error in explain_stream(bundled, io.BytesIO(text.encode())):
+        slow.add(error)
+    assert _rows(fast.rows) == _rows(slow.rows())
+    assert all(r.first_line <= r.last_line for r in fast.rows)

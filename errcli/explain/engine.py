@@ -307,9 +307,10 @@ class _Shapes:
             row = rows.get(id(verdict))
             if row is None:
                 row = rows[id(verdict)] = [verdict, 1, n, n]
-            else:
+            else:  # a response without a JSON body is counted when it ends, at its status line's number
                 row[1] += 1
-                row[3] = n
+                row[2] = min(row[2], n)
+                row[3] = max(row[3], n)
             out.append(row)
         return tuple(out)
 
