@@ -1269,3 +1269,21 @@ def test_summary_first_and_last_lines_of_responses_without_json(bundled: Catalog
         slow.add(error)
     assert _rows(fast.rows) == _rows(slow.rows())
     assert all(r.first_line <= r.last_line for r in fast.rows)
+
+
+@given(st.lists(st.lists(JSONISH, min_size=1, max_size=3).map("".join), min_size=1, max_size=12), st.integers(1, 3))
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_summary_agrees_with_the_full_stream_on_any_input(bundled: CatalogSet, lines: list[str], times: int) -> None:
+    data = ("\n".join(lines) * times).encode("utf-8", "surrogatepass")
+    fast = summarize(bundled, io.BytesIO(data))
+    stream = explain_stream(bundled, io.BytesIO(data))
+    slow = Summary()
+    for error in stream:
+        slow.add(error)
+    assert _rows(fast.rows) == _rows(slow.rows())
+    assert (fast.not_errors, fast.unparsed_count, fast.lines, fast.records) == (
+        stream.not_errors,
+        stream.unparsed_count,
+        stream.lines,
+        stream.records,
+    )
