@@ -12,6 +12,7 @@ from typing import BinaryIO
 from errcli.catalog import CatalogError, CatalogSet
 from errcli.errors import ErrcodeError, ExitCode, UsageError
 from errcli.lookup import check_catalogs, lookup, parse_query
+from errcli.model import SCHEMA_VERSION
 from errcli.render import Output, not_found_message, print_lookup, print_problem, print_search
 
 
@@ -102,7 +103,7 @@ def explain(
         print_summary(report, out, verbose)
         lines, unknown = report.lines, report.unknown
     elif out.format == "json":  # streamed: the document is written as errors are found
-        out.write('{\n  "schema_version": 1,\n  "errors": [')
+        out.write(f'{{\n  "schema_version": {SCHEMA_VERSION},\n  "errors": [')
         for i, error in enumerate(stream):
             body = dumps_json(error_dict(error, describe(error, out.lang))).replace("\n", "\n    ")
             out.write(("," if i else "") + "\n    " + body)
