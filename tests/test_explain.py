@@ -6,6 +6,7 @@ import io
 import json
 import os
 import re
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -1287,3 +1288,61 @@ def test_summary_agrees_with_the_full_stream_on_any_input(bundled: CatalogSet, l
         stream.lines,
         stream.records,
     )
+
+
+# --- the summary's line templates ------------------------------------------------------------------
+
+TWINS = [
+    # (a line, its twin: same length, digits and hex letters elsewhere) — the twin means something else
+    ('{"code": 1001, "message": "Invalid or expired token"}', '{"code": 2001, "message": "Invalid or expired token"}'),
+    (
+        '{"code": 1001, "message": "\\u4f59\\u989d\\u4e0d\\u8db3"}',
+        '{"code": 1001, "message": "\\u8ba2\\u5355\\u4e0d\\u5b58"}',
+    ),
+    ('{"error": "E1001", "code": 77}', '{"error": "E2002", "code": 77}'),
+    ('{"code": 0, "data": {"x": 105}}', '{"code": 0, "data": {"x": 1a5}}'),  # no JSON: unparsed
+    ('{"code": 0, "data": {"s": "\\b"}}', '{"code": 0, "data": {"s": "\\d"}}'),  # an invalid escape
+    ('{"co1e": 1001}', '{"code": 1001}'),  # a key with a digit is no field the walk reads
+    ('{"status": 200, "data": {"code": 1}}', '{"status": 400, "data": {"code": 1}}'),
+    ('{"type": "error", "code": 9002, "message": "a"}', '{"type": "error", "code": 9002, "message": "b"}'),
+]
+
+
+@pytest.mark.parametrize(("line", "twin"), TWINS)
+def test_summary_templates_tell_twins_apart(bundled: CatalogSet, line: str, twin: str) -> None:
+    """A template stands for lines that differ only where no verdict looks; a twin that differs where
+    one looks (a code, an escaped message, a key) or that is no JSON is counted as the full path counts it."""
+    data = ("\n".join([line] * 4 + [twin] * 3 + [line]) + "\n").encode()
+    fast = summarize(bundled, io.BytesIO(data))
+    stream = explain_stream(bundled, io.BytesIO(data))
+    slow = Summary()
+    for error in stream:
+        slow.add(error)
+    assert _rows(fast.rows) == _rows(slow.rows())
+    assert (fast.not_errors, fast.unparsed_count, fast.records) == (
+        stream.not_errors,
+        stream.unparsed_count,
+        stream.records,
+    )
+
+
+def test_summary_templates_skip_interpolated_values(explainer: Explainer) -> None:
+    """Lines that differ in ids, amounts, uuids and prices are counted from their template, not decoded."""
+    from errcli.explain.engine import _Shapes
+
+    rows: dict[int, list[object]] = {}
+    shapes = _Shapes(explainer, rows)
+    lines = [
+        (
+            f'{{"success":false,"data":{{"price":{100 + i}.5}},"error":{{"code":4001,'
+            f'"message":"Order not found: O{17360 + i} ({uuid.UUID(int=i * 7919)})"}}}}'
+        ).encode()
+        for i in range(10, 40)
+    ]
+    decoded = 0
+    for n, body in enumerate(lines, 1):
+        if not shapes.known(n, body):
+            decoded += 1
+            shapes.decoded(n, json.loads(body))
+    assert decoded == 3  # seen, seen again, remembered: every later line is counted from the template
+    assert [(row[1], row[2], row[3]) for row in rows.values()] == [(30, 1, 30)]

@@ -3,9 +3,9 @@
 :class:`Explainer` holds what is computed once per run (the catalogs' envelopes, codes,
 texts) and the caches; :class:`ExplainStream` runs the one line pump
 (:func:`errcli.explain.reader.pump`) either to full results, error by error, or to the
-``--summary`` counts. The summary remembers each line's *shape* (its bytes with digits
-folded, plus the bytes after every code-like key): a line whose shape was seen before is
-counted without being decoded at all.
+``--summary`` counts. The summary remembers line *templates* (:mod:`errcli.explain.template`):
+a line that differs from a remembered one only in its interpolated values (ids, amounts,
+uuids, prices) is counted without being decoded at all.
 """
 
 from __future__ import annotations
@@ -16,12 +16,9 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import msgspec
-
 from errcli.catalog import CatalogSet
 from errcli.explain.classify import Classifier, Verdict, is_status_entry
 from errcli.explain.detect import Detector, Finding
-from errcli.explain.fields import CODE_KEYS
 from errcli.explain.http import HttpInfo
 from errcli.explain.plan import CACHE_LIMIT, MISSING, envs_of, get_path
 from errcli.explain.reader import LineTally, Source, pump
@@ -33,19 +30,19 @@ from errcli.explain.result import (
     Summary,
     SummaryReport,
 )
+from errcli.explain.template import DIGITS, FOLD
+from errcli.explain.template import template as make_template
 from errcli.model import Catalog, Entry
 
 MAX_DETAILS = 50
 _DETAIL_PATHS = (("details",), ("error", "details"), ("data",))
 MEMO_MAX_LINE = 2048  # the summary remembers shapes of lines up to this long
-MEMO_LIMIT = 20_000  # shapes remembered (then the memo starts over): ~10 MB
-MEMO_VALUES = 1_000  # code values remembered per shape
+MEMO_LIMIT = 20_000  # templates remembered (then the memo starts over)
+MEMO_VALUES = 1_000  # canons remembered per template
+CANON_LIMIT = 100_000  # canons remembered in all: ~30 MB for lines of 200 bytes
 SAME_LIMIT = 8_192  # whole lines remembered as they are
-ONCE_LIMIT = 50_000  # shapes seen once, before they are remembered
-_WINDOW = 32  # bytes after a code-like key that the shape keeps as they are
-# every digit folds to 1 (a JSON number with a leading zero, which no encoder writes, could share
-# the shape of a valid one: it is then counted with it instead of as unparsed)
-_ONES = bytes.maketrans(b"0123456789", b"1111111111")
+SIGHTINGS = 3  # a template is made when its folded line is seen this often
+ONCE_LIMIT = 50_000  # folded lines seen once, before they are remembered
 
 # A call that places, cancels or moves something, seen in a log prefix or the message.
 _CALL = re.compile(
@@ -73,14 +70,6 @@ class Explainer:
         symbols = set(self.classifier.by_symbol)
         self.detector = Detector(envs_of(chosen), symbols, set(self.classifier.by_int))
         self._shapes: dict[tuple[Any, ...], tuple[Verdict, ...]] = {}
-        # the keys whose values the shape memo must keep as they are: every code-like key's tail
-        names = {*CODE_KEYS, "status", "error", "errno"}
-        for env in self.detector.envs:
-            names.add(env.code_path[-1])
-            names.update(path[-1] for path, value in env.error_when if re.search(r"\d", str(value)))
-        tails = "|".join(sorted({re.escape(n[-4:]) for n in names}))
-        # the value after every code-like key, up to the next `,` or `}`
-        self.code_values = re.compile(f'(?:{tails})"\\s*:\\s*([^,}}]{{0,{_WINDOW}}})'.encode())
 
     # -- records --
 
@@ -196,45 +185,56 @@ def _details(finding: Finding, entry: Entry | None) -> dict[str, Any]:
     return out
 
 
-Spans = tuple[tuple[int, int], ...]  # where a shape's code values sit
 Rows = tuple[list[Any], ...]  # the summary rows a record counts in: [verdict, count, first, last]
 
 
 class _Shapes:
-    """The summary's line-shape memo: the pump's fast-path hooks.
+    """The summary's line memo: the pump's fast-path hooks.
 
-    A line's shape is its bytes with every digit folded to ``1`` (same length, so every field
-    stays where it was) plus, as they are, the values after the code-like keys (``"code": 1001``):
-    two lines of one shape differ only in digits outside the codes, which no verdict depends on
-    (messages are compared with their digit-bearing tokens folded). The first line of a shape
-    records where its code values sit; the next ones are sliced there, no regex. A line with
-    escapes is decoded first and its shape taken from the canonical encoding, which has none.
+    A line met again as it is costs one dictionary look-up. Otherwise its *template*
+    (:mod:`errcli.explain.template`) is looked up by the line with digits and hex letters
+    folded; within a template, records are told apart by the bytes their verdict can depend
+    on (``canon``): the codes, the messages with their interpolated values left out, the keys.
+    A template is made from the second line that has its folded form (a line with a uuid in
+    it may never come back: the first one only notes it).
     """
 
     def __init__(self, explainer: Explainer, rows: dict[int, list[Any]]) -> None:
         self.explainer = explainer
         self.rows = rows
-        # shape → (spans of the code values, verdicts per code values)
-        self.memo: dict[bytes, tuple[Spans, dict[tuple[bytes, ...], Rows]]] = {}
-        self.body: bytes | None = None  # the line being looked up, when it can have a shape
-        self.shape = b""  # ... and its shape
+        # folded line → [keep, num, numref, {canon: rows}]
+        self.memo: dict[bytes, list[Any]] = {}
+        self.canons = 0  # canons remembered over all templates
         self.same: dict[bytes, Rows] = {}
-        self.once: set[bytes] = set()  # shapes seen once, not yet remembered
+        self.once: dict[bytes, int] = {}  # folded lines seen, not yet remembered: how often
         self.records = 0
         self.not_errors = 0
-        self.code_values = explainer.code_values
-        self.encode = msgspec.json.Encoder().encode
+        # the line being looked up: its body, folded form, template and canon (None: not remembered)
+        self.body: bytes | None = None
+        self.key = b""
+        self.template: list[Any] | None = None
+        self.canon = 0
 
-    def _lookup(self, n: int, body: bytes) -> bool:
-        rows = self.same.get(body)  # the very same line again (a health check, a repeated error)
+    def known(self, n: int, body: bytes) -> bool:
+        rows = self.same.get(body)
         if rows is None:
-            self.shape = shape = body.translate(_ONES)
-            template = self.memo.get(shape)
+            self.template = None
+            if len(body) > MEMO_MAX_LINE:
+                self.body = None
+                return False
+            self.body = body
+            self.key = key = body.translate(FOLD)
+            template = self.memo.get(key)
             if template is None:
                 return False
-            spans, by_values = template
-            rows = by_values.get(tuple([body[a:b] for a, b in spans]))
+            keep, num, numref, by_canon = template
+            if num and int.from_bytes(body.translate(DIGITS), "big") & num != numref:
+                self.body = None  # a letter where the template has a number: decoded, not remembered
+                return False
+            self.canon = canon = int.from_bytes(body, "big") & keep
+            rows = by_canon.get(canon)
             if rows is None:
+                self.template = template
                 return False
             if len(self.same) >= SAME_LIMIT:
                 self.same.clear()
@@ -248,52 +248,34 @@ class _Shapes:
             self.not_errors += 1
         return True
 
-    def known(self, n: int, body: bytes) -> bool:
-        rows = self.same.get(body)
-        if rows is not None:  # the hot path, kept in one frame: the very same line again
-            self.records += 1
-            if rows:
-                for row in rows:
-                    row[1] += 1
-                    row[3] = n
-            else:
-                self.not_errors += 1
-            return True
-        if len(body) > MEMO_MAX_LINE or b"\\" in body:
-            self.body = None  # \u0041 or \" could hide a difference that digit folding does not see
-            return False
-        self.body = body
-        return self._lookup(n, body)
-
     def decoded(self, n: int, value: dict[str, Any]) -> None:
-        body = self.body
-        if body is None:  # escapes: the shape of the canonical encoding
-            try:
-                body = self.encode(value)
-            except (TypeError, ValueError, OverflowError):
-                body = None
-            if body is not None and (len(body) > MEMO_MAX_LINE or b"\\" in body):
-                body = None
-            if body is not None and self._lookup(n, body):
-                return
         rows = self.count(n, self.explainer.object_verdicts(value))
-        if body is not None:
-            key = self.shape
-            template = self.memo.get(key)
-            if template is None:
-                if key not in self.once:  # a shape seen once may never come back (a uuid in it): note it only
-                    if len(self.once) >= ONCE_LIMIT:
-                        self.once.clear()
-                    self.once.add(key)
-                    return
-                self.once.discard(key)
-                if len(self.memo) >= MEMO_LIMIT:
-                    self.memo.clear()
-                spans = tuple(m.span(1) for m in self.code_values.finditer(body))
-                template = self.memo[key] = (spans, {})
-            spans, by_values = template
-            if len(by_values) < MEMO_VALUES:
-                by_values[tuple([body[a:b] for a, b in spans])] = rows
+        body = self.body
+        if body is None:
+            return
+        template = self.template
+        if template is None:
+            key = self.key
+            seen = self.once.get(key, 0)
+            if seen < SIGHTINGS - 1:
+                if len(self.once) >= ONCE_LIMIT:
+                    self.once.clear()
+                self.once[key] = seen + 1
+                return
+            del self.once[key]
+            made = make_template(body, self.explainer.detector)
+            if made is None:
+                return
+            if len(self.memo) >= MEMO_LIMIT or self.canons >= CANON_LIMIT:
+                self.memo.clear()
+                self.canons = 0
+            keep, num, numref = made
+            template = self.memo[key] = [keep, num, numref, {}]
+            self.canon = int.from_bytes(body, "big") & keep
+        by_canon = template[3]
+        if len(by_canon) < MEMO_VALUES:
+            by_canon[self.canon] = rows
+            self.canons += 1
 
     def count(self, n: int, verdicts: tuple[Verdict, ...]) -> Rows:
         """Count one record; returns its rows (the memo counts the next record of its shape by them)."""

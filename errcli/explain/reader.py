@@ -74,6 +74,13 @@ class LineTally:
     unparsed_count: int = 0
     unparsed_lines: list[int] = field(default_factory=list)  # the first MAX_STORED_UNPARSED of them
 
+    def add_text(self, line: int, data: bytes) -> None:
+        """A line without JSON: blank, or unparsed."""
+        if data.strip():
+            self.add_unparsed(line)
+        else:
+            self.blank_lines += 1
+
     def add_unparsed(self, line: int) -> None:
         self.unparsed_count += 1
         if len(self.unparsed_lines) < MAX_STORED_UNPARSED:
@@ -205,6 +212,11 @@ def pump(source: Source, tally: LineTally, lane: FastLane | None = None) -> Iter
                         else:
                             yield from _flatten(n, n, value, None, prefix)
                         continue
+                elif p < 0 and line[:5] not in _HTTP_STARTS and (b"[" not in line or not array_in(line)):
+                    # no `{`, no `[` that can open an array, no status line: text (a start-up line, a
+                    # stack trace), as the careful path would find it
+                    tally.add_text(n, line)
+                    continue
             tally.lines = n
             yield from state.feed(n, line)
             fast = state.idle
@@ -216,6 +228,7 @@ def pump(source: Source, tally: LineTally, lane: FastLane | None = None) -> Iter
 
 
 _CHUNK = 1 << 18
+_HTTP_STARTS = (b"HTTP/", b"< HTT")  # what the careful path looks at for a status line
 
 
 def _chunk_lines(read: Callable[[int], bytes]) -> Iterator[list[bytes]]:

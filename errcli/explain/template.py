@@ -1,0 +1,198 @@
+"""Line templates for the ``--summary`` memo: which bytes of a JSON line its verdict can depend on.
+
+A template is taken from one line (the *reference*) and stands for every line of the same
+length whose bytes differ from it only where the verdict cannot see: inside interpolated
+values (a run of id characters holding a digit: amounts, order ids, uuids) in messages, and
+anywhere in the values of keys the detector never reads (a price, an order id, a timestamp).
+The rules mirror :meth:`errcli.explain.detect.Detector.shape_key`, which says what the walk
+reads: the read keys' values (messages folded by :func:`errcli.explain.plan.fold_message`),
+and the same for every object nested where the walk goes.
+
+Lines are compared as integers, without decoding them:
+
+* ``key``: the line with every digit and hex letter folded to ``1`` (:data:`FOLD`): lines of
+  one template share it (their punctuation, quotes, keys and words sit at the same places);
+* ``canon``: ``int.from_bytes(line) & keep`` — the bytes the verdict may depend on, exactly;
+* ``number check``: where the reference has a number the line must have digits too (a hex
+  letter there would be invalid JSON), ``int.from_bytes(line.translate(DIGITS)) & num``.
+
+Known limits, the price of never decoding: a number with a leading zero (which no encoder
+writes) and an interpolated id made only of the letters a-f where the reference had digits
+are counted as the reference line is.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from errcli.explain.fields import INNER_STRIP
+
+if TYPE_CHECKING:
+    from errcli.explain.detect import Detector
+
+# every digit and hex letter folds to 1: a uuid and an amount keep their length, not their value
+FOLD = bytes.maketrans(b"0123456789abcdefABCDEF", b"1" * 22)
+DIGITS = bytes.maketrans(b"0123456789", b"1" * 10)
+
+MAX_DEPTH = 8  # deeper objects are kept whole (detect.MAX_WALK_DEPTH)
+_FOLDED_PREFIX = 500  # fold_message looks at a message's first 500 characters
+_TOKEN = re.compile(
+    rb'\s*(?:"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)|(true|false|null)|([{}\[\]:,]))', re.DOTALL
+)
+# an interpolated value as fold_message sees it; none starts right after a backslash (an escape)
+_VARIABLE = re.compile(rb"(?<![\\A-Za-z0-9_.%$+/\-])[A-Za-z0-9_.%$+/\-]*\d[A-Za-z0-9_.%$+/\-]*")
+_DIGIT = re.compile(rb"\d")
+_decode_key = msgspec.json.Decoder(str).decode
+
+# parsed nodes: ("o", [(key, key_start, key_end, node)]), ("a", [node]), ("s" | "n" | "l", start, end)
+Node = tuple[Any, ...]
+
+
+class _Parser:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 0
+
+    def token(self) -> re.Match[bytes]:
+        m = _TOKEN.match(self.data, self.pos)
+        if m is None:
+            raise ValueError(self.pos)
+        self.pos = m.end()
+        return m
+
+    def value(self, depth: int, m: re.Match[bytes] | None = None) -> Node:
+        if depth > 256:
+            raise ValueError("deep")
+        m = m or self.token()
+        if m.group(1) is not None:
+            return ("s", m.start(1), m.end(1))
+        if m.group(2) is not None:
+            return ("n", m.start(2), m.end(2))
+        if m.group(3) is not None:
+            return ("l", m.start(3), m.end(3))
+        punct = m.group(4)
+        if punct == b"{":
+            items: list[tuple[Any, ...]] = []
+            m = self.token()
+            if m.group(4) == b"}":
+                return ("o", items)
+            while True:
+                if m.group(1) is None:
+                    raise ValueError("key")
+                key = m.group(1)
+                name = _decode_key(b'"' + key + b'"') if b"\\" in key else key.decode("utf-8")
+                if self.token().group(4) != b":":
+                    raise ValueError(":")
+                items.append((name, m.start(1), m.end(1), self.value(depth + 1)))
+                m = self.token()
+                if m.group(4) == b"}":
+                    return ("o", items)
+                if m.group(4) != b",":
+                    raise ValueError(",")
+                m = self.token()
+        if punct == b"[":
+            elems: list[Node] = []
+            m = self.token()
+            if m.group(4) == b"]":
+                return ("a", elems)
+            while True:
+                elems.append(self.value(depth + 1, m))
+                m = self.token()
+                if m.group(4) == b"]":
+                    return ("a", elems)
+                if m.group(4) != b",":
+                    raise ValueError(",")
+                m = self.token()
+        raise ValueError(punct)
+
+
+class _Masks:
+    """Marks the reference's variable bytes: ``free`` may differ in any digit or hex letter,
+    ``num`` are digits of numbers (they must stay digits)."""
+
+    def __init__(self, data: bytes, detector: Detector) -> None:
+        self.data = data
+        self.detector = detector
+        self.free = bytearray(len(data))
+        self.num = bytearray(len(data))
+
+    def tokens(self, start: int, end: int) -> None:
+        """The interpolated values inside a message (as fold_message folds them)."""
+        cut = min(end, start + _FOLDED_PREFIX)
+        for m in _VARIABLE.finditer(self.data, start, cut):
+            a, b = m.span()
+            if b < cut or cut == end:  # a value cut at the fold's limit may go on past it
+                self.free[a:b] = b"\xff" * (b - a)
+
+    def digits(self, start: int, end: int) -> None:
+        """Digits that may change but must stay digits (a number, a notify key's serial)."""
+        for m in _DIGIT.finditer(self.data, start, end):
+            self.num[m.start()] = 0xFF
+            self.free[m.start()] = 0xFF
+
+    def unread(self, node: Node, depth: int) -> None:
+        """A value under a key the walk does not read (a list's items, a price, an id)."""
+        kind = node[0]
+        if kind == "o":
+            self.obj(node, depth + 1)
+        elif kind == "a":
+            for item in node[1]:
+                self.unread(item, depth + 1)
+        elif kind == "s":
+            start, end = node[1], node[2]
+            if self.data[start : start + 1] == b"{":
+                return  # embedded JSON: the walk decodes it
+            data = self.data
+            i = start
+            while i < end:  # the whole text, but never an escape's letter (\b is valid, \d is not)
+                if data[i] == 0x5C:
+                    i += 2
+                    continue
+                self.free[i] = 0xFF
+                i += 1
+        elif kind == "n":
+            self.digits(node[1], node[2])
+
+    def obj(self, node: Node, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            return  # kept whole
+        items = node[1]
+        for _, k_start, k_end, _ in items:
+            self.digits(k_start, k_end)  # no field the walk reads has a digit in its name
+        plan = self.detector.plan(tuple(name for name, *_ in items))
+        if plan.wrapper:
+            return  # an HTTP client's response object: kept whole
+        spec = dict(plan.read_spec)
+        for name, _, _, value in items:
+            fold = spec.get(name)
+            if fold is None:
+                self.unread(value, depth)
+            elif value[0] == "s":
+                if fold:
+                    self.tokens(value[1], value[2])
+            elif value[0] == "o":  # an error object: its message-like strings are folded
+                for inner, _, _, item in value[1]:
+                    if item[0] == "s" and inner in INNER_STRIP:
+                        self.tokens(item[1], item[2])
+
+
+def template(body: bytes, detector: Detector) -> tuple[int, int, int] | None:
+    """``(keep, num, numref)`` of a JSON object line, or None when it is no plain JSON object."""
+    parser = _Parser(body)
+    try:
+        root = parser.value(0)
+    except (ValueError, UnicodeDecodeError, msgspec.DecodeError):
+        return None
+    if root[0] != "o" or body[parser.pos :].strip():
+        return None
+    masks = _Masks(body, detector)
+    masks.obj(root, 0)
+    size = len(body)
+    full = (1 << (8 * size)) - 1
+    keep = full & ~int.from_bytes(masks.free, "big")
+    num = int.from_bytes(masks.num, "big")
+    numref = int.from_bytes(body.translate(DIGITS), "big") & num
+    return keep, num, numref
