@@ -18,27 +18,38 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar, cast, overload
+from typing import Any, TypeVar, cast, get_args, get_origin, overload
 
 import msgspec
 
-from errcli.model import Catalog, Entry, Severity
+from errcli.model import Catalog, Code, Entry, Severity
 
 T = TypeVar("T")
 MAX_CATALOG_BYTES = 64 * 1024 * 1024
 CATALOG_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _PATH_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+_UNKNOWN_FIELD = re.compile(r"^Object contains unknown field `(.*)` - at `")
 
 
 class CatalogError(Exception):
-    """A catalog file that cannot be used, with where and why."""
+    """A catalog file that cannot be used, with where and why.
 
-    def __init__(self, path: str, line: int | None, message: str) -> None:
+    ``others`` holds the file's further problems, so ``errcode validate`` can show them all;
+    the message is the first one.
+    """
+
+    def __init__(self, path: str, line: int | None, message: str, others: Sequence[CatalogError] = ()) -> None:
         self.path = path
         self.line = line
-        self.message = message
+        self.message = message.replace("\n", " ")  # one problem, one line
+        self.others = tuple(others)
         where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {message}")
+        super().__init__(f"{where}: {self.message}")
+
+    @property
+    def problems(self) -> tuple[CatalogError, ...]:
+        """Every problem found in the file, this one first."""
+        return (self, *self.others)
 
 
 @dataclass(frozen=True)
@@ -228,7 +239,10 @@ def user_paths(extra: Iterable[str] = (), environ: dict[str, str] | None = None)
 
 def catalog_files(path: Path) -> list[Path]:
     if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        try:
+            return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        except OSError:  # an unreadable folder: loading it says why
+            return [path]
     return [path]
 
 
@@ -242,14 +256,15 @@ def _yaml_nodes(text: str) -> Any:
     return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
-def _line_of(root: Any, dotted: str) -> int:
-    """The line of the node at a msgspec error path like ``$.entries[3].title``."""
+def _line_of(root: Any, dotted: str, key: str | None = None) -> int:
+    """The line of the node at a msgspec error path like ``$.entries[3].title``; with ``key``,
+    the line of that key in the mapping there (an unknown field)."""
     import yaml
 
     node = root
-    for key, index in _PATH_PART.findall(dotted):
-        if key and isinstance(node, yaml.MappingNode):
-            found = next((v for k, v in node.value if k.value == key), None)
+    for name, index in _PATH_PART.findall(dotted):
+        if name and isinstance(node, yaml.MappingNode):
+            found = next((v for k, v in node.value if k.value == name), None)
             if found is None:
                 break
             node = found
@@ -257,7 +272,19 @@ def _line_of(root: Any, dotted: str) -> int:
             node = node.value[int(index)]
         else:
             break
+    if key is not None and isinstance(node, yaml.MappingNode):
+        node = next((k for k, _ in node.value if str(k.value) == key), node)
     return int(node.start_mark.line) + 1
+
+
+_TYPE_WORDS = {
+    "bool": "true or false",
+    "int": "a whole number",
+    "str": "text",
+    "int | str": "a number or text",
+}
+_TYPE_WORDS.update({f"{k} | null": v for k, v in list(_TYPE_WORDS.items())})
+_EXPECTED = re.compile(r"Expected `(" + "|".join(map(re.escape, sorted(_TYPE_WORDS, key=len, reverse=True))) + r")`")
 
 
 def _explain_validation(message: str) -> tuple[str, str]:
@@ -269,6 +296,7 @@ def _explain_validation(message: str) -> tuple[str, str]:
     what = what.replace("Object contains unknown field", "unknown field")
     what = what.replace("Expected `object`", "expected a mapping")
     what = what.replace("Expected `array`", "expected a list")
+    what = _EXPECTED.sub(lambda m: f"expected {_TYPE_WORDS[m.group(1)]}", what)
     if "Invalid enum value" in what and field.endswith("severity"):
         what += " (expected one of: info, warning, critical)"
     return f"{field}: {what}", where
@@ -280,9 +308,10 @@ def _explain_validation(message: str) -> tuple[str, str]:
 def parse_catalog(text: str, path: str) -> Catalog:
     """Validate one catalog's text; raise CatalogError naming the line and field.
 
-    The text is read as a stream of YAML events straight into Python values, which
-    keeps memory to the data itself even for 100 000 entries; the node tree that
-    knows line numbers is built only to report an error.
+    Every problem of the file is found (``CatalogError.problems``), first by line; only text
+    that is no YAML at all stops at the first. The text is read as a stream of YAML events
+    straight into Python values, which keeps memory to the data itself even for 100 000
+    entries; the node tree that knows line numbers is built only to report an error.
     """
     data = _load_plain(text, path)
     if data is None:
@@ -291,17 +320,91 @@ def parse_catalog(text: str, path: str) -> Catalog:
         raise CatalogError(path, 1, "expected a mapping with `id` and `entries` at the top level")
     nodes: list[Any] = []
 
-    def line_of(where: str) -> int:
+    def line_of(where: str, key: str | None = None) -> int:
         if not nodes:
             nodes.append(_yaml_nodes(text))
-        return _line_of(nodes[0], where)
+        return _line_of(nodes[0], where, key)
 
     try:
-        catalog = msgspec.convert(data, Catalog, strict=True)
+        catalog: Catalog | None = msgspec.convert(data, Catalog, strict=True)
+    except msgspec.ValidationError:
+        catalog = None
+    catalog_id: object
+    category_ids: list[str | None]
+    found: list[str] = []
+    if catalog is not None:
+        catalog_id, category_ids = catalog.id, [c.id for c in catalog.categories]
+        entries = list(enumerate(catalog.entries))
+        codes: list[tuple[int, Code]] = [(i, e.code) for i, e in entries]
+    else:  # look at every part, to report each problem
+        entries, codes, found = _convert_parts(data)
+        catalog_id, category_ids = data.get("id"), _raw_category_ids(data.get("categories"))
+    errors = [_validation_error(message, path, line_of) for message in found]
+    errors += _check(catalog_id, category_ids, entries, codes, line_of, path)
+    if catalog is not None and not errors:
+        return _finish(catalog, path)
+    first, *rest = sorted(errors, key=lambda e: e.line or 0) or [CatalogError(path, None, "not a valid catalog")]
+    raise CatalogError(first.path, first.line, first.message, rest)
+
+
+def _validation_error(message: str, path: str, line_of: Callable[[str, str | None], int]) -> CatalogError:
+    """A msgspec message (``what - at `$.path```) as the file's problem at its line."""
+    text, where = _explain_validation(message)
+    unknown = _UNKNOWN_FIELD.match(message)
+    return CatalogError(path, line_of(where, unknown.group(1) if unknown else None), text)
+
+
+def _rebase(message: str, where: str) -> str:
+    """A msgspec message about a part of the file, with the path from the top of the file."""
+    what, sep, rest = message.partition(" - at `$")
+    return f"{what} - at `{where}{rest}" if sep else f"{message} - at `{where}`"
+
+
+def _all_problems(value: Any, kind: Any, where: str) -> tuple[Any, list[str]]:
+    """``value`` as ``kind``, or None and every problem (msgspec messages): a struct's fields
+    and a list's items are checked one by one, where msgspec alone stops at the first."""
+    try:
+        return msgspec.convert(value, kind, strict=True), []
     except msgspec.ValidationError as exc:
-        message, where = _explain_validation(str(exc))
-        raise CatalogError(path, line_of(where), message) from None
-    return _finish(catalog, line_of, path)
+        first = _rebase(str(exc), where)
+    found: list[str] = []
+    if isinstance(kind, type) and issubclass(kind, msgspec.Struct) and isinstance(value, dict):
+        fields = {f.encode_name: f for f in msgspec.structs.fields(kind)}
+        found += [f"Object contains unknown field `{key}` - at `{where}`" for key in value if key not in fields]
+        for name, info in fields.items():
+            if name in value:
+                found += _all_problems(value[name], info.type, f"{where}.{name}")[1]
+            elif info.required:
+                found.append(f"Object missing required field `{name}` - at `{where}`")
+    elif get_origin(kind) is tuple and get_args(kind)[1:] == (Ellipsis,) and isinstance(value, list):
+        for i, item in enumerate(value):
+            found += _all_problems(item, get_args(kind)[0], f"{where}[{i}]")[1]
+    return None, found or [first]
+
+
+def _convert_parts(data: dict[Any, Any]) -> tuple[list[tuple[int, Entry]], list[tuple[int, Code]], list[str]]:
+    """The header and each entry converted on their own: the valid entries, every code, every problem."""
+    raw_entries = data.get("entries")
+    listed = isinstance(raw_entries, list)
+    _, found = _all_problems({**data, "entries": []} if listed else data, Catalog, "$")
+    entries: list[tuple[int, Entry]] = []
+    codes: list[tuple[int, Code]] = []
+    for i, raw in enumerate(raw_entries if isinstance(raw_entries, list) else []):
+        entry, problems = _all_problems(raw, Entry, f"$.entries[{i}]")
+        found += problems
+        if entry is not None:
+            entries.append((i, entry))
+        code = raw.get("code") if isinstance(raw, dict) else None
+        if isinstance(code, (int, str)) and not isinstance(code, bool):
+            codes.append((i, code))
+    return entries, codes, found
+
+
+def _raw_category_ids(categories: Any) -> list[str | None]:
+    """The categories' ids as written (None where there is none), for a header that did not convert."""
+    if not isinstance(categories, list):
+        return []
+    return [c.get("id") if isinstance(c, dict) and isinstance(c.get("id"), str) else None for c in categories]
 
 
 class _Mapping:
@@ -386,74 +489,123 @@ def _scalar_reader() -> Callable[[Any], Any]:
 _NO_KEY = object()
 
 
-def _finish(catalog: Catalog, line_of: Callable[[str], int], path: str) -> Catalog:
-    if not CATALOG_ID.match(catalog.id):
-        raise CatalogError(path, line_of("$.id"), f"id: {catalog.id!r} must match [a-z0-9][a-z0-9_-]*")
-    category_ids = [c.id for c in catalog.categories]
-    for i, cat in enumerate(catalog.categories):
-        if category_ids.index(cat.id) != i:
-            raise CatalogError(path, line_of(f"$.categories[{i}]"), f"categories: duplicate id {cat.id!r}")
-    seen: dict[int | str, int] = {}
-    entries: list[Entry] = []
-    for i, entry in enumerate(catalog.entries):
-        if entry.code in seen:  # lines are looked up only now: finding them costs a second parse
-            first = line_of(f"$.entries[{seen[entry.code]}]")
-            raise CatalogError(
+def _check(
+    catalog_id: object,
+    category_ids: Sequence[str | None],
+    entries: Sequence[tuple[int, Entry]],
+    codes: Sequence[tuple[int, Code]],
+    line_of: Callable[[str], int],
+    path: str,
+) -> list[CatalogError]:
+    """What the schema cannot say: ids, duplicates, known categories, HTTP status ranges.
+
+    Lines are looked up only for a problem: finding them costs a second parse.
+    """
+    errors: list[CatalogError] = []
+    if isinstance(catalog_id, str) and not CATALOG_ID.match(catalog_id):
+        errors.append(CatalogError(path, line_of("$.id"), f"id: {catalog_id!r} must match [a-z0-9][a-z0-9_-]*"))
+    for i, cat_id in enumerate(category_ids):
+        if cat_id is not None and category_ids.index(cat_id) != i:
+            errors.append(CatalogError(path, line_of(f"$.categories[{i}]"), f"categories: duplicate id {cat_id!r}"))
+    known = [c for c in category_ids if c is not None]
+    seen: dict[Code, int] = {}
+    for i, code in codes:
+        if code not in seen:
+            seen[code] = i
+            continue
+        first = line_of(f"$.entries[{seen[code]}]")
+        errors.append(
+            CatalogError(
                 path,
                 line_of(f"$.entries[{i}]"),
-                f"entries[{i}].code: duplicate code {entry.code!r} (first defined at line {first})",
+                f"entries[{i}].code: duplicate code {code!r} (first defined at line {first})",
             )
-        seen[entry.code] = i
+        )
+    for i, entry in entries:
         if isinstance(entry.code, str) and not entry.code.strip():
-            raise CatalogError(path, line_of(f"$.entries[{i}]"), f"entries[{i}].code: must not be empty")
+            errors.append(CatalogError(path, line_of(f"$.entries[{i}]"), f"entries[{i}].code: must not be empty"))
         if not (entry.title.zh or entry.title.en):
-            raise CatalogError(path, line_of(f"$.entries[{i}]"), f"entries[{i}].title: needs text in zh or en")
-        if entry.category is not None and category_ids and entry.category not in category_ids:
-            raise CatalogError(
-                path,
-                line_of(f"$.entries[{i}].category"),
-                f"entries[{i}].category: unknown category {entry.category!r}; "
-                f"expected one of {', '.join(category_ids)}",
+            errors.append(CatalogError(path, line_of(f"$.entries[{i}]"), f"entries[{i}].title: needs text in zh or en"))
+        if entry.category is not None and known and entry.category not in known:
+            errors.append(
+                CatalogError(
+                    path,
+                    line_of(f"$.entries[{i}].category"),
+                    f"entries[{i}].category: unknown category {entry.category!r}; expected one of {', '.join(known)}",
+                )
             )
         if entry.http_status is not None and not 100 <= entry.http_status <= 599:
-            raise CatalogError(
-                path,
-                line_of(f"$.entries[{i}]"),
-                f"entries[{i}].http_status: {entry.http_status} is not an HTTP status (100-599)",
+            errors.append(
+                CatalogError(
+                    path,
+                    line_of(f"$.entries[{i}]"),
+                    f"entries[{i}].http_status: {entry.http_status} is not an HTTP status (100-599)",
+                )
             )
-        entries.append(_derive(entry, catalog.id))
-    return msgspec.structs.replace(catalog, entries=tuple(entries), path=path)
+    return errors
 
 
-def derived_severity(entry: Entry) -> Severity:
-    """The default rule for catalogs that do not state a severity."""
-    status = (
-        entry.http_status if entry.http_status is not None else (entry.code if isinstance(entry.code, int) else None)
-    )
-    if (status is not None and 100 <= status < 400) or entry.code == 0:
+def _finish(catalog: Catalog, path: str) -> Catalog:
+    entries = tuple(_derive(entry, catalog.id) for entry in catalog.entries)
+    return msgspec.structs.replace(catalog, entries=entries, path=path)
+
+
+HTTP_CATALOG = "http"
+
+
+def http_status_of(entry: Entry, catalog_id: str | None = None) -> int | None:
+    """The HTTP status an entry stands for: its ``http_status``, or in the ``http`` catalog its
+    code. Any other number is the API's own (1001 is no HTTP status, nor is 5001)."""
+    if entry.http_status is not None:
+        return entry.http_status
+    in_http = (entry.catalog if catalog_id is None else catalog_id) == HTTP_CATALOG
+    if in_http and isinstance(entry.code, int) and 100 <= entry.code <= 599:
+        return entry.code
+    return None
+
+
+def status_severity(status: int) -> Severity:
+    """The severity of an HTTP status: info for 1xx-3xx, warning for 4xx (the caller can correct
+    it), critical for 5xx (a server fault the caller cannot fix). The bundled http catalog and
+    the drafts ``errcode import`` makes from an HTTP-status document follow it."""
+    if status < 400:
         return "info"
-    if status is not None and status >= 500:
-        return "critical"
-    return "warning"
+    return "critical" if status >= 500 else "warning"
 
 
-def derived_retryable(entry: Entry) -> bool:
+def derived_severity(entry: Entry, catalog_id: str | None = None) -> Severity:
+    """The default rule for entries that do not state a severity: an HTTP status by
+    ``status_severity``; code 0 (success) info; any other code warning."""
+    status = http_status_of(entry, catalog_id)
+    if status is not None:
+        return status_severity(status)
+    return "info" if entry.code == 0 else "warning"
+
+
+def derived_retryable(entry: Entry, catalog_id: str | None = None) -> bool:
     """The default rule: only rate limits and transient server faults are worth retrying."""
-    status = entry.http_status
+    status = http_status_of(entry, catalog_id)
     return entry.retry_after is not None or status in (408, 425, 429, 502, 503, 504)
 
 
 def _derive(entry: Entry, catalog_id: str) -> Entry:
     changes: dict[str, Any] = {"catalog": catalog_id}
     if entry.severity is None:
-        changes.update(severity=derived_severity(entry), severity_source="derived")
+        changes.update(severity=derived_severity(entry, catalog_id), severity_source="derived")
     if entry.retryable is None:
-        changes.update(retryable=derived_retryable(entry), retryable_source="derived")
+        changes.update(retryable=derived_retryable(entry, catalog_id), retryable_source="derived")
     return msgspec.structs.replace(entry, **changes)
 
 
 def load_file(path: Path) -> Catalog:
     shown = str(path)
+    if path.is_dir():  # reached only for a folder that cannot be listed
+        try:
+            next(iter(path.iterdir()), None)
+            reason = "is a folder, not a catalog file"
+        except OSError as exc:
+            reason = f"cannot read the folder: {exc.strerror or exc}"
+        raise CatalogError(shown, None, reason)
     try:
         size = path.stat().st_size
         if size > MAX_CATALOG_BYTES:
@@ -467,6 +619,22 @@ def load_file(path: Path) -> Catalog:
         line = raw[: exc.start].count(b"\n") + 1
         raise CatalogError(shown, line, "not UTF-8 text") from None
     return parse_catalog(text, shown)
+
+
+def check_files(paths: Iterable[Path]) -> list[tuple[str, tuple[str, ...], int]]:
+    """``errcode validate``: each catalog file (a folder: each .yaml/.yml file in it) with
+    every problem found in it, and its entry count."""
+    report: list[tuple[str, tuple[str, ...], int]] = []
+    for path in paths:
+        files = catalog_files(path)
+        if not files:
+            report.append((str(path), (f"{path}: no catalog files (*.yaml, *.yml) in this folder",), 0))
+        for file in files:
+            try:
+                report.append((str(file), (), len(load_file(file).entries)))
+            except CatalogError as exc:
+                report.append((str(file), tuple(str(p) for p in exc.problems), 0))
+    return report
 
 
 class _Stored(msgspec.Struct, array_like=True, frozen=True):
@@ -521,26 +689,41 @@ class _Compiled(msgspec.Struct, frozen=True):
 
 
 def load_all(
-    extra_paths: Iterable[str] = (), environ: dict[str, str] | None = None, use_cache: bool = True
+    extra_paths: Iterable[str] = (),
+    environ: dict[str, str] | None = None,
+    use_cache: bool = True,
+    *,
+    strict: bool = False,
 ) -> CatalogSet:
     """Bundled catalogs, then user catalogs; a broken user file is reported, not fatal.
+
+    With ``strict`` (``--catalog-path``), a path in ``extra_paths`` that does not exist, or a
+    file there that does not load, is an error (UsageError, CatalogError) instead; files found in
+    a folder, through ``ERRCODE_PATH`` or in the user folder stay reported problems.
 
     The parsed result is cached (see errcli.cache) and reused until a file changes; from
     the cache, each catalog's entries are decoded only as they are used.
     """
     from errcli import cache
 
+    extra = [p for p in extra_paths if p]
+    if strict:
+        _check_named(extra)
     bundled = catalog_files(bundled_dir())
-    bases = user_paths(extra_paths, environ)
+    bases = user_paths(extra, environ)
     user_files = [(base, catalog_files(base) if base.exists() else []) for base in bases]
     sources = bundled + [p for _, files in user_files for p in files]
     key = cache.make_key("catalogs", cache.file_keys(sources), [str(b) for b in bases])
     name = f"catalogs-{zlib.crc32(repr(key[-1]).encode()):08x}.msgpack"
     if use_cache and (compiled := cache.read(name, key, _Compiled)) is not None:
         try:
-            return CatalogSet(tuple(stored.catalog() for stored in compiled.catalogs), compiled.problems)
+            found = CatalogSet(tuple(stored.catalog() for stored in compiled.catalogs), compiled.problems)
         except ValueError:
             pass  # damaged: parsed again and rewritten below
+        else:
+            if strict:
+                _check_named_files(extra, found.problems)
+            return found
     by_id: dict[str, Catalog] = {}
     for path in bundled:
         catalog = load_file(path)
@@ -548,7 +731,7 @@ def load_all(
     problems: list[LoadProblem] = []
     for base, files in user_files:
         if not base.exists():
-            problems.append(LoadProblem(str(base), "no such file or folder"))
+            problems.append(LoadProblem(str(base), f"{base}: no such file or folder"))
         for path in files:
             try:
                 catalog = load_file(path)
@@ -561,7 +744,29 @@ def load_all(
         stored = tuple(_Stored.of(c, result.entry_keys(c)) for c in result.catalogs)
         if cache.write(name, key, _Compiled(stored, result.problems)):
             cache.write_bytes(COMPLETION_FILE, completion_data(result, key[3]))
+    if strict:
+        _check_named_files(extra, result.problems)
     return result
+
+
+def _check_named(paths: Sequence[str]) -> None:
+    """Every catalog path given on the command line exists."""
+    from errcli.errors import UsageError
+
+    for path in paths:
+        if not Path(path).exists():
+            raise UsageError(
+                f"{path}: no such file or folder",
+                hint="check the path given to --catalog-path: a catalog file (.yaml) or a folder of them",
+            )
+
+
+def _check_named_files(paths: Sequence[str], problems: Sequence[LoadProblem]) -> None:
+    """A catalog file (or unreadable folder) named on the command line that did not load: its error, raised."""
+    broken = {p.path for p in problems}
+    for path in paths:
+        if str(Path(path)) in broken:
+            load_file(Path(path))  # raises the file's CatalogError (cached problems keep only its text)
 
 
 COMPLETION_FILE = "completion.json"

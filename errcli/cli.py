@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from enum import Enum
@@ -10,12 +11,13 @@ from typing import Annotated, Any
 
 import typer
 from typer._click import Context as ClickContext
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from errcli import __version__
-from errcli.catalog import CatalogError, CatalogSet, load_all, load_file
+from errcli.catalog import CatalogError, CatalogSet, check_files, load_all
 from errcli.commands import explain, lookup_or_search, open_input, report, search
 from errcli.errors import ErrcodeError, ExitCode
+from errcli.fast import quiet_closed_pipe, typo_of
 from errcli.lookup import check_catalogs
 from errcli.model import Lang
 from errcli.render import (
@@ -84,14 +86,30 @@ CatalogOpt = Annotated[
 ]
 FormatOpt = Annotated[
     FormatChoice | None,
-    typer.Option("--format", "-f", help="Output format [default: table on a terminal, plain when piped]."),
+    typer.Option(
+        "--format",
+        "-f",
+        help="table, json, yaml, markdown or plain [default: table on a terminal, plain when piped].",
+        metavar="FORMAT",
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Shortcut for --format json.")]
 LangOpt = Annotated[
-    LangChoice | None, typer.Option("--lang", "-l", help="Language of texts [default: $ERRCODE_LANG, then $LANG].")
+    LangChoice | None,
+    typer.Option("--lang", "-l", help="zh or en [default: $ERRCODE_LANG, then $LANG].", metavar="LANG"),
 ]
-ColorOpt = Annotated[ColorChoice, typer.Option("--color", help="Colour: auto, always or never (NO_COLOR is honoured).")]
+ColorOpt = Annotated[
+    ColorChoice,
+    typer.Option(
+        "--color", help="Colour: auto, always or never (NO_COLOR is honoured).", metavar="WHEN", show_default=False
+    ),
+]
 BriefOpt = Annotated[bool, typer.Option("--brief", "-b", help="One line per entry.")]
+LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N results.", metavar="N")]
+MinScoreOpt = Annotated[
+    float, typer.Option("--min-score", min=0, max=100, help="Drop results below SCORE (0-100).", metavar="SCORE")
+]
+NoPagerOpt = Annotated[bool, typer.Option("--no-pager", help="Print long output at once (also ERRCODE_PAGER=).")]
 CatalogPathOpt = Annotated[
     list[Path] | None,
     typer.Option(
@@ -100,10 +118,76 @@ CatalogPathOpt = Annotated[
 ]
 
 
-class ErrcodeGroup(TyperGroup):
-    """``errcode QUERY`` means ``errcode lookup QUERY``; user errors become one-line messages."""
+_NEGATIVE = re.compile(r"^-\d+$")
+_HELP_TYPES = re.compile(r" <(?:list\[\w+\]|str|int|float|path|int range|float range)>")
+_HELP_RANGES = re.compile(r"(?:; |\[)(?:x[<>]=[\d.]+|[\d.]+<=x<=[\d.]+)(?=[;\]])")
+_PYDANTIC = (
+    (re.compile(r"^Value error, "), ""),
+    (re.compile(r"^Input should be greater than or equal to (\S+)$"), r"must be \1 or more"),
+    (re.compile(r"^Input should be less than or equal to (\S+)$"), r"must be \1 or less"),
+    (re.compile(r"^Input should be a valid integer.*$"), "must be a whole number"),
+    (re.compile(r"^Input should be a valid number.*$"), "must be a number"),
+    (re.compile(r"^Input should be "), "must be "),
+)
 
-    _root_only = frozenset({"-h", "--help", "--version", "--install-completion", "--show-completion"})
+
+def _humane_help(text: str) -> str:
+    """Help as a person writes it: no Python types, no ``x>=1`` ranges."""
+    text = _HELP_TYPES.sub("", text)
+    return _HELP_RANGES.sub(lambda m: "[" if m.group(0).startswith("[") else "", text).replace("[]", "").rstrip()
+
+
+def _humane_error(message: str) -> str:
+    for pattern, replacement in _PYDANTIC:
+        message = pattern.sub(replacement, message)
+    return message
+
+
+class ErrcodeCommand(TyperCommand):
+    """A command whose help and usage line read like a person wrote them."""
+
+    def collect_usage_pieces(self, ctx: ClickContext) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)
+        return [re.sub(r"^\{(.+?)\}(?:\.\.\.)?$|^\[(\[.+\])\]$", lambda m: m.group(1) or m.group(2), p) for p in pieces]
+
+    def format_options(self, ctx: ClickContext, formatter: Any) -> None:
+        args: list[tuple[str, str]] = []
+        opts: list[tuple[str, str]] = []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is not None:
+                cleaned = (_humane_help(record[0]), _humane_help(record[1]))
+                (args if param.param_type_name == "argument" else opts).append(cleaned)
+        for title, records in (("Arguments", args), ("Options", opts)):
+            if records:
+                with formatter.section(title):
+                    formatter.write_dl(records)
+
+
+def _negatives_last(args: list[str], takes_value: set[str]) -> list[str]:
+    """``lookup -1021``: a negative number is a code, not an option; it goes after ``--``."""
+    kept: list[str] = []
+    codes: list[str] = []
+    skip = False
+    for i, arg in enumerate(args):
+        if skip:
+            skip = False
+            kept.append(arg)
+        elif arg == "--":
+            return [*kept, "--", *codes, *args[i + 1 :]]
+        elif i > 0 and _NEGATIVE.match(arg):
+            codes.append(arg)
+        else:
+            skip = arg in takes_value
+            kept.append(arg)
+    return [*kept, "--", *codes] if codes else kept
+
+
+class ErrcodeGroup(TyperGroup):
+    """``errcode QUERY`` means ``errcode lookup QUERY``, ``… | errcode [OPTIONS]`` means ``explain``;
+    user errors become one-line messages."""
+
+    _root_only = frozenset({"-h", "--help", "--version", "-V"})
 
     def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
         args = list(args)
@@ -116,25 +200,39 @@ class ErrcodeGroup(TyperGroup):
             first = self._first_positional(args)
             if first is not None and args[first] in self.commands:
                 args.insert(0, args.pop(first))
+            elif first is None and not self._root_only.intersection(args) and not sys.stdin.isatty():
+                args.insert(0, "explain")  # options only, and a pipe: `cat app.log | errcode --summary`
             elif first is not None or not self._root_only.intersection(args):
+                if first is not None and (command := typo_of(args[first], args[first + 1 :])) is not None:
+                    print_problem(
+                        f"unknown command {args[first]!r}: did you mean `{command}`?",
+                        f"`errcode {command} --help` shows how to use it; "
+                        f"`errcode search {args[first]}` searches for the word",
+                    )
+                    ctx.exit(int(ExitCode.NOT_FOUND))
                 args.insert(0, "lookup")
+        if args and args[0] == "lookup":
+            args = _negatives_last(args, self._value_options())
         return super().parse_args(ctx, args)
 
-    def _first_positional(self, args: list[str]) -> int | None:
-        takes_value = {
+    def _value_options(self) -> set[str]:
+        return {
             name
             for command in self.commands.values()
             for param in command.params
             if isinstance(param, typer.core.TyperOption) and not param.is_flag and not param.count
             for name in param.opts
         }
+
+    def _first_positional(self, args: list[str]) -> int | None:
+        takes_value = self._value_options()
         skip = False
         for i, arg in enumerate(args):
             if skip:
                 skip = False
             elif arg == "--":
                 return i + 1 if i + 1 < len(args) else None
-            elif arg.startswith("-") and len(arg) > 1 and not arg[1:].isdigit():
+            elif arg.startswith("-") and len(arg) > 1 and not _NEGATIVE.match(arg):
                 skip = arg in takes_value
             else:
                 return i
@@ -147,9 +245,42 @@ class ErrcodeGroup(TyperGroup):
             if ctx.meta.get("errcode.debug"):
                 raise
             ctx.exit(int(report(exc)))
+        except BrokenPipeError:  # the reader went away (`errcode list | head -1`): quiet, and a success
+            quiet_closed_pipe()
+            ctx.exit(0)
         if isinstance(result, int) and result:
             ctx.exit(int(result))
         return result
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Click's own loop, with its messages made plain and a closed pipe made quiet (exit 0)."""
+        from typer._click.exceptions import BadParameter, ClickException
+        from typer.exceptions import Abort, Exit
+
+        kwargs["standalone_mode"] = False
+        try:
+            status = super().main(*args, **kwargs)  # ctx.exit(N) comes back as N
+        except Exit as exc:
+            sys.exit(exc.exit_code)
+        except BadParameter as exc:
+            exc.message = _humane_error(exc.message)
+            exc.show()
+            sys.exit(exc.exit_code)
+        except ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except (Abort, KeyboardInterrupt):
+            sys.stderr.write("\n")
+            sys.exit(int(ExitCode.INTERRUPTED))
+        except BrokenPipeError:
+            quiet_closed_pipe()
+            sys.exit(0)
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            quiet_closed_pipe()
+            sys.exit(0)
+        sys.exit(status if isinstance(status, int) else 0)
 
 
 app = typer.Typer(
@@ -169,6 +300,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    add_completion=False,
 )
 
 
@@ -183,26 +315,36 @@ def root(
     version: Annotated[
         bool, typer.Option("--version", "-V", help="Show the version and exit.", callback=_version, is_eager=True)
     ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the Python traceback of an unexpected error.")] = False,
 ) -> None:
     """Explain API error codes offline."""
 
 
 def _output(
-    fmt: FormatChoice | None, as_json: bool, lang: LangChoice | None, color: ColorChoice, brief: bool = False
+    fmt: FormatChoice | None,
+    as_json: bool,
+    lang: LangChoice | None,
+    color: ColorChoice,
+    brief: bool = False,
+    page: bool = False,
 ) -> Output:
+    from errcli import pager
+
     chosen: Format = "json" if as_json else fmt.value if fmt else default_format()
     language: Lang = lang.value if lang else default_lang()
-    return Output(format=chosen, lang=language, color=color.value, brief=brief)
+    paged = page and pager.wanted() and pager.start_pager()
+    return Output(format=chosen, lang=language, color=color.value, brief=brief, paged=paged)
 
 
 def _load(catalog_path: Sequence[Path] | None) -> CatalogSet:
-    cs = load_all(str(p) for p in catalog_path or ())
+    cs = load_all((str(p) for p in catalog_path or ()), strict=True)  # a named path must load
     print_warnings(cs.problems)
     return cs
 
 
 @app.command(
     "lookup",
+    cls=ErrcodeCommand,
     short_help="Look up codes (the default: `errcode 1001`).",
     help="Look up codes. This is the default command: `errcode 1001` = `errcode lookup 1001`. "
     "Every catalog that defines a code is shown; words that are no code are searched.",
@@ -230,13 +372,17 @@ def lookup_cmd(
     color: ColorOpt = ColorChoice.auto,
     brief: BriefOpt = False,
     catalog_path: CatalogPathOpt = None,
+    limit: LimitOpt = 10,
+    min_score: MinScoreOpt = 0.0,
+    no_pager: NoPagerOpt = False,
 ) -> ExitCode:
-    out = _output(fmt, as_json, lang, color, brief)
-    return lookup_or_search(_load(catalog_path), query, catalog or (), out)
+    out = _output(fmt, as_json, lang, color, brief, page=not no_pager)
+    return lookup_or_search(_load(catalog_path), query, catalog or (), out, limit, min_score)
 
 
 @app.command(
     "search",
+    cls=ErrcodeCommand,
     short_help="Fuzzy search by words.",
     help="Fuzzy search by words: Chinese (Simplified or Traditional), English, pinyin, typos.",
     epilog=(
@@ -248,10 +394,8 @@ def lookup_cmd(
 )
 def search_cmd(
     text: Annotated[list[str], typer.Argument(help="Words to look for.", metavar="TEXT...")],
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most this many results.")] = 10,
-    min_score: Annotated[
-        float, typer.Option("--min-score", min=0, max=100, help="Drop results below this score (0-100).")
-    ] = 0.0,
+    limit: LimitOpt = 10,
+    min_score: MinScoreOpt = 0.0,
     catalog: CatalogOpt = None,
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
@@ -259,14 +403,16 @@ def search_cmd(
     color: ColorOpt = ColorChoice.auto,
     brief: BriefOpt = False,
     catalog_path: CatalogPathOpt = None,
+    no_pager: NoPagerOpt = False,
 ) -> ExitCode:
-    out = _output(fmt, as_json, lang, color, brief)
+    out = _output(fmt, as_json, lang, color, brief, page=not no_pager)
     cs = _load(catalog_path)
     return search(cs, " ".join(text), check_catalogs(catalog or (), cs), out, limit, min_score)
 
 
 @app.command(
     "explain",
+    cls=ErrcodeCommand,
     short_help="Explain error responses: JSON, NDJSON, logs, curl -i.",
     help=(
         "Explain the error responses in INPUT (a file, - for stdin, or a response given as the argument; "
@@ -294,14 +440,16 @@ def explain_cmd(
     color: ColorOpt = ColorChoice.auto,
     brief: BriefOpt = False,
     catalog_path: CatalogPathOpt = None,
+    no_pager: NoPagerOpt = False,
 ) -> ExitCode:
-    out = _output(fmt, as_json, lang, color, brief)
+    out = _output(fmt, as_json, lang, color, brief, page=not no_pager and source not in (None, "-"))
     cs = _load(catalog_path)
     return explain(cs, open_input(source), catalog or (), out, summary=summary, verbose=verbose)
 
 
 @app.command(
     "list",
+    cls=ErrcodeCommand,
     help="List entries, filtered.",
     epilog=(
         "\b\nExamples:\n"
@@ -324,10 +472,11 @@ def list_cmd(
     color: ColorOpt = ColorChoice.auto,
     brief: BriefOpt = False,
     catalog_path: CatalogPathOpt = None,
+    no_pager: NoPagerOpt = False,
 ) -> ExitCode:
     from errcli.listing import filter_entries
 
-    out = _output(fmt, as_json, lang, color, brief)
+    out = _output(fmt, as_json, lang, color, brief, page=not no_pager)
     cs = _load(catalog_path)
     entries = filter_entries(
         cs,
@@ -346,6 +495,7 @@ def list_cmd(
 
 @app.command(
     "catalogs",
+    cls=ErrcodeCommand,
     short_help="Show the loaded catalogs.",
     help="Show the loaded catalogs: entries, version, source, and where each was loaded from.",
 )
@@ -355,41 +505,48 @@ def catalogs_cmd(
     lang: LangOpt = None,
     color: ColorOpt = ColorChoice.auto,
     catalog_path: CatalogPathOpt = None,
+    no_pager: NoPagerOpt = False,
 ) -> ExitCode:
-    out = _output(fmt, as_json, lang, color)
+    out = _output(fmt, as_json, lang, color, page=not no_pager)
     cs = load_all(str(p) for p in catalog_path or ())
     print_catalogs(cs, out)
     return ExitCode.OK
 
 
 @app.command(
-    "validate", help="Check catalog files without installing them.", epilog="Example: errcode validate myapi.yaml"
+    "validate",
+    cls=ErrcodeCommand,
+    help="Check catalog files without installing them.",
+    epilog="Example: errcode validate myapi.yaml",
 )
 def validate_cmd(
-    files: Annotated[list[Path], typer.Argument(help="Catalog YAML files.", metavar="FILE...")],
+    files: Annotated[list[Path], typer.Argument(help="Catalog YAML files, or folders of them.", metavar="FILE...")],
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
     color: ColorOpt = ColorChoice.auto,
 ) -> ExitCode:
     out = _output(fmt, as_json, None, color)
-    report: list[tuple[str, str | None, int]] = []
-    for path in files:
-        try:
-            report.append((str(path), None, len(load_file(path).entries)))
-        except CatalogError as exc:
-            report.append((str(path), str(exc), 0))
+    report = [(path, "\n".join(errors) or None, count) for path, errors, count in check_files(files)]
     print_validate(report, out)
     return ExitCode.USAGE if any(err for _, err, _ in report) else ExitCode.OK
 
 
 @app.command(
     "completion",
+    cls=ErrcodeCommand,
     help="Print the shell completion script.",
     epilog=(
-        "\b\nInstall:\n"
-        "  bash: errcode completion bash > ~/.local/share/bash-completion/completions/errcode\n"
-        '  zsh:  errcode completion zsh > "${fpath[1]}/_errcode"\n'
-        "  fish: errcode completion fish > ~/.config/fish/completions/errcode.fish"
+        "\b\nInstall with one line in the shell's startup file (always the current version):\n"
+        "  bash, in ~/.bashrc:                    source <(errcode completion bash)\n"
+        "  zsh, in ~/.zshrc after compinit:       source <(errcode completion zsh)\n"
+        "  fish, in ~/.config/fish/config.fish:   errcode completion fish | source\n"
+        "\b\nor as a file:\n"
+        "  bash: mkdir -p ~/.local/share/bash-completion/completions &&\n"
+        "          errcode completion bash > ~/.local/share/bash-completion/completions/errcode\n"
+        "  zsh:  mkdir -p ~/.zfunc && errcode completion zsh > ~/.zfunc/_errcode\n"
+        "        (and fpath=(~/.zfunc $fpath) before compinit in ~/.zshrc)\n"
+        "  fish: mkdir -p ~/.config/fish/completions &&\n"
+        "          errcode completion fish > ~/.config/fish/completions/errcode.fish"
     ),
 )
 def completion_cmd(shell: Annotated[ShellChoice, typer.Argument(help="bash, zsh, fish or powershell.")]) -> ExitCode:
@@ -406,6 +563,7 @@ class CacheAction(str, Enum):
 
 @app.command(
     "cache",
+    cls=ErrcodeCommand,
     short_help="Show or clear the compiled cache.",
     help="Show where the compiled catalogs live, or clear them (they are rebuilt on the next run).",
     epilog="\b\nExamples:\n  errcode cache\n  errcode cache clear",
@@ -425,6 +583,7 @@ def cache_cmd(
 
 @app.command(
     "import",
+    cls=ErrcodeCommand,
     short_help="Draft a catalog from an API's error-code document.",
     help=(
         "Read an API's error-code document (Markdown, plain text or HTML; - for stdin) and write a catalog "

@@ -15,16 +15,25 @@ from errcli.lookup import check_catalogs, lookup, parse_query
 from errcli.model import SCHEMA_VERSION
 from errcli.render import Output, not_found_message, print_lookup, print_problem, print_search
 
+WEAK_MATCH = 60.0  # a lookup that fell back to search and found nothing better: no answer (exit 1)
 
-def lookup_or_search(cs: CatalogSet, queries: Sequence[str], catalogs: Sequence[str], out: Output) -> ExitCode:
+
+def lookup_or_search(
+    cs: CatalogSet,
+    queries: Sequence[str],
+    catalogs: Sequence[str],
+    out: Output,
+    limit: int = 10,
+    min_score: float = 0.0,
+) -> ExitCode:
     """``errcode QUERY...``: codes are looked up; words (or a loose symbol that matches nothing) are searched."""
     only = check_catalogs(catalogs, cs)
     parsed = [parse_query(q, cs.ids) for q in queries]
     if any(p.kind == "text" for p in parsed):
-        return search(cs, " ".join(queries), only, out)
+        return _searched(cs, " ".join(queries), only, out, limit, min_score)
     results = [lookup(cs, p, only) for p in parsed]
     if len(results) == 1 and not results[0].all_matches and not parsed[0].strict:
-        return search(cs, queries[0], only, out)
+        return _searched(cs, queries[0], only, out, limit, min_score)
     print_lookup(results, cs, out)
     missing = [r for r in results if not r.all_matches]
     for result in missing:
@@ -53,6 +62,40 @@ def search(
     return ExitCode.OK
 
 
+def _searched(
+    cs: CatalogSet, text: str, catalogs: Sequence[str], out: Output, limit: int, min_score: float
+) -> ExitCode:
+    """A lookup that is answered by search: the lookup's JSON shape (``matches``, with ``"searched":
+    true``), and exit 1 when only weak matches came back."""
+    from errcli.search import search as run_search
+    from errcli.serialize import dumps_json, dumps_yaml, entry_dict
+
+    result = run_search(cs, text, catalogs, limit=limit, min_score=min_score)
+    if out.format in ("json", "yaml"):
+        doc = {
+            "schema_version": SCHEMA_VERSION,
+            "query": text,
+            "searched": True,
+            "matches": [entry_dict(h.entry) | {"score": h.score} for h in result.hits],
+        }
+        out.write(dumps_json(doc) + "\n" if out.format == "json" else dumps_yaml(doc))
+    elif result.hits:
+        print_search(result, cs, out)
+    if not result.hits:
+        print_problem(
+            f"nothing matches {text!r}",
+            "try fewer words, another spelling, pinyin (zijin), or `errcode list` to browse",
+        )
+        return ExitCode.NOT_FOUND
+    if result.hits[0].score < WEAK_MATCH:
+        print_problem(
+            f"no code or close match for {text!r}; the results above are weak guesses",
+            "try other words, `errcode search WORDS` for more results, or `errcode list` to browse",
+        )
+        return ExitCode.NOT_FOUND
+    return ExitCode.OK
+
+
 def report(exc: Exception) -> ExitCode:
     """Print a user error as one line plus a hint; the exit status it maps to."""
     if isinstance(exc, ErrcodeError):
@@ -77,6 +120,10 @@ def open_input(argument: str | None, stdin: BinaryIO | None = None) -> BinaryIO:
             )
         return stream
     text = argument.lstrip("\ufeff \t\r\n")
+    if not text:
+        raise UsageError(
+            "no file named: the argument is empty", hint="give a file, - for stdin, or a JSON response in quotes"
+        )
     if text[:1] in ("{", "[") or text.upper().startswith("HTTP/"):
         return io.BytesIO(argument.encode("utf-8", "surrogateescape"))
     path = Path(argument)
@@ -98,10 +145,12 @@ def explain(
     from errcli.serialize import dumps_json, dumps_yaml
 
     stream = explain_stream(cs, source, check_catalogs(catalogs, cs))
+    records = 0
     if summary:
         report = stream.summarize()
-        print_summary(report, out, verbose)
+        print_summary(report, out, verbose, stream.tally.unparsed_texts)
         lines, unknown = report.lines, report.unknown
+        records = report.records
     elif out.format == "json":  # streamed: the document is written as errors are found
         out.write(f'{{\n  "schema_version": {SCHEMA_VERSION},\n  "errors": [')
         for i, error in enumerate(stream):
@@ -124,10 +173,24 @@ def explain(
         lines, unknown = stream.lines, stream.unknown
         if not out.brief and lines:
             footer = explain_footer(
-                stream.errors, unknown, stream.not_errors, stream.unparsed_count, stream.unparsed_lines, verbose
+                stream.errors,
+                unknown,
+                stream.not_errors,
+                stream.unparsed_count,
+                stream.unparsed_lines,
+                verbose,
+                out,
+                stream.tally.unparsed_texts,
             )
             out.write(footer)
     if lines == 0:
         print_problem("no input", "pipe a response (curl -si URL | errcode explain), or give a FILE or JSON")
         return ExitCode.USAGE
+    if not (records if summary else stream.records):  # only text: nothing was explained
+        print_problem(
+            f"no response found in {lines} line{'' if lines == 1 else 's'}: no JSON and no HTTP response",
+            "explain reads JSON, JSON Lines, `curl -i` output and log lines with JSON in them; "
+            "--verbose lists the lines it could not read",
+        )
+        return ExitCode.NOT_FOUND
     return ExitCode.NOT_FOUND if unknown else ExitCode.OK

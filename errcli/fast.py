@@ -32,7 +32,7 @@ _VALUE_OPTIONS = {
     "--color": "color",
     "--catalog-path": "catalog_path",
 }
-_FLAGS = {"--json": "json", "-b": "brief", "--brief": "brief"}
+_FLAGS = {"--json": "json", "-b": "brief", "--brief": "brief", "--no-pager": "no_pager"}
 _CHOICES = {
     "format": ("table", "json", "yaml", "markdown", "plain"),
     "lang": ("zh", "en"),
@@ -53,11 +53,42 @@ def _number(key: str, value: str) -> float | None:
     return number if ok else None
 
 
+def typo_of(word: str, rest: Sequence[str] = ()) -> str | None:
+    """The subcommand a word is a slip of (``explian``, ``catalog``), or None. Only a word alone
+    (or before a file name) is taken for one: ``errcode catalog not found`` is a search."""
+    if not (word.isascii() and word.isalpha() and word.islower()) or word in COMMANDS:
+        return None
+    if rest and not os.path.exists(rest[0]):  # noqa: PTH110 - pathlib costs start-up time here
+        return None
+    near = [c for c in COMMANDS if c[0] == word[0] and abs(len(c) - len(word)) <= 2]
+    if not near:
+        return None
+    import difflib
+
+    found = difflib.get_close_matches(word, near, n=1, cutoff=0.75)
+    return found[0] if found else None
+
+
+def quiet_closed_pipe() -> None:
+    """The reader went away (``errcode list | head -1``): whatever is still buffered goes nowhere."""
+    try:  # noqa: SIM105 - contextlib is one more import on the fast path
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def parse(args: Sequence[str]) -> dict[str, Any] | None:
     """Options and words of a plain lookup or search, or None when the full CLI must answer."""
-    opts: dict[str, Any] = {"catalog": [], "catalog_path": [], "queries": [], "json": False, "brief": False}
+    opts: dict[str, Any] = {
+        "catalog": [],
+        "catalog_path": [],
+        "queries": [],
+        "json": False,
+        "brief": False,
+        "no_pager": False,
+    }
     search = bool(args) and args[0] == "search"
-    value_options = {**_VALUE_OPTIONS, **_SEARCH_OPTIONS} if search else _VALUE_OPTIONS
+    value_options = {**_VALUE_OPTIONS, **_SEARCH_OPTIONS}  # a lookup of words searches: --limit applies
     i = 1 if search else 0
     while i < len(args):
         arg = args[i]
@@ -89,7 +120,7 @@ def parse(args: Sequence[str]) -> dict[str, Any] | None:
         elif arg.startswith("-") and len(arg) > 1 and not arg[1:].isdigit():
             return None
         else:
-            if not search and not opts["queries"] and arg in COMMANDS:
+            if not search and not opts["queries"] and (arg in COMMANDS or typo_of(arg, args[i + 1 :])):
                 return None
             opts["queries"].append(arg)
         i += 1
@@ -98,6 +129,7 @@ def parse(args: Sequence[str]) -> dict[str, Any] | None:
 
 
 def _answer(opts: dict[str, Any]) -> int:
+    from errcli import pager
     from errcli.catalog import CatalogError, load_all
     from errcli.commands import lookup_or_search, report, search
     from errcli.errors import ErrcodeError
@@ -105,20 +137,24 @@ def _answer(opts: dict[str, Any]) -> int:
     from errcli.render import Output, default_format, print_warnings
     from errcli.settings import default_lang
 
+    fmt = "json" if opts["json"] else opts.get("format") or default_format()
+    paged = pager.wanted(opts["no_pager"]) and pager.start_pager()
     out = Output(
-        format="json" if opts["json"] else opts.get("format") or default_format(),
+        format=fmt,
         lang=opts.get("lang") or default_lang(),
         color=opts.get("color") or "auto",
         brief=opts["brief"],
+        paged=paged,
     )
     try:
-        cs = load_all(opts["catalog_path"])
+        cs = load_all(opts["catalog_path"], strict=True)  # a named path must load, as in the full CLI
         print_warnings(cs.problems)
         if opts["search"]:
             only = check_catalogs(opts["catalog"], cs)
             text = " ".join(opts["queries"])
             return int(search(cs, text, only, out, opts.get("limit", 10), opts.get("min_score", 0.0)))
-        return int(lookup_or_search(cs, opts["queries"], opts["catalog"], out))
+        limit, min_score = opts.get("limit", 10), opts.get("min_score", 0.0)
+        return int(lookup_or_search(cs, opts["queries"], opts["catalog"], out, limit, min_score))
     except (ErrcodeError, CatalogError) as exc:
         return int(report(exc))
 
@@ -145,8 +181,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.stdout.flush()
     except KeyboardInterrupt:
         status = 130
-    except BrokenPipeError:
-        # the reader went away (`errcode 1001 | head -1`): stop quietly, as the full CLI does
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        status = 1
+    except BrokenPipeError:  # `errcode 4xx | head -1`: quiet, and a success, as in the full CLI
+        quiet_closed_pipe()
+        status = 0
     sys.exit(status)

@@ -15,8 +15,11 @@ pipe tables, fenced blocks, list items) and recognises the layouts such document
   a list named like ``RETRYABLE_ERRORS = [...]`` marks codes retryable.
 
 Each text keeps the document's own words under ``zh`` or ``en`` by its script; fields the
-document does not give are left out (the loader derives severity and retryable). The core
-returns data and never prints; errcli.render shows the report.
+document does not give are left out (the loader derives severity and retryable). In a document
+of HTTP statuses each code is marked as the status it is (``http_status``), so the loader's rule
+(errcli.catalog.status_severity) gives them the severities of the bundled ``http`` catalog; the
+numbers of any other document stay the API's own. The core returns data and never prints;
+errcli.render shows the report.
 """
 
 from __future__ import annotations
@@ -1947,6 +1950,8 @@ def import_document(doc: Document, catalog_id: str | None = None, name: str | No
     language = _doc_language(plain)
     cat_id = catalog_id or _id_from_name(doc.name)
     draft, codes, duplicates, untitled = _assemble(reader, plain)
+    if _lists_http_statuses(draft["entries"], doc_title):
+        draft["entries"] = [_as_http_status(e) for e in draft["entries"]]
     header: dict[str, Any] = {"schema_version": 1, "id": cat_id}
     header["name"] = _text(name or doc_title or cat_id)
     if version:
@@ -1971,6 +1976,37 @@ def import_document(doc: Document, catalog_id: str | None = None, name: str | No
         envelopes=len(draft.get("envelopes", [])),
     )
     return ImportResult(result, report, _checked_yaml(result, doc.name) if codes else "")
+
+
+_HTTP_TITLE = re.compile(r"\bhttp\b.{0,20}(?:status|response|状态|狀態|响应|響應)", re.IGNORECASE)
+
+
+def _lists_http_statuses(entries: Sequence[dict[str, Any]], title: str | None) -> bool:
+    """A document of HTTP statuses: every code a number 100-599, and the title says so
+    (``HTTP status codes``) or most entries are titled with their status's reason phrase
+    (``404 Not Found``)."""
+    codes = [e["code"] for e in entries]
+    if not codes or not all(isinstance(c, int) and not isinstance(c, bool) and 100 <= c <= 599 for c in codes):
+        return False
+    if title and _HTTP_TITLE.search(title):
+        return True
+    from http import HTTPStatus
+
+    known = {s.value: _norm(s.phrase) for s in HTTPStatus}
+    named = sum(1 for e in entries if known.get(e["code"]) in {_norm(t) for t in e["title"].values()})
+    return named * 2 > len(entries)
+
+
+def _as_http_status(entry: dict[str, Any]) -> dict[str, Any]:
+    """The entry with its code as its ``http_status`` (placed before the title, as ``_entry`` does)."""
+    if "http_status" in entry:
+        return entry
+    out: dict[str, Any] = {}
+    for key, value in entry.items():
+        if key == "title":
+            out["http_status"] = entry["code"]
+        out[key] = value
+    return out
 
 
 def _checked_yaml(draft: dict[str, Any], name: str) -> str:

@@ -20,7 +20,11 @@ QueryKind = Literal["number", "symbol", "range", "text"]
 _HEX = re.compile(r"^0x[0-9a-f]+$", re.IGNORECASE)
 _RANGE = re.compile(r"^(\d+)(x+)$", re.IGNORECASE)
 _UPPER_SYMBOL = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$")
-_SYMBOLISH = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)+$|^[a-z]+(?:[A-Z][a-z0-9]+)+$")
+# kebab-case, snake_case, dotted, camelCase and PascalCase symbols
+_SYMBOLISH = re.compile(
+    r"^[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)+$|^[a-z]+(?:[A-Z][a-z0-9]+)+$|^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+$"
+)
+_NEGATIVE = re.compile(r"^-\d+$")  # Binance-style APIs use negative codes: -1021
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SEPARATORS = re.compile(r"[\s\-.]+")
 MAX_DIGITS = 18
@@ -60,8 +64,9 @@ def parse_query(raw: str, known_catalogs: Sequence[str]) -> Query:
     elif sep and re.fullmatch(r"[a-z0-9][a-z0-9_-]*", head.strip().lower()) and " " not in text:
         raise UsageError(f"unknown catalog {head.strip()!r}", hint="known catalogs: " + ", ".join(known_catalogs))
     strict = catalog is not None
-    if text.isdigit():  # too long to be any code: report it as unknown
-        return Query(raw, "number", catalog, number=int(text) if len(text) <= MAX_DIGITS else None, strict=True)
+    if text.isdigit() or _NEGATIVE.match(text):  # too long to be any code: report it as unknown
+        digits = len(text.lstrip("-"))
+        return Query(raw, "number", catalog, number=int(text) if digits <= MAX_DIGITS else None, strict=True)
     if _HEX.match(text) and len(text) <= MAX_DIGITS + 2:
         return Query(raw, "number", catalog, number=int(text, 16), strict=True)
     if (m := _RANGE.match(text)) and len(text) <= MAX_DIGITS:

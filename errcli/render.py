@@ -54,6 +54,14 @@ LABELS: dict[Lang, dict[str, str]] = {
         "derived": "derived",
         "wait": "wait",
         "other": "中文",
+        "why": "why",
+        "message": "message",
+        "response_details": "details",
+        "action": "action",
+        "alternatives": "alternatives",
+        "matches_instead": "matches instead",
+        "unknown": "unknown",
+        "bundled": "bundled",
     },
     "zh": {
         "http_status": "HTTP 状态",
@@ -74,8 +82,125 @@ LABELS: dict[Lang, dict[str, str]] = {
         "derived": "推断",
         "wait": "等待",
         "other": "English",
+        "why": "判断依据",
+        "message": "消息",
+        "response_details": "响应详情",
+        "action": "建议操作",
+        "alternatives": "备选",
+        "matches_instead": "消息实际对应",
+        "unknown": "未知",
+        "bundled": "内置",
     },
 }
+
+SEVERITY_WORDS: dict[Lang, dict[str, str]] = {
+    "en": {"info": "info", "warning": "warning", "critical": "critical"},
+    "zh": {"info": "提示", "warning": "警告", "critical": "严重"},
+}
+_SEVERITY_STYLE_OF_WORD = {
+    word: SEVERITY_STYLE[key] for words in SEVERITY_WORDS.values() for key, word in words.items()
+}
+
+_COLUMNS = "catalog code title severity score http retryable id name entries version source path count first last"
+HEADERS: dict[Lang, dict[str, str]] = {  # table columns
+    "en": {name: name for name in (*_COLUMNS.split(), "share")},
+    "zh": {
+        "catalog": "目录",
+        "code": "错误码",
+        "title": "标题",
+        "severity": "严重程度",
+        "score": "得分",
+        "http": "HTTP",
+        "retryable": "可重试",
+        "id": "ID",
+        "name": "名称",
+        "entries": "条目数",
+        "version": "版本",
+        "source": "来源",
+        "path": "位置",
+        "count": "次数",
+        "first": "首行",
+        "last": "末行",
+        "share": "占比",
+    },
+}
+
+PHRASES: dict[Lang, dict[str, str]] = {  # the sentences around cards and tables; ``.one``/``.other`` by count
+    "en": {
+        "matches.one": "{query}: {count} match ({catalogs})",
+        "matches.other": "{query}: {count} matches ({catalogs})",
+        "by_status": " — {codes} by code, {statuses} by HTTP status",
+        "returned_with": "returned with HTTP status {query}:",
+        "at_line": "line {where}: {what}  [confidence {confidence:.2f}]",
+        "no_code": "no code",
+        "unknown_code": "unknown code {code}",
+        "errors.one": "{n} error",
+        "errors.other": "{n} errors",
+        "identified": " ({known} identified, {unknown} unknown)",
+        "not_errors.one": "{n} not an error",
+        "not_errors.other": "{n} not errors",
+        "unparsed.one": "{n} unparsed line",
+        "unparsed.other": "{n} unparsed lines",
+        "verbose_hint": " (--verbose lists them)",
+        "unparsed_list": "unparsed lines:",
+        "more": "… and {n} more",
+    },
+    "zh": {
+        "matches.one": "{query}：{count} 个匹配（{catalogs}）",
+        "matches.other": "{query}：{count} 个匹配（{catalogs}）",
+        "by_status": "——按错误码 {codes} 个，按 HTTP 状态 {statuses} 个",
+        "returned_with": "以 HTTP 状态 {query} 返回：",
+        "at_line": "第 {where} 行：{what}  [置信度 {confidence:.2f}]",
+        "no_code": "无错误码",
+        "unknown_code": "未知错误码 {code}",
+        "errors.one": "{n} 个错误",
+        "errors.other": "{n} 个错误",
+        "identified": "（已识别 {known} 个，未知 {unknown} 个）",
+        "not_errors.one": "{n} 个非错误",
+        "not_errors.other": "{n} 个非错误",
+        "unparsed.one": "{n} 行未能解析",
+        "unparsed.other": "{n} 行未能解析",
+        "verbose_hint": "（--verbose 列出）",
+        "unparsed_list": "未能解析的行：",
+        "more": "…… 另有 {n} 行",
+    },
+}
+
+_ACTION_WORDS: dict[Lang, dict[str, str]] = {
+    "en": {
+        "wait": "wait {seconds} s, then retry",
+        "retry": "retry with backoff",
+        "do_not_retry": "do not retry: fix the cause first",
+        "check_first": "check first: the outcome is unknown; query the state before sending again",
+        "fallback": " (the document advises {seconds} s)",
+    },
+    "zh": {
+        "wait": "等待 {seconds} 秒后重试",
+        "retry": "退避后重试",
+        "do_not_retry": "不要重试：先解决原因",
+        "check_first": "先查询：结果未知，重发前先查询状态",
+        "fallback": "（文档建议 {seconds} 秒）",
+        "Retry-After header": "Retry-After 头",
+        "documented": "文档",
+        "derived": "推断",
+    },
+}
+
+
+def phrase(lang: Lang, key: str, plural: int | None = None, **values: Any) -> str:
+    """A sentence of PHRASES; ``plural`` picks its ``.one`` or ``.other`` form."""
+    words = PHRASES[lang]
+    if plural is not None:
+        key += ".one" if plural == 1 else ".other"
+    return words[key].format(**values)
+
+
+def headers_of(names: Sequence[str], lang: Lang) -> tuple[str, ...]:
+    return tuple(HEADERS[lang].get(name, name) for name in names)
+
+
+def severity_word(severity: str | None, lang: Lang) -> str:
+    return SEVERITY_WORDS[lang].get(severity or "", severity or "")
 
 
 def safe(text: str, multiline: bool = False) -> str:
@@ -90,6 +215,9 @@ def safe(text: str, multiline: bool = False) -> str:
     return _CONTROL.sub(escape, text)
 
 
+_SGR = {"heading": "1", "header": "1", "critical": "1;31", "warning": "33", "info": "36"}
+
+
 @dataclass(frozen=True)
 class Output:
     """How to print: decided once from options and the environment."""
@@ -99,6 +227,7 @@ class Output:
     color: ColorMode = "auto"
     brief: bool = False
     stream: TextIO | None = None
+    paged: bool = False  # stdout goes through a pager to a terminal: laid out and coloured for it
 
     @property
     def out(self) -> TextIO:
@@ -107,8 +236,22 @@ class Output:
     def write(self, text: str) -> None:
         self.out.write(text)
 
+    @property
+    def plain_color(self) -> bool:
+        """The plain layout is coloured too: `--color always`, or FORCE_COLOR (for `| less -R`)."""
+        if self.color != "auto":
+            return self.color == "always"
+        return bool(os.environ.get("FORCE_COLOR")) and not os.environ.get("NO_COLOR")
+
+    def paint(self, text: str, role: str) -> str:
+        """``text`` in the colour of its role (heading, header, critical, warning, info) when the plain
+        layout is coloured; as it is otherwise."""
+        sgr = _SGR.get(role)
+        return f"\x1b[{sgr}m{text}\x1b[0m" if sgr and text and self.plain_color else text
+
     def console(self, stderr: bool = False) -> Console:
-        return make_console(self.color, stderr=stderr, file=None if stderr else self.stream)
+        terminal = self.paged and not stderr
+        return make_console(self.color, stderr=stderr, file=None if stderr else self.stream, terminal=terminal)
 
 
 def default_format(stream: TextIO | None = None) -> Format:
@@ -116,11 +259,18 @@ def default_format(stream: TextIO | None = None) -> Format:
     return "table" if target.isatty() else "plain"
 
 
-def make_console(color: ColorMode, stderr: bool = False, file: TextIO | None = None) -> Console:
-    """The one place that decides colour; NO_COLOR and FORCE_COLOR are left to rich."""
+def make_console(color: ColorMode, stderr: bool = False, file: TextIO | None = None, terminal: bool = False) -> Console:
+    """The one place that decides colour; NO_COLOR and FORCE_COLOR are left to rich. ``terminal``:
+    the output reaches a terminal through a pager (our stdout is its pipe)."""
     from rich.console import Console
 
     kwargs: dict[str, Any] = {"stderr": stderr, "file": file, "highlight": False, "emoji": False, "markup": False}
+    if terminal:
+        from errcli.pager import terminal_width
+
+        kwargs["force_terminal"] = color != "never"
+        if not os.environ.get("COLUMNS", "").isdigit():
+            kwargs["width"] = terminal_width()
     if color == "always":  # an explicit request beats NO_COLOR and a dumb TERM
         truecolor = os.environ.get("COLORTERM", "") in ("truecolor", "24bit")
         kwargs.update(force_terminal=True, no_color=False, color_system="truecolor" if truecolor else "256")
@@ -128,7 +278,7 @@ def make_console(color: ColorMode, stderr: bool = False, file: TextIO | None = N
         kwargs["no_color"] = True
         kwargs["color_system"] = None
     width = os.environ.get("COLUMNS", "")
-    if not width.isdigit() and not (file or (sys.stderr if stderr else sys.stdout)).isatty():
+    if not width.isdigit() and not terminal and not (file or (sys.stderr if stderr else sys.stdout)).isatty():
         kwargs["width"] = 100
     return Console(**kwargs)
 
@@ -153,25 +303,30 @@ def _category_label(entry: Entry, catalog: Catalog | None, lang: Lang) -> str:
     return f"{label} ({cat.range[0]}–{cat.range[1]})" if cat.range else label
 
 
-def retry_label(entry: Entry, lang: Lang) -> str:
+def retry_label(entry: Entry, lang: Lang, show_wait: bool = True) -> str:
+    """Retryable or not, then the documented wait and the document's advice (``show_wait`` False: an
+    explained error's action row already gives both, so they are not repeated as a second instruction)."""
     words = LABELS[lang]
     parts = [words["yes"] if entry.retryable else words["no"]]
     if entry.retryable_source == "derived":
         parts[0] += f" ({words['derived']})"
-    if entry.retry_after is not None and entry.retryable:
+    if show_wait and entry.retry_after is not None and entry.retryable:
         parts.append(f"{words['wait']} {entry.retry_after} s")
-    if entry.retry_advice:
+    if show_wait and entry.retry_advice:
         parts.append(_t(entry.retry_advice, lang))
     return " — ".join(parts)
 
 
 def severity_label(entry: Entry, lang: Lang) -> str:
-    sev = entry.severity or ""
+    sev = severity_word(entry.severity, lang)
     return f"{sev} ({LABELS[lang]['derived']})" if entry.severity_source == "derived" else sev
 
 
-def card_rows(entry: Entry, catalog: Catalog | None, lang: Lang) -> Rows:
-    """The card as (label, value) rows in display order; lists are bullet items."""
+def card_rows(entry: Entry, catalog: Catalog | None, lang: Lang, show_wait: bool = True) -> Rows:
+    """The card as (label, value) rows in display order; lists are bullet items.
+
+    ``show_wait`` False leaves the documented wait and advice out of the retryable row (an explained
+    error's action row already says how long to wait, with the document's wait as its fallback)."""
     words = LABELS[lang]
     other: Lang = "en" if lang == "zh" else "zh"
     rows: Rows = []
@@ -180,7 +335,7 @@ def card_rows(entry: Entry, catalog: Catalog | None, lang: Lang) -> Rows:
     if entry.category:
         rows.append((words["category"], _category_label(entry, catalog, lang)))
     rows.append((words["severity"], severity_label(entry, lang)))
-    rows.append((words["retryable"], retry_label(entry, lang)))
+    rows.append((words["retryable"], retry_label(entry, lang, show_wait)))
     if entry.title.has(other) and entry.title.get(other) != entry.title.get(lang):
         rows.append((words["other"], _t(entry.title, other)))
     if entry.description:
@@ -216,9 +371,12 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def plain_rows(heading: str, rows: Rows) -> str:
-    """A heading and aligned ``label: value`` lines; lists as bullets, multi-line values indented."""
-    lines = [heading]
+def plain_rows(heading: str, rows: Rows, out: Output | None = None, severity: str | None = None) -> str:
+    """A heading and aligned ``label: value`` lines; lists as bullets, multi-line values indented
+    (coloured when ``out`` colours the plain layout: the heading, and the severity by its level)."""
+    paint = out.paint if out is not None else (lambda text, _role: text)
+    lines = [paint(heading, "heading")]
+    severity_label = {LABELS[lang]["severity"] for lang in LABELS}
     width = max((_display_width(label) for label, _ in rows), default=0) + 1
     for label, value in rows:
         if isinstance(value, list):
@@ -228,7 +386,8 @@ def plain_rows(heading: str, rows: Rows) -> str:
             lines.append(f"  {label}:")
             lines.extend(f"    {line}" for line in value.splitlines())
         else:
-            lines.append(f"  {label}:{' ' * (width - _display_width(label))}{value}")
+            shown = paint(value, severity) if severity and label in severity_label else value
+            lines.append(f"  {label}:{' ' * (width - _display_width(label))}{shown}")
     return "\n".join(lines) + "\n"
 
 
@@ -245,24 +404,65 @@ def markdown_rows(heading: str, rows: Rows) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def rich_rows(heading: str, rows: Rows, severity: str, severity_label: str | None = None) -> Any:
-    """A panel with a label/value grid; the border (and the severity row) in the severity's colour."""
+STACK_BELOW = 80  # terminal columns: narrower terminals get stacked layouts instead of panels and tables
+
+
+def _multiline_width(value: str) -> int:
+    return max((_display_width(line) for line in value.splitlines()), default=0)
+
+
+def print_card(console: Console, heading: str, rows: Rows, severity: str, severity_label: str | None = None) -> None:
+    """A card on a terminal: a panel with a label/value grid, its border (and the severity row) in the
+    severity's colour. The heading wraps instead of being cut; multi-line values (an example
+    response) are printed verbatim, never wrapped: when they do not fit the panel, or the terminal
+    is narrower than STACK_BELOW, the card is stacked (heading, grid, verbatim blocks) without a border."""
     from rich import box
+    from rich.console import Group
+    from rich.padding import Padding
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text as RichText
 
     style = SEVERITY_STYLE.get(severity, "")
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
-    for label, value in rows:
-        if isinstance(value, list):
-            cell = RichText("\n".join(f"• {item}" for item in value))
-        else:
-            cell = RichText(value, style=style if label == severity_label else "")
-        grid.add_row(RichText(label), cell)
-    return Panel(grid, title=RichText(heading, style="bold"), title_align="left", box=box.ROUNDED, border_style=style)
+    label_width = max((_display_width(label) for label, _ in rows), default=0)
+
+    def grid_of(chunk: Rows) -> Table:
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True, min_width=label_width)
+        grid.add_column(overflow="fold")
+        for label, value in chunk:
+            if isinstance(value, list):
+                cell = RichText("\n".join(f"• {item}" for item in value))
+            else:
+                cell = RichText(value, style=style if label == severity_label else "")
+            grid.add_row(RichText(label), cell)
+        return grid
+
+    blocks = [value for _, value in rows if isinstance(value, str) and "\n" in value]
+    room = console.width - 4 - label_width - 2  # borders and padding, the label column and its gap
+    if console.width >= STACK_BELOW and all(_multiline_width(block) <= room for block in blocks):
+        body: Any = grid_of(rows)
+        if _display_width(heading) + 6 <= console.width:
+            title = RichText(heading, style="bold")
+            console.print(Panel(body, title=title, title_align="left", box=box.ROUNDED, border_style=style))
+            return
+        body = Group(RichText(heading, style="bold"), body)
+        console.print(Panel(body, box=box.ROUNDED, border_style=style))
+        return
+    console.print(RichText(heading, style=f"bold {style}".strip()))
+    chunk: Rows = []
+    for label, value in [*rows, ("", "\n")]:
+        if not (isinstance(value, str) and "\n" in value):
+            chunk.append((label, value))
+            continue
+        if chunk:
+            console.print(Padding(grid_of(chunk), (0, 0, 0, 2), expand=False))
+            chunk = []
+        if label:
+            console.print(RichText(f"  {label}", style="bold"))
+            for line in value.splitlines():
+                console.print(RichText(f"    {line}"), soft_wrap=True)
+    console.print()
 
 
 def print_entries(entries: Sequence[Entry], cs: CatalogSet, out: Output) -> None:
@@ -275,11 +475,11 @@ def print_entries(entries: Sequence[Entry], cs: CatalogSet, out: Output) -> None
     if out.format == "table":
         console = out.console()
         for heading, rows, entry in cards:
-            console.print(rich_rows(heading, rows, entry.severity or "", LABELS[lang]["severity"]))
+            print_card(console, heading, rows, entry.severity or "", LABELS[lang]["severity"])
     elif out.format == "markdown":
         out.write("".join(markdown_rows(heading, rows) for heading, rows, _ in cards))
     else:
-        out.write("\n".join(plain_rows(heading, rows) for heading, rows, _ in cards))
+        out.write("\n".join(plain_rows(heading, rows, out, entry.severity) for heading, rows, entry in cards))
 
 
 def _heading_line(text: str, out: Output) -> None:
@@ -290,7 +490,7 @@ def _heading_line(text: str, out: Output) -> None:
 
         out.console().print(RichText(text, style="bold"))
     else:
-        out.write(text + "\n")
+        out.write(out.paint(text, "heading") + "\n")
 
 
 # --- commands ----------------------------------------------------------------------------
@@ -312,21 +512,20 @@ def print_lookup(results: Sequence[LookupResult], cs: CatalogSet, out: Output) -
         if not result.all_matches:
             continue
         if not out.brief:
-            _heading_line(lookup_summary(result), out)
+            _heading_line(lookup_summary(result, out.lang), out)
         print_entries(result.matches, cs, out)
         if result.by_status:
             if not out.brief and result.matches:
-                _heading_line(f"returned with HTTP status {result.query}:", out)
+                _heading_line(phrase(out.lang, "returned_with", query=safe(result.query)), out)
             print_entries(result.by_status, cs, out)
 
 
-def lookup_summary(result: LookupResult) -> str:
+def lookup_summary(result: LookupResult, lang: Lang = "en") -> str:
     count = len(result.all_matches)
     catalogs = ", ".join(dict.fromkeys(e.catalog for e in result.all_matches))
-    noun = "match" if count == 1 else "matches"
-    line = f"{safe(result.query)}: {count} {noun} ({safe(catalogs)})"
+    line = phrase(lang, "matches", count, query=safe(result.query), count=count, catalogs=safe(catalogs))
     if result.by_status and result.matches:
-        line += f" — {len(result.matches)} by code, {len(result.by_status)} by HTTP status"
+        line += phrase(lang, "by_status", codes=len(result.matches), statuses=len(result.by_status))
     return line
 
 
@@ -351,17 +550,15 @@ def print_search(result: SearchResult, cs: CatalogSet, out: Output) -> None:
             safe(h.entry.catalog),
             safe(str(h.entry.code)),
             _t(h.entry.title, out.lang),
-            h.entry.severity or "",
+            severity_word(h.entry.severity, out.lang),
             f"{h.score:.0f}",
         )
         for h in result.hits
     ]
-    headers = ("catalog", "code", "title", "severity", "score")
-    if out.format == "table":
-        terms = _highlight_terms(result.query)
-        out.console().print(_rich_table(headers, rows, severity_col=3, highlight=(2, terms)))
-    else:
-        _print_rows(headers, rows, out)
+    headers = headers_of(("catalog", "code", "title", "severity", "score"), out.lang)
+    roles: tuple[Role, ...] = ("key", "key", "text", "short", "short")
+    highlight = (2, _highlight_terms(result.query)) if out.format == "table" else None
+    print_table(headers, rows, out, severity_col=3, roles=roles, highlight=highlight)
 
 
 def _highlight_terms(query: str) -> list[str]:
@@ -370,25 +567,101 @@ def _highlight_terms(query: str) -> list[str]:
     return [w for w in normalize(query).split() if len(w) > 1 or not w.isascii()]
 
 
-def _rich_table(
+# A column's role in a terminal layout: ``key`` (catalog ids, codes, counts, line numbers) and ``path``
+# are never cut or wrapped; ``short`` values stay on one line; ``text`` wraps.
+Role = Literal["key", "short", "text", "path"]
+
+
+def _print_rich_table(
+    console: Console,
     headers: Sequence[str],
     rows: Sequence[Sequence[str]],
+    roles: Sequence[Role],
     severity_col: int | None = None,
     highlight: tuple[int, list[str]] | None = None,
-) -> Any:
+) -> None:
+    """A table on a terminal: empty columns dropped; stacked when the keys and paths do not fit."""
     from rich import box
     from rich.table import Table
     from rich.text import Text as RichText
 
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold")
-    for header in headers:
-        table.add_column(header)
+    keep = [i for i in range(len(headers)) if not rows or any(row[i] for row in rows)]
+    headers, roles = [headers[i] for i in keep], [roles[i] for i in keep]
+    rows = [[row[i] for i in keep] for row in rows]
+    severity_col = keep.index(severity_col) if severity_col in keep else None
+    if highlight is not None:
+        highlight = (keep.index(highlight[0]), highlight[1]) if highlight[0] in keep else None
+
+    def cell(i: int, value: str) -> RichText:
+        text = RichText(value, style=_SEVERITY_STYLE_OF_WORD.get(value, "") if i == severity_col else "")
+        if highlight is not None and i == highlight[0]:
+            text.highlight_words(highlight[1], style="bold magenta", case_sensitive=False)
+        return text
+
+    widths = [max([_display_width(h), *(_display_width(row[i]) for row in rows)]) for i, h in enumerate(headers)]
+    need = sum(min(w, 12) if role == "text" else w for w, role in zip(widths, roles, strict=True)) + 3 * len(widths) + 1
+    if console.width >= STACK_BELOW and need <= console.width:
+        table = Table(box=box.SIMPLE_HEAD, header_style="bold")
+        for header, role, w in zip(headers, roles, widths, strict=True):
+            if role == "text":
+                table.add_column(header, overflow="fold")
+            else:
+                table.add_column(header, no_wrap=True, min_width=w)
+        for row in rows:
+            table.add_row(*(cell(i, v) for i, v in enumerate(row)))
+        console.print(table)
+        return
+    _print_stacked(console, headers, rows, roles, widths, cell)
+
+
+def _print_stacked(
+    console: Console,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    roles: Sequence[Role],
+    widths: Sequence[int],
+    cell: Any,
+) -> None:
+    """A narrow terminal's table: each row's keys (and short values, when they fit) on one aligned line,
+    the rest indented below it, text wrapped, paths whole."""
+    from rich.padding import Padding
+    from rich.text import Text as RichText
+
+    keys = [i for i, role in enumerate(roles) if role == "key"]
+    shorts = [i for i, role in enumerate(roles) if role == "short"]
+    below = [i for i, role in enumerate(roles) if role in ("text", "path")]
+    inline = sum(widths[i] + 2 for i in keys + shorts) - 2 <= console.width
+    lines = [keys + shorts] if inline else [keys, shorts]
+
+    def line_of(cells: Sequence[RichText], columns: list[int], indent: str) -> RichText:
+        out = RichText(indent)
+        for n, (i, text) in enumerate(zip(columns, cells, strict=True)):
+            out.append_text(text)
+            if n < len(columns) - 1:
+                out.append(" " * (widths[i] - text.cell_len + 2))
+        out.rstrip()
+        return out
+
+    def print_row(values: Sequence[str], make: Any, style: str = "") -> None:
+        for n, columns in enumerate(lines):
+            if columns:
+                text = line_of([make(i, values[i]) for i in columns], columns, "    " if n else "")
+                text.stylize(style)
+                console.print(text, soft_wrap=True)
+        for i in below:
+            if not values[i]:
+                continue
+            text = make(i, values[i])
+            text.stylize(style)
+            longest = max((_display_width(word) for word in values[i].split()), default=0)
+            if roles[i] == "path" or longest > console.width - 4:  # whole, never folded (a path in an error)
+                console.print(RichText("    ").append_text(text), soft_wrap=True)
+            else:
+                console.print(Padding(text, (0, 0, 0, 4), expand=False))
+
+    print_row(headers, lambda _, v: RichText(v), "bold")
     for row in rows:
-        cells = [RichText(v, style=SEVERITY_STYLE.get(v, "") if i == severity_col else "") for i, v in enumerate(row)]
-        if highlight:
-            cells[highlight[0]].highlight_words(highlight[1], style="bold magenta", case_sensitive=False)
-        table.add_row(*cells)
-    return table
+        print_row(row, cell)
 
 
 def _print_rows(headers: Sequence[str], rows: Sequence[Sequence[str]], out: Output) -> None:
@@ -396,6 +669,7 @@ def _print_rows(headers: Sequence[str], rows: Sequence[Sequence[str]], out: Outp
         out.write("| " + " | ".join(headers) + " |\n|" + "---|" * len(headers) + "\n")
         for row in rows:
             out.write("| " + " | ".join(v.replace("|", "\\|") for v in row) + " |\n")
+        out.write("\n")  # a table ends at a blank line, before any text after it
         return
     widths = [max([_display_width(h), *(_display_width(r[i]) for r in rows)]) for i, h in enumerate(headers)]
 
@@ -403,15 +677,25 @@ def _print_rows(headers: Sequence[str], rows: Sequence[Sequence[str]], out: Outp
         padded = (v + " " * (w - _display_width(v)) for v, w in zip(cells, widths, strict=True))
         return "  ".join(padded).rstrip()
 
-    lines = [line(headers), *(line(r) for r in rows)]
+    lines = [out.paint(line(headers), "header"), *(line(r) for r in rows)]
     out.write("\n".join(lines) + "\n")
 
 
 def print_table(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], out: Output, severity_col: int | None = None
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    out: Output,
+    severity_col: int | None = None,
+    roles: Sequence[Role] | None = None,
+    highlight: tuple[int, list[str]] | None = None,
 ) -> None:
+    """``roles`` say which columns must never be cut on a terminal (default: the first two are keys)."""
     if out.format == "table":
-        out.console().print(_rich_table(headers, rows, severity_col))
+        if roles is None:
+            key: Role = "key"
+            text: Role = "text"
+            roles = [key if i < 2 else text for i in range(len(headers))]
+        _print_rich_table(out.console(), headers, rows, roles, severity_col, highlight)
     else:
         _print_rows(headers, rows, out)
 
@@ -429,13 +713,14 @@ def print_list(entries: Sequence[Entry], cs: CatalogSet, out: Output) -> None:
             safe(e.catalog),
             safe(str(e.code)),
             str(e.http_status or ""),
-            e.severity or "",
+            severity_word(e.severity, out.lang),
             LABELS[out.lang]["yes" if e.retryable else "no"],
             _t(e.title, out.lang),
         )
         for e in entries
     ]
-    print_table(("catalog", "code", "http", "severity", "retryable", "title"), rows, out, severity_col=3)
+    headers = headers_of(("catalog", "code", "http", "severity", "retryable", "title"), out.lang)
+    print_table(headers, rows, out, severity_col=3, roles=("key", "key", "short", "short", "short", "text"))
 
 
 def catalogs_document(cs: CatalogSet) -> dict[str, Any]:
@@ -457,14 +742,14 @@ def catalogs_document(cs: CatalogSet) -> dict[str, Any]:
     }
 
 
-def _where(path: str) -> str:
+def _where(path: str, lang: Lang = "en") -> str:
     """Bundled catalogs by name (their folder is an install detail; JSON has the full path)."""
     from pathlib import Path
 
     from errcli.catalog import bundled_dir
 
     file = Path(path)
-    return f"bundled: {file.name}" if file.parent == bundled_dir() else path
+    return f"{LABELS[lang]['bundled']}: {file.name}" if file.parent == bundled_dir() else path
 
 
 def print_catalogs(cs: CatalogSet, out: Output) -> None:
@@ -479,22 +764,29 @@ def print_catalogs(cs: CatalogSet, out: Output) -> None:
             str(len(c.entries)),
             safe(" ".join(x for x in (c.version, c.date) if x) or "-"),
             safe(c.source.title if c.source else "-"),
-            safe(_where(c.path)),
+            safe(_where(c.path, out.lang)),
         )
         for c in cs.catalogs
     ]
     rows.extend(("(broken)", safe(p.error), "0", "-", "-", safe(p.path)) for p in cs.problems)
-    print_table(("id", "name", "entries", "version", "source", "path"), rows, out)
+    headers = headers_of(("id", "name", "entries", "version", "source", "path"), out.lang)
+    print_table(headers, rows, out, roles=("key", "text", "key", "short", "text", "path"))
 
 
 def print_validate(report: Sequence[tuple[str, str | None, int]], out: Output) -> None:
-    """``report`` is (path, error or None, entry count) per file."""
+    """``report`` is (path, errors or None, entry count) per file; errors are the file's problems, one a line."""
     if out.format in ("json", "yaml"):
-        doc = {"files": [{"path": p, "valid": err is None, "error": err, "entries": n} for p, err, n in report]}
+        files = []
+        for path, error, count in report:
+            errors = error.split("\n") if error else []
+            first = errors[0] if errors else None
+            files.append({"path": path, "valid": not errors, "error": first, "errors": errors, "entries": count})
+        doc = {"files": files}
         out.write(dumps_json(doc) + "\n" if out.format == "json" else dumps_yaml(doc))
         return
     for path, error, count in report:
-        out.write(f"{safe(path)}: ok, {count} entries\n" if error is None else f"{safe(error)}\n")
+        lines = [f"{safe(path)}: ok, {count} entries"] if error is None else [safe(e) for e in error.split("\n")]
+        out.write("".join(f"{line}\n" for line in lines))
 
 
 def print_cache(info: dict[str, Any], removed: int | None, out: Output) -> None:
@@ -522,23 +814,6 @@ def print_warnings(problems: Sequence[LoadProblem]) -> None:
 
 # --- explain ---------------------------------------------------------------------------------------
 
-_ACTION_WORDS = {
-    "en": {
-        "wait": "wait {seconds} s, then retry",
-        "retry": "retry with backoff",
-        "do_not_retry": "do not retry: fix the cause first",
-        "check_first": "check first: the outcome is unknown; query the state before sending again",
-        "fallback": " (the document advises {seconds} s)",
-    },
-    "zh": {
-        "wait": "等待 {seconds} 秒后重试",
-        "retry": "退避后重试",
-        "do_not_retry": "不要重试：先解决原因",
-        "check_first": "先查询：结果未知，重发前先查询状态",
-        "fallback": "（文档建议 {seconds} 秒）",
-    },
-}
-
 
 def action_label(action: Action, lang: Lang) -> str:
     words = _ACTION_WORDS[lang]
@@ -546,51 +821,64 @@ def action_label(action: Action, lang: Lang) -> str:
     if action.fallback_seconds is not None:
         text += words["fallback"].format(seconds=action.fallback_seconds)
     if action.source:
-        text += f" [{safe(action.source)}]"
+        text += f" [{safe(words.get(action.source, action.source))}]"
     if action.advice:
         text += f" — {_t(action.advice, lang)}"
     return text
 
 
+def brief_action(action: Action) -> str:
+    """The action as ``--brief`` shows it: its kind, and the wait."""
+    return f"wait {action.seconds} s" if action.kind == "wait" and action.seconds is not None else action.kind
+
+
 def _explained_heading(error: ExplainedError, lang: Lang) -> str:
-    where = f"line {error.line}" + (f"-{error.end_line}" if error.end_line > error.line else "")
+    where = f"{error.line}" + (f"-{error.end_line}" if error.end_line > error.line else "")
     if error.entry is not None:
         what = _heading(error.entry, lang)
     else:
-        code = "no code" if error.code is None else f"unknown code {safe(str(error.code))}"
+        code = (
+            phrase(lang, "no_code") if error.code is None else phrase(lang, "unknown_code", code=safe(str(error.code)))
+        )
         what = f"{code}" + (f" (HTTP {error.http_status})" if error.http_status else "")
-    return f"{where}: {what}  [confidence {error.confidence:.2f}]"
+    return phrase(lang, "at_line", where=where, what=what, confidence=error.confidence)
 
 
 def explained_rows(error: ExplainedError, cs: CatalogSet, lang: Lang) -> Rows:
     from errcli.reasons import describe
 
-    rows: Rows = [("why", describe(error, lang))]
+    words = LABELS[lang]
+    rows: Rows = [(words["why"], describe(error, lang))]
     if error.message is not None:
-        rows.append(("message", safe(error.message)))
+        rows.append((words["message"], safe(error.message)))
     if error.http_status is not None and (error.entry is None or error.entry.http_status != error.http_status):
-        rows.append(("HTTP status", str(error.http_status)))
+        rows.append((words["http_status"], str(error.http_status)))
     if error.details:
-        rows.append(("details", [f"{safe(str(k))}: {safe(str(v))}" for k, v in error.details.items()]))
-    rows.append(("action", action_label(error.action, lang)))
-    if error.entry is not None:
-        rows.extend(card_rows(error.entry, cs.get(error.entry.catalog), lang))
+        details = [f"{safe(str(k))}: {safe(str(v))}" for k, v in error.details.items()]
+        rows.append((words["response_details"], details))
+    rows.append((words["action"], action_label(error.action, lang)))
+    if error.entry is not None:  # the action row carries the wait (and the document's, as its fallback)
+        show_wait = error.action.kind != "wait"
+        rows.extend(card_rows(error.entry, cs.get(error.entry.catalog), lang, show_wait=show_wait))
     if error.alternatives:
-        label = "matches instead" if error.contradiction else "alternatives"
+        label = words["matches_instead"] if error.contradiction else words["alternatives"]
         rows.append((label, [f"{safe(e.catalog)}:{safe(str(e.code))} {_t(e.title, lang)}" for e in error.alternatives]))
     return rows
 
 
 def print_explained(error: ExplainedError, cs: CatalogSet, out: Output) -> None:
     """One error as it is found (explain streams: flushed at once)."""
-    heading = _explained_heading(error, out.lang)
-    rows = explained_rows(error, cs, out.lang)
     if out.brief:
         code = f"{safe(error.catalog or '?')}:{safe(str(error.code))}"
-        title = _t(error.entry.title, out.lang) if error.entry else "unknown"
-        out.write(f"{error.line}\t{code}\t{error.confidence:.2f}\t{title}\n")
-    elif out.format == "table":
-        out.console().print(rich_rows(heading, rows, error.entry.severity or "" if error.entry else "warning"))
+        title = _t(error.entry.title, out.lang) if error.entry else LABELS[out.lang]["unknown"]
+        out.write(f"{error.line}\t{code}\t{error.confidence:.2f}\t{title}\t{brief_action(error.action)}\n")
+        out.out.flush()
+        return
+    heading = _explained_heading(error, out.lang)
+    rows = explained_rows(error, cs, out.lang)
+    if out.format == "table":
+        severity = error.entry.severity or "" if error.entry else "warning"
+        print_card(out.console(), heading, rows, severity, LABELS[out.lang]["severity"])
     elif out.format == "markdown":
         out.write(markdown_rows(heading, rows))
     else:
@@ -598,25 +886,59 @@ def print_explained(error: ExplainedError, cs: CatalogSet, out: Output) -> None:
     out.out.flush()
 
 
+def _cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` terminal columns, an ellipsis marking a cut."""
+    if _display_width(text) <= width:
+        return text
+    kept, used = [], 0
+    for char in text:
+        used += _display_width(char)
+        if used > width - 1:
+            break
+        kept.append(char)
+    return "".join(kept) + "…"
+
+
 def explain_footer(
-    errors: int, unknown: int, not_errors: int, unparsed: int, unparsed_lines: Sequence[int], verbose: bool
+    errors: int,
+    unknown: int,
+    not_errors: int,
+    unparsed: int,
+    unparsed_lines: Sequence[int],
+    verbose: bool,
+    out: Output | None = None,
+    unparsed_texts: Sequence[bytes] = (),
 ) -> str:
-    parts = [f"{errors} error{'s' if errors != 1 else ''}"]
+    """The counts after explain's output; with ``verbose`` the unparsed lines themselves (escaped,
+    each cut to the terminal's width)."""
+    lang: Lang = out.lang if out is not None else "en"
+    parts = [phrase(lang, "errors", errors, n=errors)]
     if errors:
-        parts[0] += f" ({errors - unknown} identified, {unknown} unknown)"
-    parts.append(f"{not_errors} not an error" if not_errors == 1 else f"{not_errors} not errors")
-    parts.append(f"{unparsed} unparsed line{'s' if unparsed != 1 else ''}")
+        parts[0] += phrase(lang, "identified", known=errors - unknown, unknown=unknown)
+    parts.append(phrase(lang, "not_errors", not_errors, n=not_errors))
+    parts.append(phrase(lang, "unparsed", unparsed, n=unparsed))
+    width = out.console().width if out is not None and out.format != "markdown" else 100
     line = " · ".join(parts)
+    if out is not None and out.format == "table" and _display_width(line) > width:  # wrap between the counts
+        line = " ·\n".join(parts)
     if unparsed and verbose:
-        shown = ", ".join(map(str, unparsed_lines))
-        more = f" … and {unparsed - len(unparsed_lines)} more" if unparsed > len(unparsed_lines) else ""
-        line += f"\nunparsed lines: {shown}{more}"
+        markdown = out is not None and out.format == "markdown"
+        indent = "    " if markdown else "  "  # Markdown: an indented code block, shown literally
+        shown = []
+        for i, number in enumerate(unparsed_lines):
+            data = unparsed_texts[i] if i < len(unparsed_texts) else b""
+            text = safe(data.decode("utf-8", "replace").rstrip("\r\n"))
+            shown.append(_cut(f"{indent}{number}: {text}".rstrip(), max(width, 20)))
+        if unparsed > len(unparsed_lines):
+            shown.append(indent + phrase(lang, "more", n=unparsed - len(unparsed_lines)))
+        gap = "\n\n" if markdown else "\n"
+        line += gap + phrase(lang, "unparsed_list") + gap + "\n".join(shown)
     elif unparsed:
-        line += " (--verbose lists them)"
+        line += phrase(lang, "verbose_hint")
     return line + "\n"
 
 
-def print_summary(report: SummaryReport, out: Output, verbose: bool) -> None:
+def print_summary(report: SummaryReport, out: Output, verbose: bool, unparsed_texts: Sequence[bytes] = ()) -> None:
     if out.format in ("json", "yaml"):
         from errcli.explain import summary_document
 
@@ -628,8 +950,8 @@ def print_summary(report: SummaryReport, out: Output, verbose: bool) -> None:
         (
             safe(row.catalog or "?"),
             safe(str(row.code)),
-            _t(row.entry.title, out.lang) if row.entry else "unknown",
-            row.entry.severity or "" if row.entry else "",
+            _t(row.entry.title, out.lang) if row.entry else LABELS[out.lang]["unknown"],
+            severity_word(row.entry.severity, out.lang) if row.entry else "",
             str(row.count),
             str(row.first_line),
             str(row.last_line),
@@ -637,11 +959,20 @@ def print_summary(report: SummaryReport, out: Output, verbose: bool) -> None:
         )
         for row in report.rows
     ]
-    headers = ("catalog", "code", "title", "severity", "count", "first", "last", "")
-    print_table(headers, rows, out, severity_col=3)
+    names = ("catalog", "code", "title", "severity", "count", "first", "last")
+    bar = HEADERS[out.lang]["share"] if out.format == "markdown" else ""  # Markdown names every column
+    roles: tuple[Role, ...] = ("key", "key", "text", "short", "key", "key", "key", "short")
+    print_table((*headers_of(names, out.lang), bar), rows, out, severity_col=3, roles=roles)
     out.write(
         explain_footer(
-            report.errors, report.unknown, report.not_errors, report.unparsed_count, report.unparsed_lines, verbose
+            report.errors,
+            report.unknown,
+            report.not_errors,
+            report.unparsed_count,
+            report.unparsed_lines,
+            verbose,
+            out,
+            unparsed_texts,
         )
     )
 

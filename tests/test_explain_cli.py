@@ -115,7 +115,7 @@ def test_summary_table_and_json() -> None:
     assert "█" in lines[1]
     assert "1 unparsed line" in table.stdout
     verbose = run("explain", "--summary", "--verbose", stdin=MIXED)
-    assert "unparsed lines: 3" in verbose.stdout
+    assert "unparsed lines:\n  3: this line is not json at all\n" in verbose.stdout
     doc = json.loads(run("explain", "--summary", "--json", stdin=MIXED).stdout)
     assert doc["summary"][0]["count"] == 2
     assert doc["summary"][0]["first_line"] == 5
@@ -128,7 +128,7 @@ def test_summary_table_and_json() -> None:
         (["explain"], "", 2, ["no input"]),
         (["explain", "/no/such/file.log"], None, 2, ["cannot read"]),
         (["explain", "-c", "nope"], "{}", 2, ["unknown catalog"]),
-        (["explain"], "just words, nothing else\n", 0, ["0 errors", "1 unparsed line"]),
+        (["explain"], "just words, nothing else\n", 1, ["0 errors", "1 unparsed line", "no response found"]),
         (["explain"], '{"code": 0, "message": "success"}', 0, ["1 not an error"]),
         (["explain"], '{"code": 99999, "message": "mystery"}', 1, ["unknown code 99999"]),
     ],

@@ -50,6 +50,9 @@ MATRIX = [
     ["search", "x", "--limit", "0"],
     ["search", "x", "--min-score", "101"],
     ["search", "x", "-c", "nope"],
+    ["--catalog-path", "/nonexistent", "1001"],
+    ["lookup", "--catalog-path", "/nonexistent", "1001"],
+    ["search", "funds", "--catalog-path", "/nonexistent"],
 ]
 
 
@@ -108,3 +111,33 @@ def test_fast_lane_does_not_import_typer_or_rich(tmp_path: Path) -> None:
     status, out, _ = _run(code, ["1001", "--brief"], tmp_path)  # uses it
     assert status == 0
     assert out.splitlines()[-1] == "[]"
+
+
+BROKEN = "id: broken\nname: {en: Broken}\nentries:\n  - code: 1\n    title: {en: One}\n    severity: fatal\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [
+        (["--catalog-path", "{missing}", "1001"], 2),
+        (["lookup", "--catalog-path", "{missing}", "1001"], 2),
+        (["--catalog-path", "{broken}", "1001", "--json"], 2),
+        (["lookup", "--catalog-path", "{broken}", "1001"], 2),
+        (["search", "funds", "--catalog-path", "{broken}"], 2),
+        (["--catalog-path", "{folder}", "1001", "--brief"], 0),  # a folder's broken file is skipped
+    ],
+    ids=["missing", "lookup-missing", "broken", "lookup-broken", "search-broken", "folder"],
+)
+def test_fast_lane_matches_full_cli_on_catalog_paths(args: list[str], status: int, tmp_path: Path) -> None:
+    folder = tmp_path / "catalogs"
+    folder.mkdir()
+    broken = folder / "broken.yaml"
+    broken.write_text(BROKEN, encoding="utf-8")
+    paths = {"missing": str(tmp_path / "nonexistent"), "broken": str(broken), "folder": str(folder)}
+    argv = [a.format(**paths) for a in args]
+    fast = _run(FAST, argv, tmp_path)
+    assert fast == _run(FULL, argv, tmp_path)
+    assert fast[0] == status, fast
+    assert "Traceback" not in fast[2]
+    named = argv[argv.index("--catalog-path") + 1]
+    assert (named if status else str(broken)) in fast[2]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import time
 from pathlib import Path
@@ -708,3 +709,83 @@ def test_import_is_a_command_everywhere() -> None:
     assert candidates(["errcode", "import", ""], 2) == [(FILES, "")]
     assert candidates(["errcode", "import", "x.md", "-o", ""], 4) == [(FILES, "")]
     assert candidates(["errcode", "import", "x.md", "--id", ""], 4) == []
+
+
+# --- HTTP-status documents: the statuses get the bundled http catalog's severities ------------------------
+
+HTTP_TABLE = """\
+# HTTP status codes
+
+| Code | Description |
+|------|-------------|
+| 200 | OK |
+| 301 | Moved Permanently |
+| 404 | Not Found |
+| 429 | Too Many Requests |
+| 500 | Internal Server Error |
+| 503 | Service Unavailable |
+"""
+
+HTTP_SECTIONS = """\
+# Status codes
+
+## 200 OK
+The request succeeded.
+
+## 404 Not Found
+The resource does not exist.
+
+## 500 Internal Server Error
+The server failed to answer.
+
+## 502 Bad Gateway
+An upstream server failed.
+"""
+
+NOT_HTTP = """\
+# Payment errors
+
+| Code | Description |
+|------|-------------|
+| 1001 | Card declined |
+| 5001 | Gateway timeout |
+| 101 | Missing signature |
+| 102 | Invalid parameter |
+"""
+
+
+def _imported_list(tmp_path: Path, doc: str, catalog_id: str) -> dict[Any, dict[str, Any]]:
+    source = tmp_path / f"{catalog_id}.md"
+    source.write_text(doc, encoding="utf-8")
+    out = tmp_path / f"{catalog_id}.yaml"
+    assert run("import", str(source), "-o", str(out)).exit_code == 0
+    listed = run("list", "--catalog-path", str(out), "-c", catalog_id, "--json")
+    assert listed.exit_code == 0, listed.output
+    return {e["code"]: e for e in json.loads(listed.stdout)["entries"]}
+
+
+@pytest.mark.parametrize(("doc", "catalog_id"), [(HTTP_TABLE, "statuses"), (HTTP_SECTIONS, "sections")])
+def test_http_status_document_gets_the_http_catalogs_severities(doc: str, catalog_id: str, tmp_path: Path) -> None:
+    found = _imported_list(tmp_path, doc, catalog_id)
+    http = {e["code"]: e for e in json.loads(run("list", "-c", "http", "--json").stdout)["entries"]}
+    assert found
+    for code, entry in found.items():
+        assert entry["http_status"] == code  # the code is the status
+        assert entry["severity"] == http[code]["severity"], code
+        assert entry["severity_source"] == "derived"
+    fives = json.loads(
+        run("list", "--catalog-path", str(tmp_path / f"{catalog_id}.yaml"), "--http", "5xx", "--json").stdout
+    )
+    assert sorted(e["code"] for e in fives["entries"] if e["catalog"] == catalog_id) == sorted(
+        c for c in found if c >= 500
+    )
+
+
+def test_numbers_of_another_api_are_not_http_statuses(tmp_path: Path) -> None:
+    found = _imported_list(tmp_path, NOT_HTTP, "payments")
+    assert {c: (e["http_status"], e["severity"]) for c, e in found.items()} == {
+        1001: (None, "warning"),
+        5001: (None, "warning"),
+        101: (None, "warning"),
+        102: (None, "warning"),
+    }

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 
+import msgspec
 import pytest
 from conftest import ROOT, run
 
-from errcli.catalog import CatalogError, load_all, load_file, user_paths
+from errcli.catalog import CatalogError, CatalogSet, load_all, load_file, user_paths
 
 GOOD = """\
 id: demo
@@ -72,7 +75,7 @@ def test_good_catalog_loads_and_derives_missing_values(tmp_path: Path) -> None:
         (GOOD.replace("id: demo", "id: Demo API"), 1, ["id", "a-z0-9"]),
         (
             GOOD.replace("    severity: warning\n", "    severity: warning\n    colour: red\n"),
-            6,
+            10,  # the unknown key itself
             ["unknown field `colour`"],
         ),
         ("entries: [\n  {code: 1\n", 3, ["not valid YAML"]),
@@ -212,3 +215,217 @@ def test_oversized_catalog_is_refused(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(errcli.catalog, "MAX_CATALOG_BYTES", 100)
     error = error_of(write(tmp_path, GOOD))
     assert "limited to 100 bytes" in str(error)
+
+
+# --- derived severity: a number is an HTTP status only when it is one ----------------------------------
+
+PAYMENTS = """\
+id: pay
+name: {en: Payments}
+entries:
+  - code: 0
+    title: {en: Success}
+  - code: 1001
+    title: {en: Card declined}
+  - code: 404
+    title: {en: Card not found}
+  - code: 5001
+    title: {en: Gateway timeout}
+  - code: 502
+    http_status: 502
+    title: {en: Acquirer unreachable}
+  - code: CARD_EXPIRED
+    http_status: 402
+    title: {en: Card expired}
+  - code: MAINTENANCE
+    http_status: 503
+    title: {en: Down for maintenance}
+"""
+
+
+def _severities(*args: str) -> dict[object, tuple[str, str]]:
+    result = run("list", *args, "--json")
+    assert result.exit_code == 0, result.output
+    return {e["code"]: (e["severity"], e["severity_source"]) for e in json.loads(result.stdout)["entries"]}
+
+
+def test_derived_severity_reads_numbers_as_http_statuses_only_when_they_are(tmp_path: Path) -> None:
+    path = write(tmp_path, PAYMENTS, name="pay.yaml")
+    found = _severities("--catalog-path", str(path), "-c", "pay")
+    assert found == {
+        0: ("info", "derived"),
+        1001: ("warning", "derived"),  # an API's own number, not HTTP 1001
+        404: ("warning", "derived"),
+        5001: ("warning", "derived"),  # not a 5xx status
+        502: ("critical", "derived"),  # http_status says it is one
+        "CARD_EXPIRED": ("warning", "derived"),
+        "MAINTENANCE": ("critical", "derived"),
+    }
+    card = run("--catalog-path", str(path), "pay:1001", "--json")
+    assert card.exit_code == 0, card.output
+    assert json.loads(card.stdout)["matches"][0]["severity"] == "warning"
+
+
+def test_derived_severity_of_an_http_catalog_reads_its_codes_as_statuses(tmp_path: Path) -> None:
+    text = PAYMENTS.replace("id: pay", "id: http")
+    path = write(tmp_path, text, name="http.yaml")
+    found = _severities("--catalog-path", str(path), "-c", "http")
+    assert found[404] == ("warning", "derived")
+    assert found[502] == ("critical", "derived")
+    assert found[5001] == ("warning", "derived")  # no HTTP status has four digits
+    assert found[1001] == ("warning", "derived")
+
+
+def test_bundled_http_severities_follow_the_derived_rule(bundled: CatalogSet) -> None:
+    """The http catalog writes its severities out; they are the loader's rule for a status."""
+    from errcli.catalog import derived_severity, status_severity
+
+    catalog = bundled.get("http")
+    assert catalog is not None
+    for entry in catalog.entries:
+        assert entry.http_status == entry.code
+        assert isinstance(entry.code, int)
+        assert entry.severity == status_severity(entry.code), entry.code
+        assert entry.severity == derived_severity(msgspec.structs.replace(entry, severity=None)), entry.code
+
+
+# --- catalogs named on the command line must load; found ones are warnings ------------------------------
+
+
+def test_missing_catalog_path_is_an_error_naming_it(tmp_path: Path) -> None:
+    missing = tmp_path / "nonexistent"
+    for args in (["--catalog-path", str(missing), "1001"], ["lookup", "--catalog-path", str(missing), "1001"]):
+        result = run(*args)
+        assert result.exit_code == 2, result.output
+        assert str(missing) in result.stderr
+        assert "no such file or folder" in result.stderr
+        assert "--catalog-path" in result.stderr  # what to do next
+        assert result.stdout == ""
+        assert "Traceback" not in result.output
+
+
+def test_broken_catalog_path_is_an_error_naming_file_and_line(tmp_path: Path) -> None:
+    broken = write(tmp_path, GOOD.replace("severity: warning", "severity: fatal"), name="broken.yaml")
+    for command in (["lookup"], ["search"], ["list"], ["explain"]):
+        stdin = '{"code": 1001}' if command == ["explain"] else None
+        words = [] if command in (["list"], ["explain"]) else ["1001"]
+        result = run(*command, "--catalog-path", str(broken), *words, stdin=stdin)
+        assert result.exit_code == 2, (command, result.output)
+        assert f"{broken}:9:" in result.stderr
+        assert "errcode validate" in result.stderr
+        assert "Traceback" not in result.output
+
+
+def test_catalogs_found_through_the_environment_stay_warnings(tmp_path: Path) -> None:
+    missing = tmp_path / "nonexistent"
+    broken = write(tmp_path, "id: broken\nentries: [\n", name="broken.yaml")
+    result = run("1001", "--brief", env={"ERRCODE_PATH": os.pathsep.join([str(missing), str(broken)])})
+    assert result.exit_code == 0, result.output
+    assert "market-data:1001" in result.stdout
+    assert f"skipped catalog {missing}: no such file or folder" in result.stderr
+    assert f"skipped catalog {broken}:" in result.stderr
+
+    folder = tmp_path / "config" / "errcode" / "catalogs"
+    folder.mkdir(parents=True)
+    write(folder, "id: broken\nentries: [\n", name="broken.yaml")
+    result = run("1001", "--brief")
+    assert result.exit_code == 0, result.output
+    assert f"skipped catalog {folder / 'broken.yaml'}:" in result.stderr
+
+
+# --- validate: folders, and every problem of a file --------------------------------------------------------
+
+MANY_PROBLEMS = """\
+id: many
+name: {en: Many problems}
+colour: red
+categories:
+  - {id: funds, title: {en: Funds}}
+entries:
+  - code: 1001
+    title: {en: Insufficient funds}
+    severity: fatal
+  - code: 1002
+    category: nope
+    title: {en: Frozen}
+  - code: 1001
+    title: {en: Again}
+  - code: 1003
+  - code: 1004
+    http_status: 4290
+    title: {en: Limit}
+  - code: 1005
+    title: {en: Fine}
+    retryable: sometimes
+    colour: blue
+"""
+
+
+def test_validate_reports_every_problem_of_a_file(tmp_path: Path) -> None:
+    path = write(tmp_path, MANY_PROBLEMS, name="many.yaml")
+    result = run("validate", str(path))
+    assert result.exit_code == 2, result.output
+    lines = result.stdout.splitlines()
+    wanted = [
+        (3, "unknown field `colour`"),
+        (9, "entries[0].severity"),
+        (11, "unknown category 'nope'"),
+        (13, "duplicate code 1001"),
+        (15, "missing required field `title`"),
+        (16, "is not an HTTP status"),
+        (21, "entries[5].retryable"),
+        (22, "unknown field `colour`"),
+    ]
+    for line, words in wanted:
+        assert any(x.startswith(f"{path}:{line}:") and words in x for x in lines), (line, words, result.stdout)
+    assert "Traceback" not in result.output
+    as_json = json.loads(run("validate", str(path), "--json").stdout)
+    (report,) = as_json["files"]
+    assert report["valid"] is False
+    assert len(report["errors"]) == len(wanted)
+    assert report["error"] == report["errors"][0]
+
+
+def test_validate_checks_every_catalog_in_a_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "catalogs"
+    folder.mkdir()
+    good = write(folder, GOOD, name="good.yaml")
+    other = write(folder, GOOD.replace("id: demo", "id: other"), name="other.yml")
+    (folder / "notes.txt").write_text("not a catalog\n", encoding="utf-8")
+    ok = run("validate", str(folder))
+    assert ok.exit_code == 0, ok.output
+    assert ok.stdout == f"{good}: ok, 2 entries\n{other}: ok, 2 entries\n"
+
+    bad = write(folder, GOOD.replace("severity: warning", "severity: fatal"), name="bad.yaml")
+    failed = run("validate", str(folder))
+    assert failed.exit_code == 2, failed.output
+    assert f"{bad}:9:" in failed.stdout
+    assert f"{good}: ok, 2 entries" in failed.stdout
+    assert f"{other}: ok, 2 entries" in failed.stdout
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nothing = run("validate", str(empty))
+    assert nothing.exit_code == 2, nothing.output
+    assert f"{empty}: no catalog files" in nothing.stdout
+    assert "Traceback" not in nothing.output
+
+
+def test_unreadable_folder_is_reported_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    real_iterdir = Path.iterdir
+
+    def iterdir(self: Path) -> Iterator[Path]:
+        if self == folder:
+            raise PermissionError(13, "Permission denied")
+        return real_iterdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    cs = load_all([str(folder)], environ={}, use_cache=False)
+    assert [p.path for p in cs.problems] == [str(folder)]
+    with pytest.raises(CatalogError, match="cannot read"):
+        load_all([str(folder)], environ={}, use_cache=False, strict=True)
+    result = run("--catalog-path", str(folder), "1001")
+    assert result.exit_code == 2, result.output
+    assert f"{folder}: cannot read the folder: Permission denied" in result.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
 STATUS_LINE = re.compile(rb"^(?:< )?(HTTP/(?:1\.[01]|2(?:\.0)?|3))[ \t]+([1-5]\d\d)(?:[ \t]+([^\r\n]*))?[ \t]*\r?\n?$")
@@ -40,19 +41,31 @@ class HttpInfo:
     html: bool = False  # ... and it was an HTML page (a gateway's or proxy's error page)
 
 
-def parse_retry_after(value: str, date: str | None) -> int | None:
+def _http_date(value: str | None) -> datetime | None:
+    """An HTTP date as an aware datetime (a date without a zone is UTC, as HTTP dates are); None if it is none."""
+    if not value:
+        return None
+    try:
+        when = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None:
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+
+
+def parse_retry_after(value: str, date: str | None, now: datetime | None = None) -> int | None:
+    """Seconds to wait: ``Retry-After`` as delay-seconds, or as an HTTP date counted from the response's
+    ``Date`` header (from ``now``, the current time by default, when there is no usable ``Date``)."""
     value = value.strip()
     if value.isdigit():
         return int(value) if len(value) <= 9 else None
-    try:
-        when = parsedate_to_datetime(value)
-        now = parsedate_to_datetime(date) if date else None
-    except (TypeError, ValueError, IndexError, OverflowError):
+    when = _http_date(value)
+    if when is None:
         return None
-    if when is None or now is None:
-        return None
+    sent = _http_date(date) or now or datetime.now(timezone.utc)
     try:
-        return max(0, int((when - now).total_seconds()))
+        return max(0, int((when - sent).total_seconds()))
     except (TypeError, OverflowError):
         return None
 

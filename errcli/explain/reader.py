@@ -38,6 +38,7 @@ MAX_PENDING_LINES = 100_000
 MAX_NESTING = 256  # deeper JSON is dropped instead of risking recursion limits
 MAX_FAILED_CANDIDATES = 32  # `{`/`[` that fail to parse before the rest of a line is given up
 MAX_STORED_UNPARSED = 1000  # unparsed line numbers kept (the count stays exact)
+MAX_UNPARSED_TEXT = 300  # bytes of each stored unparsed line's text (for --verbose)
 MAX_EMBEDDED_JSON = 64 * 1024  # JSON carried as a string value (``"body": "{...}"``)
 _CHECK_EVERY_LINE_BELOW = 64 * 1024  # pending documents this small are validated on every line
 
@@ -73,18 +74,20 @@ class LineTally:
     http_lines: int = 0  # status lines and headers of raw HTTP responses
     unparsed_count: int = 0
     unparsed_lines: list[int] = field(default_factory=list)  # the first MAX_STORED_UNPARSED of them
+    unparsed_texts: list[bytes] = field(default_factory=list)  # ... and their text, MAX_UNPARSED_TEXT bytes each
 
     def add_text(self, line: int, data: bytes) -> None:
         """A line without JSON: blank, or unparsed."""
         if data.strip():
-            self.add_unparsed(line)
+            self.add_unparsed(line, data)
         else:
             self.blank_lines += 1
 
-    def add_unparsed(self, line: int) -> None:
+    def add_unparsed(self, line: int, data: bytes = b"") -> None:
         self.unparsed_count += 1
         if len(self.unparsed_lines) < MAX_STORED_UNPARSED:
             self.unparsed_lines.append(line)
+            self.unparsed_texts.append(bytes(data[:MAX_UNPARSED_TEXT]))
 
 
 _CANDIDATE = re.compile(rb"[{\[]")
@@ -343,7 +346,7 @@ class _ScanState:
                 self.skip_depth = 0
             else:
                 self.skip_depth = max(0, self.skip_depth + bracket_depth(data))
-                self.tally.add_unparsed(n)
+                self.tally.add_unparsed(n, data)
                 return
         if self.pending is not None:
             yield from self._continue(n, data)
@@ -389,7 +392,7 @@ class _ScanState:
                 yield from _bare(response)
             return
         else:
-            self.tally.add_unparsed(n)
+            self.tally.add_unparsed(n, data)
         if response is not None:  # the first line of the body decides: JSON or not, the response is done
             self.http = None
             if found:
@@ -538,7 +541,7 @@ class _ScanState:
             if i == 0 and pending.had_record:
                 self.tally.record_lines += 1
             else:
-                self.tally.add_unparsed(line)
+                self.tally.add_unparsed(line, pending.first_line_data if i == 0 else pending.parts[i])
 
 
 def _starts_anew(data: bytes) -> bool:
