@@ -742,8 +742,13 @@ def load_all(
     result = CatalogSet(tuple(by_id.values()), tuple(problems))
     if use_cache:
         stored = tuple(_Stored.of(c, result.entry_keys(c)) for c in result.catalogs)
-        if cache.write(name, key, _Compiled(stored, result.problems)):
+        written = cache.write(name, key, _Compiled(stored, result.problems))
+        # TAB completion offers what a plain run loads: a one-off run's catalogs (--catalog-path)
+        # are never written there, but it makes sure a plain run's are
+        if written and not extra:
             cache.write_bytes(COMPLETION_FILE, completion_data(result, key[3]))
+        elif written and not _completion_written():
+            load_all(environ=environ)
     if strict:
         _check_named_files(extra, result.problems)
     return result
@@ -770,6 +775,13 @@ def _check_named_files(paths: Sequence[str], problems: Sequence[LoadProblem]) ->
 
 
 COMPLETION_FILE = "completion.json"
+
+
+def _completion_written() -> bool:
+    from errcli import cache
+
+    directory = cache.cache_dir()
+    return directory is not None and (directory / COMPLETION_FILE).is_file()
 
 
 def completion_data(cs: CatalogSet, files: list[Any]) -> bytes:

@@ -3,11 +3,9 @@
 The shell scripts in ``completions/`` call ``errcode __complete SHELL CWORD WORD...``.
 Subcommands, options and option values are known here; codes and catalog ids
 come from the small ``completion.json`` the catalog cache writes (see
-errcli.catalog). A missing or broken one only means no codes are offered. The
-file holds what the last run that compiled its catalogs loaded; when that was not
-a plain run (``--catalog-path``), it is written again for the catalogs a plain run
-loads (bundled, ``ERRCODE_PATH``, the user folder), so one-off catalogs are
-never offered later. Nothing is ever printed to stderr, so a problem can never
+errcli.catalog), which describes a plain run (bundled, ``ERRCODE_PATH``, the user
+folder: never a one-off ``--catalog-path``). A missing or broken one only means no
+codes are offered. Nothing is ever printed to stderr, so a problem can never
 garble the user's prompt.
 """
 
@@ -74,7 +72,7 @@ _ARGUMENTS = {
 }
 
 
-def _read(environ: dict[str, str]) -> dict[str, Any]:
+def _load(environ: dict[str, str]) -> dict[str, Any]:
     """The completion data, or an empty one when it is missing, stale or broken."""
     home = environ.get("HOME")
     base = environ.get("XDG_CACHE_HOME") or (os.path.join(home, ".cache") if home else "")  # noqa: PTH118
@@ -89,64 +87,6 @@ def _read(environ: dict[str, str]) -> dict[str, Any]:
     except (OSError, ValueError, KeyError, TypeError):
         return {}
     return data
-
-
-def _catalog_files(path: str) -> list[str]:
-    """The catalog files a path stands for, as errcli.catalog.catalog_files finds them."""
-    # os.path, not pathlib: pathlib costs start-up time on every TAB
-    if os.path.isdir(path):  # noqa: PTH112
-        found = [os.path.join(path, n) for n in os.listdir(path) if n.endswith((".yaml", ".yml"))]  # noqa: PTH118,PTH208
-        return [f for f in found if os.path.isfile(f) and os.path.splitext(f)[1]]  # noqa: PTH113,PTH122
-    return [path] if os.path.exists(path) else []  # noqa: PTH110
-
-
-def plain_files(environ: dict[str, str], extra: Sequence[str] = ()) -> set[str]:
-    """The catalog files a run loads: bundled, the user folder, ``ERRCODE_PATH``, then ``extra``
-    (``--catalog-path``); the ones errcli.catalog.load_all finds, without importing it."""
-    here = os.path.dirname(os.path.realpath(__file__))  # noqa: PTH120
-    bases = [os.path.join(here, "data", "catalogs"), os.path.join(os.path.dirname(here), "data", "catalogs")]  # noqa: PTH118,PTH120
-    bases = [next((b for b in bases if os.path.isdir(b)), "")]  # noqa: PTH112
-    home = environ.get("HOME")
-    config = environ.get("XDG_CONFIG_HOME") or (os.path.join(home, ".config") if home else "")  # noqa: PTH118
-    if config and os.path.isdir(folder := os.path.join(config, "errcode", "catalogs")):  # noqa: PTH112,PTH118
-        bases.append(folder)
-    bases += environ.get("ERRCODE_PATH", "").split(os.pathsep)
-    bases += extra
-    return {os.path.normpath(f) for base in bases if base for f in _catalog_files(base)}
-
-
-def _refresh(environ: dict[str, str]) -> dict[str, Any]:
-    """The completion data of a plain run, written again (from the compiled cache when it is current)."""
-    from errcli import cache
-    from errcli.catalog import COMPLETION_FILE, bundled_dir, catalog_files, completion_data, load_all, user_paths
-
-    catalogs = load_all(environ=environ)
-    sources = catalog_files(bundled_dir())
-    sources += [f for base in user_paths((), environ) if base.exists() for f in catalog_files(base)]
-    payload = completion_data(catalogs, cache.file_keys(sources))
-    cache.write_bytes(COMPLETION_FILE, payload)
-    data: dict[str, Any] = json.loads(payload)
-    return data
-
-
-def _load(environ: dict[str, str], words: Sequence[str] = ()) -> dict[str, Any]:
-    """The completion data for the catalogs a plain run loads, or for those the line's
-    ``--catalog-path`` adds; another run's data is replaced by a plain run's."""
-    data = _read(environ)
-    if not data:
-        return {}
-    recorded = {os.path.normpath(path) for path, _, _ in data["files"]}
-    plain = plain_files(environ)
-    if recorded == plain:
-        return data
-    extra = [w for i, w in enumerate(words) if i and words[i - 1] == "--catalog-path"]
-    extra += [w.partition("=")[2] for w in words if w.startswith("--catalog-path=")]
-    if extra and recorded == plain_files(environ, extra):
-        return data
-    try:
-        return _refresh(environ)
-    except Exception:  # noqa: BLE001 -- a broken catalog or cache only means no codes are offered
-        return {}
 
 
 def _fold(text: str) -> str:
@@ -169,7 +109,7 @@ def candidates(words: Sequence[str], cword: int, environ: dict[str, str] | None 
     if previous in _FILE_OPTIONS:
         return [(FILES, "")]
     if previous in _CATALOG_OPTIONS:
-        return [(c, "catalog") for c in _load(env, words).get("catalogs", []) if c.startswith(current.lower())]
+        return [(c, "catalog") for c in _load(env).get("catalogs", []) if c.startswith(current.lower())]
     if previous in VALUES:
         return [(v, previous) for v in VALUES[previous] if v.startswith(current)]
     if current.startswith("-"):
@@ -185,7 +125,7 @@ def candidates(words: Sequence[str], cword: int, environ: dict[str, str] | None 
     if not command and not positional:
         found += [(name, help_) for name, help_ in COMMANDS.items() if name.startswith(current)]
     if current:
-        found += _codes(_load(env, words), current, _lang(env))
+        found += _codes(_load(env), current, _lang(env))
     return found
 
 

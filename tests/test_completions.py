@@ -15,7 +15,6 @@ import pytest
 from conftest import CLEAN_ENV, ROOT, run
 from typer.main import get_command
 
-from errcli import complete
 from errcli.cli import app
 from errcli.complete import OPTIONS, candidates
 from errcli.shells import SCRIPTS
@@ -518,26 +517,3 @@ def test_install_lines_work_on_a_fresh_account(shell: str, fresh_account: dict[s
             [*command, script], env=fresh_account, capture_output=True, text=True, timeout=60, check=False
         )
         assert expected in out.stdout, (line, out.stdout, out.stderr)
-
-
-def test_plain_files_are_the_ones_a_run_loads(tmp_path: Path) -> None:
-    """errcli.complete finds a run's catalog files without importing errcli.catalog: the same ones."""
-    from errcli.catalog import bundled_dir, catalog_files, user_paths
-
-    write_catalog(tmp_path / "config" / "errcode" / "catalogs", "mine")
-    (tmp_path / "config" / "errcode" / "catalogs" / "notes.txt").write_text("not a catalog", encoding="utf-8")
-    folder = tmp_path / "folder"
-    write_catalog(folder, "a")
-    (folder / "b.yml").write_text("id: b\n", encoding="utf-8")
-    (folder / ".yaml").write_text("", encoding="utf-8")
-    single = write_catalog(tmp_path / "single", "c")
-    env = {
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "ERRCODE_PATH": os.pathsep.join([str(folder) + "/", str(tmp_path / "missing"), ""]),
-    }
-    for extra in ((), (str(single),)):
-        bases = user_paths(extra, env)
-        expected = catalog_files(bundled_dir()) + [f for b in bases if b.exists() for f in catalog_files(b)]
-        assert complete.plain_files(env, extra) == {os.path.normpath(f) for f in map(str, expected)}
-    assert len(complete.plain_files(env)) == len(catalog_files(bundled_dir())) + 3
