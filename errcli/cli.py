@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from typer._click import Context as ClickContext
@@ -17,7 +17,7 @@ from errcli import __version__
 from errcli.catalog import CatalogError, CatalogSet, check_files, load_all
 from errcli.commands import explain, lookup_or_search, open_input, report, search
 from errcli.errors import ErrcodeError, ExitCode
-from errcli.fast import quiet_closed_pipe, typo_of
+from errcli.fast import is_negative_number, quiet_closed_pipe, stdin_is_piped, typo_of
 from errcli.lookup import check_catalogs
 from errcli.model import Lang
 from errcli.render import (
@@ -35,6 +35,7 @@ from errcli.render import (
 from errcli.settings import default_lang
 
 PROG = "errcode"
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class FormatChoice(str, Enum):
@@ -118,7 +119,6 @@ CatalogPathOpt = Annotated[
 ]
 
 
-_NEGATIVE = re.compile(r"^-\d+$")
 _HELP_TYPES = re.compile(r" <(?:list\[\w+\]|str|int|float|path|int range|float range)>")
 _HELP_RANGES = re.compile(r"(?:; |\[)(?:x[<>]=[\d.]+|[\d.]+<=x<=[\d.]+)(?=[;\]])")
 _PYDANTIC = (
@@ -175,7 +175,7 @@ def _negatives_last(args: list[str], takes_value: set[str]) -> list[str]:
             kept.append(arg)
         elif arg == "--":
             return [*kept, "--", *codes, *args[i + 1 :]]
-        elif i > 0 and _NEGATIVE.match(arg):
+        elif i > 0 and is_negative_number(arg):
             codes.append(arg)
         else:
             skip = arg in takes_value
@@ -194,13 +194,14 @@ class ErrcodeGroup(TyperGroup):
         if "--debug" in args:
             args.remove("--debug")
             ctx.meta["errcode.debug"] = True
-        if not args and not sys.stdin.isatty() and "explain" in self.commands:
+        takes_value = self._value_options()
+        if not args and stdin_is_piped() and "explain" in self.commands:
             args = ["explain"]
         elif args and args[0] not in self._root_only:
-            first = self._first_positional(args)
+            first = self._first_positional(args, takes_value)
             if first is not None and args[first] in self.commands:
                 args.insert(0, args.pop(first))
-            elif first is None and not self._root_only.intersection(args) and not sys.stdin.isatty():
+            elif first is None and not self._root_only.intersection(args) and stdin_is_piped():
                 args.insert(0, "explain")  # options only, and a pipe: `cat app.log | errcode --summary`
             elif first is not None or not self._root_only.intersection(args):
                 if first is not None and (command := typo_of(args[first], args[first + 1 :])) is not None:
@@ -212,10 +213,11 @@ class ErrcodeGroup(TyperGroup):
                     ctx.exit(int(ExitCode.NOT_FOUND))
                 args.insert(0, "lookup")
         if args and args[0] == "lookup":
-            args = _negatives_last(args, self._value_options())
+            args = _negatives_last(args, takes_value)
         return super().parse_args(ctx, args)
 
     def _value_options(self) -> set[str]:
+        """Every option that takes a value (its value is no positional argument)."""
         return {
             name
             for command in self.commands.values()
@@ -224,15 +226,15 @@ class ErrcodeGroup(TyperGroup):
             for name in param.opts
         }
 
-    def _first_positional(self, args: list[str]) -> int | None:
-        takes_value = self._value_options()
+    @staticmethod
+    def _first_positional(args: list[str], takes_value: set[str]) -> int | None:
         skip = False
         for i, arg in enumerate(args):
             if skip:
                 skip = False
             elif arg == "--":
                 return i + 1 if i + 1 < len(args) else None
-            elif arg.startswith("-") and len(arg) > 1 and not _NEGATIVE.match(arg):
+            elif arg.startswith("-") and len(arg) > 1 and not is_negative_number(arg):
                 skip = arg in takes_value
             else:
                 return i
@@ -255,32 +257,24 @@ class ErrcodeGroup(TyperGroup):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """Click's own loop, with its messages made plain and a closed pipe made quiet (exit 0)."""
         from typer._click.exceptions import BadParameter, ClickException
-        from typer.exceptions import Abort, Exit
+        from typer.exceptions import Abort
 
         kwargs["standalone_mode"] = False
         try:
-            status = super().main(*args, **kwargs)  # ctx.exit(N) comes back as N
-        except Exit as exc:
-            sys.exit(exc.exit_code)
-        except BadParameter as exc:
-            exc.message = _humane_error(exc.message)
-            exc.show()
-            sys.exit(exc.exit_code)
-        except ClickException as exc:
-            exc.show()
-            sys.exit(exc.exit_code)
-        except (Abort, KeyboardInterrupt):
-            sys.stderr.write("\n")
-            sys.exit(int(ExitCode.INTERRUPTED))
-        except BrokenPipeError:
-            quiet_closed_pipe()
-            sys.exit(0)
-        try:
+            status = super().main(*args, **kwargs)  # ctx.exit(N) and Ctrl-C (130) come back as N
             sys.stdout.flush()
-        except BrokenPipeError:
+        except BrokenPipeError:  # at the last flush; while a command runs, invoke() has it
             quiet_closed_pipe()
-            sys.exit(0)
-        sys.exit(status if isinstance(status, int) else 0)
+            status = 0
+        except ClickException as exc:
+            if isinstance(exc, BadParameter):
+                exc.message = _humane_error(exc.message)
+            exc.show()
+            status = exc.exit_code
+        except Abort:  # end of input where Click reads it
+            sys.stderr.write("\n")
+            status = ExitCode.INTERRUPTED
+        sys.exit(int(status) if isinstance(status, int) else 0)
 
 
 app = typer.Typer(
@@ -302,6 +296,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+def command(name: str, **settings: Any) -> Callable[[F], F]:
+    """A subcommand of the app (its help written by ErrcodeCommand)."""
+    decorate: Callable[[F], F] = app.command(name, cls=ErrcodeCommand, **settings)
+    return decorate
 
 
 def _version(value: bool) -> None:
@@ -332,7 +332,7 @@ def _output(
 
     chosen: Format = "json" if as_json else fmt.value if fmt else default_format()
     language: Lang = lang.value if lang else default_lang()
-    paged = page and pager.wanted() and pager.start_pager()
+    paged = pager.start_pager(no_pager=not page)
     return Output(format=chosen, lang=language, color=color.value, brief=brief, paged=paged)
 
 
@@ -342,9 +342,8 @@ def _load(catalog_path: Sequence[Path] | None) -> CatalogSet:
     return cs
 
 
-@app.command(
+@command(
     "lookup",
-    cls=ErrcodeCommand,
     short_help="Look up codes (the default: `errcode 1001`).",
     help="Look up codes. This is the default command: `errcode 1001` = `errcode lookup 1001`. "
     "Every catalog that defines a code is shown; words that are no code are searched.",
@@ -380,9 +379,8 @@ def lookup_cmd(
     return lookup_or_search(_load(catalog_path), query, catalog or (), out, limit, min_score)
 
 
-@app.command(
+@command(
     "search",
-    cls=ErrcodeCommand,
     short_help="Fuzzy search by words.",
     help="Fuzzy search by words: Chinese (Simplified or Traditional), English, pinyin, typos.",
     epilog=(
@@ -410,9 +408,8 @@ def search_cmd(
     return search(cs, " ".join(text), check_catalogs(catalog or (), cs), out, limit, min_score)
 
 
-@app.command(
+@command(
     "explain",
-    cls=ErrcodeCommand,
     short_help="Explain error responses: JSON, NDJSON, logs, curl -i.",
     help=(
         "Explain the error responses in INPUT (a file, - for stdin, or a response given as the argument; "
@@ -447,9 +444,8 @@ def explain_cmd(
     return explain(cs, open_input(source), catalog or (), out, summary=summary, verbose=verbose)
 
 
-@app.command(
+@command(
     "list",
-    cls=ErrcodeCommand,
     help="List entries, filtered.",
     epilog=(
         "\b\nExamples:\n"
@@ -493,9 +489,8 @@ def list_cmd(
     return ExitCode.OK
 
 
-@app.command(
+@command(
     "catalogs",
-    cls=ErrcodeCommand,
     short_help="Show the loaded catalogs.",
     help="Show the loaded catalogs: entries, version, source, and where each was loaded from.",
 )
@@ -513,9 +508,8 @@ def catalogs_cmd(
     return ExitCode.OK
 
 
-@app.command(
+@command(
     "validate",
-    cls=ErrcodeCommand,
     help="Check catalog files without installing them.",
     epilog="Example: errcode validate myapi.yaml",
 )
@@ -526,14 +520,13 @@ def validate_cmd(
     color: ColorOpt = ColorChoice.auto,
 ) -> ExitCode:
     out = _output(fmt, as_json, None, color)
-    report = [(path, "\n".join(errors) or None, count) for path, errors, count in check_files(files)]
+    report = check_files(files)
     print_validate(report, out)
-    return ExitCode.USAGE if any(err for _, err, _ in report) else ExitCode.OK
+    return ExitCode.USAGE if any(errors for _, errors, _ in report) else ExitCode.OK
 
 
-@app.command(
+@command(
     "completion",
-    cls=ErrcodeCommand,
     help="Print the shell completion script.",
     epilog=(
         "\b\nInstall with one line in the shell's startup file (always the current version):\n"
@@ -561,9 +554,8 @@ class CacheAction(str, Enum):
     clear = "clear"
 
 
-@app.command(
+@command(
     "cache",
-    cls=ErrcodeCommand,
     short_help="Show or clear the compiled cache.",
     help="Show where the compiled catalogs live, or clear them (they are rebuilt on the next run).",
     epilog="\b\nExamples:\n  errcode cache\n  errcode cache clear",
@@ -581,9 +573,8 @@ def cache_cmd(
     return ExitCode.OK
 
 
-@app.command(
+@command(
     "import",
-    cls=ErrcodeCommand,
     short_help="Draft a catalog from an API's error-code document.",
     help=(
         "Read an API's error-code document (Markdown, plain text or HTML; - for stdin) and write a catalog "

@@ -30,10 +30,10 @@ def lookup_or_search(
     only = check_catalogs(catalogs, cs)
     parsed = [parse_query(q, cs.ids) for q in queries]
     if any(p.kind == "text" for p in parsed):
-        return _searched(cs, " ".join(queries), only, out, limit, min_score)
+        return search(cs, " ".join(queries), only, out, limit, min_score, fallback=True)
     results = [lookup(cs, p, only) for p in parsed]
     if len(results) == 1 and not results[0].all_matches and not parsed[0].strict:
-        return _searched(cs, queries[0], only, out, limit, min_score)
+        return search(cs, queries[0], only, out, limit, min_score, fallback=True)
     print_lookup(results, cs, out)
     missing = [r for r in results if not r.all_matches]
     for result in missing:
@@ -43,51 +43,30 @@ def lookup_or_search(
 
 
 def search(
-    cs: CatalogSet, text: str, catalogs: Sequence[str], out: Output, limit: int = 10, min_score: float = 0.0
+    cs: CatalogSet,
+    text: str,
+    catalogs: Sequence[str],
+    out: Output,
+    limit: int = 10,
+    min_score: float = 0.0,
+    fallback: bool = False,
 ) -> ExitCode:
+    """``errcode search``; with ``fallback``, a lookup answered by search: the lookup's JSON shape,
+    and exit 1 when only weak matches came back."""
     from errcli.search import search as run_search
 
     if not text.strip():
         raise UsageError("empty search", hint="give words to look for, e.g. `errcode search insufficient balance`")
     result = run_search(cs, text, catalogs, limit=limit, min_score=min_score)
-    if not result.hits:
-        print_problem(
-            f"nothing matches {text!r}",
-            "try fewer words, another spelling, pinyin (zijin), or `errcode list` to browse",
-        )
-        if out.format in ("json", "yaml"):
-            print_search(result, cs, out)
-        return ExitCode.NOT_FOUND
-    print_search(result, cs, out)
-    return ExitCode.OK
-
-
-def _searched(
-    cs: CatalogSet, text: str, catalogs: Sequence[str], out: Output, limit: int, min_score: float
-) -> ExitCode:
-    """A lookup that is answered by search: the lookup's JSON shape (``matches``, with ``"searched":
-    true``), and exit 1 when only weak matches came back."""
-    from errcli.search import search as run_search
-    from errcli.serialize import dumps_json, dumps_yaml, entry_dict
-
-    result = run_search(cs, text, catalogs, limit=limit, min_score=min_score)
-    if out.format in ("json", "yaml"):
-        doc = {
-            "schema_version": SCHEMA_VERSION,
-            "query": text,
-            "searched": True,
-            "matches": [entry_dict(h.entry) | {"score": h.score} for h in result.hits],
-        }
-        out.write(dumps_json(doc) + "\n" if out.format == "json" else dumps_yaml(doc))
-    elif result.hits:
-        print_search(result, cs, out)
+    if result.hits or out.format in ("json", "yaml"):
+        print_search(result, cs, out, as_lookup=fallback)
     if not result.hits:
         print_problem(
             f"nothing matches {text!r}",
             "try fewer words, another spelling, pinyin (zijin), or `errcode list` to browse",
         )
         return ExitCode.NOT_FOUND
-    if result.hits[0].score < WEAK_MATCH:
+    if fallback and result.hits[0].score < WEAK_MATCH:
         print_problem(
             f"no code or close match for {text!r}; the results above are weak guesses",
             "try other words, `errcode search WORDS` for more results, or `errcode list` to browse",
@@ -112,9 +91,9 @@ def open_input(argument: str | None, stdin: BinaryIO | None = None) -> BinaryIO:
     import io
     from pathlib import Path
 
-    stream = stdin or sys.stdin.buffer
     if argument is None or argument == "-":
-        if argument is None and stream.isatty():
+        stream = stdin or (sys.stdin.buffer if sys.stdin is not None else None)  # None: stdin is closed
+        if stream is None or (argument is None and stream.isatty()):
             raise UsageError(
                 "nothing to explain", hint="pipe a response (curl -si URL | errcode explain), or give a FILE or JSON"
             )
@@ -145,12 +124,10 @@ def explain(
     from errcli.serialize import dumps_json, dumps_yaml
 
     stream = explain_stream(cs, source, check_catalogs(catalogs, cs))
-    records = 0
     if summary:
         report = stream.summarize()
         print_summary(report, out, verbose, stream.tally.unparsed_texts)
         lines, unknown = report.lines, report.unknown
-        records = report.records
     elif out.format == "json":  # streamed: the document is written as errors are found
         out.write(f'{{\n  "schema_version": {SCHEMA_VERSION},\n  "errors": [')
         for i, error in enumerate(stream):
@@ -186,7 +163,7 @@ def explain(
     if lines == 0:
         print_problem("no input", "pipe a response (curl -si URL | errcode explain), or give a FILE or JSON")
         return ExitCode.USAGE
-    if not (records if summary else stream.records):  # only text: nothing was explained
+    if not stream.records:  # only text: nothing was explained
         print_problem(
             f"no response found in {lines} line{'' if lines == 1 else 's'}: no JSON and no HTTP response",
             "explain reads JSON, JSON Lines, `curl -i` output and log lines with JSON in them; "

@@ -14,9 +14,11 @@ from __future__ import annotations
 import json
 import os
 
+from errcli._text import safe
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (costs start-up time)
 
-if TYPE_CHECKING:  # nothing but json and os at run time: this runs on every TAB
+if TYPE_CHECKING:  # nothing but json, os and re (already loaded by json) at run time: this runs on every TAB
     from collections.abc import Sequence
     from typing import Any
 
@@ -188,9 +190,10 @@ def render(shell: str, words: list[str], cword: int, environ: dict[str, str] | N
     if shell == "bash":
         words, cword, keep = _bash_words(words, cword)
     lines = []
-    for value, description in candidates(words, cword, environ):
-        if value == FILES:
+    for found, description in candidates(words, cword, environ):
+        if found == FILES:
             return FILES + "\n"
+        value = safe(found)  # catalog text reaches the prompt escaped, as every other output shows it
         if shell == "bash":
             lines.append(value.removeprefix(keep))
         elif shell == "zsh":
@@ -201,7 +204,7 @@ def render(shell: str, words: list[str], cword: int, environ: dict[str, str] | N
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())[:120]
+    return safe(" ".join(text.split())[:120])
 
 
 def main(args: Sequence[str]) -> int:

@@ -53,6 +53,19 @@ def _number(key: str, value: str) -> float | None:
     return number if ok else None
 
 
+def is_negative_number(arg: str) -> bool:
+    """``-1021``: a code (Binance-style APIs use negative ones), not an option."""
+    return len(arg) > 1 and arg[0] == "-" and arg[1:].isdigit()
+
+
+def stdin_is_piped() -> bool:
+    """Input waits on stdin: a pipe or a file, not a terminal, and not a closed stdin (``<&-``)."""
+    try:
+        return sys.stdin is not None and not sys.stdin.isatty()
+    except (ValueError, OSError):
+        return False
+
+
 def typo_of(word: str, rest: Sequence[str] = ()) -> str | None:
     """The subcommand a word is a slip of (``explian``, ``catalog``), or None. Only a word alone
     (or before a file name) is taken for one: ``errcode catalog not found`` is a search."""
@@ -117,7 +130,7 @@ def parse(args: Sequence[str]) -> dict[str, Any] | None:
                 opts[key] = value
         elif arg in _FLAGS:
             opts[_FLAGS[arg]] = True
-        elif arg.startswith("-") and len(arg) > 1 and not arg[1:].isdigit():
+        elif arg.startswith("-") and len(arg) > 1 and not is_negative_number(arg):
             return None
         else:
             if not search and not opts["queries"] and (arg in COMMANDS or typo_of(arg, args[i + 1 :])):
@@ -129,7 +142,6 @@ def parse(args: Sequence[str]) -> dict[str, Any] | None:
 
 
 def _answer(opts: dict[str, Any]) -> int:
-    from errcli import pager
     from errcli.catalog import CatalogError, load_all
     from errcli.commands import lookup_or_search, report, search
     from errcli.errors import ErrcodeError
@@ -138,7 +150,11 @@ def _answer(opts: dict[str, Any]) -> int:
     from errcli.settings import default_lang
 
     fmt = "json" if opts["json"] else opts.get("format") or default_format()
-    paged = pager.wanted(opts["no_pager"]) and pager.start_pager()
+    paged = False
+    if not opts["no_pager"] and sys.stdout is not None and sys.stdout.isatty():  # a pipe imports no pager
+        from errcli import pager
+
+        paged = pager.start_pager()
     out = Output(
         format=fmt,
         lang=opts.get("lang") or default_lang(),
@@ -149,11 +165,10 @@ def _answer(opts: dict[str, Any]) -> int:
     try:
         cs = load_all(opts["catalog_path"], strict=True)  # a named path must load, as in the full CLI
         print_warnings(cs.problems)
+        limit, min_score = opts.get("limit", 10), opts.get("min_score", 0.0)
         if opts["search"]:
             only = check_catalogs(opts["catalog"], cs)
-            text = " ".join(opts["queries"])
-            return int(search(cs, text, only, out, opts.get("limit", 10), opts.get("min_score", 0.0)))
-        limit, min_score = opts.get("limit", 10), opts.get("min_score", 0.0)
+            return int(search(cs, " ".join(opts["queries"]), only, out, limit, min_score))
         return int(lookup_or_search(cs, opts["queries"], opts["catalog"], out, limit, min_score))
     except (ErrcodeError, CatalogError) as exc:
         return int(report(exc))

@@ -26,10 +26,9 @@ def terminal_width() -> int:
     return _width[0] if _width else 80
 
 
-def wanted(no_pager: bool = False) -> bool:
-    """Paging applies: asked for, and stdout is a terminal."""
+def _on_a_terminal() -> bool:
     try:
-        return not no_pager and sys.stdout.isatty()
+        return sys.stdout.isatty()
     except (ValueError, OSError):
         return False
 
@@ -49,10 +48,13 @@ def pager_command(environ: Mapping[str, str] | None = None) -> list[str] | None:
     return ["less", "-FRX"]
 
 
-def start_pager() -> bool:
-    """Send the rest of stdout through the pager; False (nothing changed) when there is none."""
+def start_pager(no_pager: bool = False) -> bool:
+    """Send the rest of stdout through the pager when stdout is a terminal and paging is not turned
+    off; False (nothing changed) otherwise."""
+    if no_pager or _started or not _on_a_terminal():
+        return False
     argv = pager_command()
-    if argv is None or _started:
+    if argv is None:
         return False
     import atexit
     import shutil

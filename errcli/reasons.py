@@ -61,7 +61,7 @@ _ANY = {"en": "any catalog", "zh": "任何目录"}
 def _sentence(ev: Evidence, lang: Lang) -> str:
     table = _ZH if lang == "zh" else _EN
     template = table.get(f"{ev.kind}.{ev.note}") or table.get(ev.kind, "")
-    from errcli.render import safe
+    from errcli._text import safe
 
     return template.format(
         value=safe(str(ev.value))[:80],

@@ -7,13 +7,13 @@ markup, and control characters are shown as visible escapes.
 from __future__ import annotations
 
 import os
-import re
 import sys
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
+from errcli._text import safe
 from errcli.catalog import CatalogSet, LoadProblem
 from errcli.lookup import LookupResult
 from errcli.model import Catalog, Entry, Lang, Text
@@ -31,7 +31,6 @@ ColorMode = Literal["auto", "always", "never"]
 FORMATS: tuple[Format, ...] = ("table", "plain", "json", "yaml", "markdown")
 Rows = list[tuple[str, str | list[str]]]  # a card: (label, value) in display order; lists are bullets
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 SEVERITY_STYLE = {"info": "cyan", "warning": "yellow", "critical": "bold red"}
 
 LABELS: dict[Lang, dict[str, str]] = {
@@ -203,18 +202,6 @@ def severity_word(severity: str | None, lang: Lang) -> str:
     return SEVERITY_WORDS[lang].get(severity or "", severity or "")
 
 
-def safe(text: str, multiline: bool = False) -> str:
-    """Show control characters and bidi overrides as visible escapes."""
-
-    def escape(match: re.Match[str]) -> str:
-        char = match.group()
-        if multiline and char in "\n\t":
-            return char
-        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
-
-    return _CONTROL.sub(escape, text)
-
-
 _SGR = {"heading": "1", "header": "1", "critical": "1;31", "warning": "33", "info": "36"}
 
 
@@ -376,7 +363,7 @@ def plain_rows(heading: str, rows: Rows, out: Output | None = None, severity: st
     (coloured when ``out`` colours the plain layout: the heading, and the severity by its level)."""
     paint = out.paint if out is not None else (lambda text, _role: text)
     lines = [paint(heading, "heading")]
-    severity_label = {LABELS[lang]["severity"] for lang in LABELS}
+    severity_label = LABELS[out.lang]["severity"] if out is not None else None
     width = max((_display_width(label) for label, _ in rows), default=0) + 1
     for label, value in rows:
         if isinstance(value, list):
@@ -386,7 +373,7 @@ def plain_rows(heading: str, rows: Rows, out: Output | None = None, severity: st
             lines.append(f"  {label}:")
             lines.extend(f"    {line}" for line in value.splitlines())
         else:
-            shown = paint(value, severity) if severity and label in severity_label else value
+            shown = paint(value, severity) if severity and label == severity_label else value
             lines.append(f"  {label}:{' ' * (width - _display_width(label))}{shown}")
     return "\n".join(lines) + "\n"
 
@@ -537,9 +524,16 @@ def not_found_message(result: LookupResult, lang: Lang) -> tuple[str, str | None
     return message, f"nearest: {names}"
 
 
-def print_search(result: SearchResult, cs: CatalogSet, out: Output) -> None:
+def print_search(result: SearchResult, cs: CatalogSet, out: Output, as_lookup: bool = False) -> None:
+    """``as_lookup``: a lookup answered by search keeps the lookup's JSON shape (``matches``, and
+    ``"searched": true``), so ``jq .matches`` works whatever the query was."""
     if out.format in ("json", "yaml"):
-        doc = {"query": result.query, "results": [entry_dict(h.entry) | {"score": h.score} for h in result.hits]}
+        hits = [entry_dict(h.entry) | {"score": h.score} for h in result.hits]
+        doc: dict[str, Any] = {"query": result.query, "results": hits}
+        if as_lookup:
+            from errcli.model import SCHEMA_VERSION
+
+            doc = {"schema_version": SCHEMA_VERSION, "query": result.query, "searched": True, "matches": hits}
         out.write(dumps_json(doc) + "\n" if out.format == "json" else dumps_yaml(doc))
         return
     if out.brief:
@@ -773,19 +767,24 @@ def print_catalogs(cs: CatalogSet, out: Output) -> None:
     print_table(headers, rows, out, roles=("key", "text", "key", "short", "text", "path"))
 
 
-def print_validate(report: Sequence[tuple[str, str | None, int]], out: Output) -> None:
-    """``report`` is (path, errors or None, entry count) per file; errors are the file's problems, one a line."""
+def print_validate(report: Sequence[tuple[str, Sequence[str], int]], out: Output) -> None:
+    """``report`` is (path, the file's problems, entry count) per file; no problems: valid."""
     if out.format in ("json", "yaml"):
-        files = []
-        for path, error, count in report:
-            errors = error.split("\n") if error else []
-            first = errors[0] if errors else None
-            files.append({"path": path, "valid": not errors, "error": first, "errors": errors, "entries": count})
+        files = [
+            {
+                "path": path,
+                "valid": not errors,
+                "error": errors[0] if errors else None,
+                "errors": list(errors),
+                "entries": count,
+            }
+            for path, errors, count in report
+        ]
         doc = {"files": files}
         out.write(dumps_json(doc) + "\n" if out.format == "json" else dumps_yaml(doc))
         return
-    for path, error, count in report:
-        lines = [f"{safe(path)}: ok, {count} entries"] if error is None else [safe(e) for e in error.split("\n")]
+    for path, errors, count in report:
+        lines = [safe(e) for e in errors] if errors else [f"{safe(path)}: ok, {count} entries"]
         out.write("".join(f"{line}\n" for line in lines))
 
 
@@ -882,7 +881,7 @@ def print_explained(error: ExplainedError, cs: CatalogSet, out: Output) -> None:
     elif out.format == "markdown":
         out.write(markdown_rows(heading, rows))
     else:
-        out.write(plain_rows(heading, rows) + "\n")
+        out.write(plain_rows(heading, rows, out, error.entry.severity if error.entry else None) + "\n")
     out.out.flush()
 
 

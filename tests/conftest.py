@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 import os
+import pty
+import select
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -56,3 +60,38 @@ def seed_text(catalog_id: str) -> str:
 def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> Result:
     """Run the CLI in-process with separate stdout/stderr."""
     return CliRunner().invoke(app, list(args), input=stdin, env=env, prog_name="errcode")
+
+
+# A short log as services write it: a success, a prefixed error, a plain line, two APIs' errors.
+MIXED_LOG = (
+    '2025-10-03T09:00:01Z INFO ok {"code": 0, "message": "success", "data": {}}\n'
+    '2025-10-03T09:00:02Z ERROR {"success": false, "data": null, "error": {"code": 1004, "message": "风险度过高"}}\n'
+    "this line is not json at all\n"
+    '{"error": "订单不存在", "code": "ORDER_NOT_FOUND"}\n'
+    '{"code": 2002, "message": "Symbol not found"}\n'
+    '{"code": 2002, "message": "Symbol not found"}\n'
+)
+
+
+def run_in_pty(args: list[str], env: dict[str, str]) -> str:
+    """Run a process on a pseudo-terminal (stdin, stdout, stderr); what reached the screen."""
+    main, child = pty.openpty()
+    proc = subprocess.Popen(args, stdin=child, stdout=child, stderr=child, env=env, close_fds=True)
+    os.close(child)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([main], [], [], 0.5)
+        if ready:
+            try:
+                data = os.read(main, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        elif proc.poll() is not None:
+            break
+    proc.wait(timeout=10)
+    os.close(main)
+    return b"".join(chunks).decode("utf-8", "replace")

@@ -517,3 +517,25 @@ def test_install_lines_work_on_a_fresh_account(shell: str, fresh_account: dict[s
             [*command, script], env=fresh_account, capture_output=True, text=True, timeout=60, check=False
         )
         assert expected in out.stdout, (line, out.stdout, out.stderr)
+
+
+def test_completion_shows_catalog_text_escaped(shell_env: dict[str, str], tmp_path: Path) -> None:
+    """A hostile catalog's title (clipboard write, window title, clear screen) reaches the prompt
+    escaped, as every other output shows it."""
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    (folder / "evil.yaml").write_text(
+        "schema_version: 1\nid: evil\nname: {en: Evil}\nentries:\n"
+        '  - code: 7777\n    title: {en: "Paid \\e]52;c;cm0gLXJmIH4=\\a \\e]2;pwned\\a \\e[2J done"}\n',
+        encoding="utf-8",
+    )
+    env = {**shell_env, "ERRCODE_PATH": str(folder)}
+    assert errcode(env, "evil:7777").returncode == 0
+    from errcli.complete import render
+
+    for shell in ("zsh", "fish", "bash"):
+        shown = render(shell, ["errcode", "777"], 1, env)
+        assert "7777" in shown
+        assert "\x1b" not in shown, (shell, shown)
+        assert "\x07" not in shown, (shell, shown)
+    assert "\\x1b]52" in render("fish", ["errcode", "777"], 1, env)

@@ -22,9 +22,11 @@ from errcli.explain import (
     ExplainedError,
     Explainer,
     ExplainReport,
+    ExplainStream,
     LineTally,
     RecordReader,
     Summary,
+    SummaryReport,
     SummaryRow,
     error_dict,
     explain_stream,
@@ -996,12 +998,7 @@ def _varied_log() -> str:
 
 
 def test_summary_agrees_with_the_full_stream(bundled: CatalogSet) -> None:
-    text = _varied_log()
-    fast = summarize(bundled, io.BytesIO(text.encode()))
-    stream = explain_stream(bundled, io.BytesIO(text.encode()))
-    slow = Summary()
-    for error in stream:
-        slow.add(error)
+    fast, stream, slow = _both_ways(bundled, _varied_log().encode())
     assert [(r.catalog, r.code, r.count, r.first_line, r.last_line) for r in fast.rows] == [
         (r.catalog, r.code, r.count, r.first_line, r.last_line) for r in slow.rows()
     ]
@@ -1146,6 +1143,16 @@ def _rows(report_rows: list[SummaryRow] | tuple[SummaryRow, ...]) -> list[tuple[
     return [(r.catalog, r.code, r.count, r.first_line, r.last_line) for r in report_rows]
 
 
+def _both_ways(bundled: CatalogSet, data: bytes) -> tuple[SummaryReport, ExplainStream, Summary]:
+    """``data`` summarised (the line memo) and explained in full, then summed up the same way."""
+    fast = summarize(bundled, io.BytesIO(data))
+    stream = explain_stream(bundled, io.BytesIO(data))
+    slow = Summary()
+    for error in stream:
+        slow.add(error)
+    return fast, stream, slow
+
+
 def test_summary_agrees_with_the_full_stream_on_a_real_looking_log(bundled: CatalogSet, tmp_path: Path) -> None:
     """The line-shape memo of --summary gives what the full path gives, line for line, on a log with
     prefixes, interpolated ids and amounts, escaped Chinese, WS frames and plain lines."""
@@ -1158,13 +1165,7 @@ def test_summary_agrees_with_the_full_stream_on_a_real_looking_log(bundled: Cata
     spec.loader.exec_module(reallog)
     path = tmp_path / "real.log"
     reallog.write_log(path, lines=6000)
-    with path.open("rb") as source:
-        fast = summarize(bundled, source)
-    with path.open("rb") as source:
-        stream = explain_stream(bundled, source)
-        slow = Summary()
-        for error in stream:
-            slow.add(error)
+    fast, stream, slow = _both_ways(bundled, path.read_bytes())
     assert _rows(fast.rows) == _rows(slow.rows())
     assert (fast.not_errors, fast.unparsed_count, fast.lines, fast.records) == (
         stream.not_errors,
@@ -1264,10 +1265,7 @@ def test_notify_frames(explainer: Explainer) -> None:
 def test_summary_first_and_last_lines_of_responses_without_json(bundled: CatalogSet) -> None:
     # a response without a JSON body is counted when it ends, at its status line: after later lines
     text = "HTTP/1.1 429 Too Many Requests{]\n[]["  # found by fuzzing: the response ends at the end of input
-    fast = summarize(bundled, io.BytesIO(text.encode()))
-    slow = Summary()
-    for error in explain_stream(bundled, io.BytesIO(text.encode())):
-        slow.add(error)
+    fast, _, slow = _both_ways(bundled, text.encode())
     assert _rows(fast.rows) == _rows(slow.rows())
     assert all(r.first_line <= r.last_line for r in fast.rows)
 
@@ -1275,12 +1273,7 @@ def test_summary_first_and_last_lines_of_responses_without_json(bundled: Catalog
 @given(st.lists(st.lists(JSONISH, min_size=1, max_size=3).map("".join), min_size=1, max_size=12), st.integers(1, 3))
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_summary_agrees_with_the_full_stream_on_any_input(bundled: CatalogSet, lines: list[str], times: int) -> None:
-    data = ("\n".join(lines) * times).encode("utf-8", "surrogatepass")
-    fast = summarize(bundled, io.BytesIO(data))
-    stream = explain_stream(bundled, io.BytesIO(data))
-    slow = Summary()
-    for error in stream:
-        slow.add(error)
+    fast, stream, slow = _both_ways(bundled, ("\n".join(lines) * times).encode("utf-8", "surrogatepass"))
     assert _rows(fast.rows) == _rows(slow.rows())
     assert (fast.not_errors, fast.unparsed_count, fast.lines, fast.records) == (
         stream.not_errors,
@@ -1312,12 +1305,7 @@ TWINS = [
 def test_summary_templates_tell_twins_apart(bundled: CatalogSet, line: str, twin: str) -> None:
     """A template stands for lines that differ only where no verdict looks; a twin that differs where
     one looks (a code, an escaped message, a key) or that is no JSON is counted as the full path counts it."""
-    data = ("\n".join([line] * 4 + [twin] * 3 + [line]) + "\n").encode()
-    fast = summarize(bundled, io.BytesIO(data))
-    stream = explain_stream(bundled, io.BytesIO(data))
-    slow = Summary()
-    for error in stream:
-        slow.add(error)
+    fast, stream, slow = _both_ways(bundled, ("\n".join([line] * 4 + [twin] * 3 + [line]) + "\n").encode())
     assert _rows(fast.rows) == _rows(slow.rows())
     assert (fast.not_errors, fast.unparsed_count, fast.records) == (
         stream.not_errors,

@@ -10,17 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CLEAN_ENV, SHARED, run
+from conftest import CLEAN_ENV, MIXED_LOG, SHARED, run
 
 EXAMPLES = SHARED / "examples"
-MIXED = (
-    '2025-10-03T09:00:01Z INFO ok {"code": 0, "message": "success", "data": {}}\n'
-    '2025-10-03T09:00:02Z ERROR {"success": false, "data": null, "error": {"code": 1004, "message": "风险度过高"}}\n'
-    "this line is not json at all\n"
-    '{"error": "订单不存在", "code": "ORDER_NOT_FOUND"}\n'
-    '{"code": 2002, "message": "Symbol not found"}\n'
-    '{"code": 2002, "message": "Symbol not found"}\n'
-)
 
 
 def expected_examples() -> list[tuple[str, list[str]]]:
@@ -53,7 +45,7 @@ def test_stdin_without_a_subcommand_explains() -> None:
 
 def test_file_and_argument_inputs(tmp_path: Path) -> None:
     log = tmp_path / "app.log"
-    log.write_text(MIXED, encoding="utf-8")
+    log.write_text(MIXED_LOG, encoding="utf-8")
     from_file = run("explain", str(log), "--brief")
     assert [line.split("\t")[1] for line in from_file.stdout.splitlines()] == [
         "qaexchange:1004", "ztdx:ORDER_NOT_FOUND", "market-data:2002", "market-data:2002",
@@ -81,7 +73,7 @@ def test_plain_output_carries_card_message_details_and_action() -> None:
 
 
 def test_json_document_follows_the_contract() -> None:
-    result = run("explain", "--json", stdin=MIXED + '{"code": 7777, "message": "???"}\n')
+    result = run("explain", "--json", stdin=MIXED_LOG + '{"code": 7777, "message": "???"}\n')
     assert result.exit_code == 1  # an unknown code
     doc = json.loads(result.stdout)
     assert {"errors", "not_errors", "unparsed_lines"} <= set(doc)
@@ -99,14 +91,14 @@ def test_json_document_follows_the_contract() -> None:
 def test_yaml_and_markdown() -> None:
     import yaml
 
-    doc = yaml.safe_load(run("explain", "--format", "yaml", stdin=MIXED).stdout)
+    doc = yaml.safe_load(run("explain", "--format", "yaml", stdin=MIXED_LOG).stdout)
     assert len(doc["errors"]) == 4
-    markdown = run("explain", "--format", "markdown", stdin=MIXED).stdout
+    markdown = run("explain", "--format", "markdown", stdin=MIXED_LOG).stdout
     assert "### line 2: qaexchange 1004" in markdown
 
 
 def test_summary_table_and_json() -> None:
-    table = run("explain", "--summary", stdin=MIXED)
+    table = run("explain", "--summary", stdin=MIXED_LOG)
     assert table.exit_code == 0
     lines = table.stdout.splitlines()
     assert lines[0].split()[:7] == ["catalog", "code", "title", "severity", "count", "first", "last"]
@@ -114,9 +106,9 @@ def test_summary_table_and_json() -> None:
     assert " 2 " in lines[1]
     assert "█" in lines[1]
     assert "1 unparsed line" in table.stdout
-    verbose = run("explain", "--summary", "--verbose", stdin=MIXED)
+    verbose = run("explain", "--summary", "--verbose", stdin=MIXED_LOG)
     assert "unparsed lines:\n  3: this line is not json at all\n" in verbose.stdout
-    doc = json.loads(run("explain", "--summary", "--json", stdin=MIXED).stdout)
+    doc = json.loads(run("explain", "--summary", "--json", stdin=MIXED_LOG).stdout)
     assert doc["summary"][0]["count"] == 2
     assert doc["summary"][0]["first_line"] == 5
     assert doc["summary"][0]["last_line"] == 6

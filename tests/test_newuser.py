@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_in_pty
 
 RESPONSE = '{"code": 1001, "message": "Invalid or expired token"}\n'
 
@@ -174,30 +175,8 @@ def test_help_reads_like_a_person_wrote_it(argv: list[str]) -> None:
 
 
 def _on_a_terminal(argv: list[str], env: dict[str, str]) -> str:
-    """Run errcode with a pty as stdout and stderr; what reached the terminal."""
-    import pty
-
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "errcli", *argv],
-        stdin=subprocess.DEVNULL,
-        stdout=slave,
-        stderr=slave,
-        env={**os.environ, "COLUMNS": "100", **env},
-    )
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    proc.wait(timeout=60)
-    os.close(master)
-    return b"".join(chunks).decode("utf-8", "replace")
+    """errcode with a pty as its terminal; what reached the screen."""
+    return run_in_pty([sys.executable, "-m", "errcli", *argv], {**os.environ, "COLUMNS": "100", **env})
 
 
 @pytest.fixture
@@ -264,3 +243,12 @@ def test_every_install_line_of_completion_help_makes_its_folder_first() -> None:
     for i in writes:
         before = lines[i] if "mkdir -p" in lines[i] else lines[i - 1]
         assert "mkdir -p" in before, lines[i]
+
+
+@pytest.mark.parametrize("argv", [[], ["--json"], ["explain"], ["explain", "--summary"]])
+def test_a_closed_stdin_is_no_pipe_and_no_traceback(argv: list[str]) -> None:
+    script = f"{sys.executable} -m errcli {' '.join(argv)} <&-"
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True, timeout=60, check=False)
+    assert "Traceback" not in result.stderr
+    assert result.returncode in (0, 2), result.stderr
+    assert (result.stdout + result.stderr).strip()

@@ -10,19 +10,11 @@ from email.utils import format_datetime
 from typing import Any
 
 import pytest
-from conftest import SHARED, run
+from conftest import MIXED_LOG, SHARED, run
 
 from errcli.explain import MAX_STORED_UNPARSED, LineTally
 
 EXAMPLES = SHARED / "examples"
-MIXED = (
-    '2025-10-03T09:00:01Z INFO ok {"code": 0, "message": "success", "data": {}}\n'
-    '2025-10-03T09:00:02Z ERROR {"success": false, "data": null, "error": {"code": 1004, "message": "风险度过高"}}\n'
-    "this line is not json at all\n"
-    '{"error": "订单不存在", "code": "ORDER_NOT_FOUND"}\n'
-    '{"code": 2002, "message": "Symbol not found"}\n'
-    '{"code": 2002, "message": "Symbol not found"}\n'
-)
 RATE_LIMITED = (
     'HTTP/1.1 429 Too Many Requests\nRetry-After: {retry}\n{date}\n{{"code": 3001, "message": "Rate limit exceeded"}}\n'
 )
@@ -142,12 +134,12 @@ def test_lang_zh_card_and_tables() -> None:
 
 
 def test_lang_zh_explain_labels_and_footer() -> None:
-    text = (EXAMPLES / "06-curl-i-429.txt").read_text(encoding="utf-8") if EXAMPLES.is_dir() else MIXED
-    out = run("explain", "--lang", "zh", stdin=text + MIXED).stdout
+    text = (EXAMPLES / "06-curl-i-429.txt").read_text(encoding="utf-8") if EXAMPLES.is_dir() else MIXED_LOG
+    out = run("explain", "--lang", "zh", stdin=text + MIXED_LOG).stdout
     for english in ("why:", "message:", "action:", "HTTP status", "severity", "warning", "confidence", "error ("):
         assert english not in out, english
     assert "个错误" in out
-    summary = run("explain", "--summary", "--lang", "zh", stdin=MIXED).stdout
+    summary = run("explain", "--summary", "--lang", "zh", stdin=MIXED_LOG).stdout
     first = summary.splitlines()[0]
     assert "catalog" not in first
     assert "count" not in first
@@ -157,7 +149,7 @@ def test_lang_zh_explain_labels_and_footer() -> None:
 
 def test_english_stays_the_default() -> None:
     assert "severity:" in run("qaexchange:1001").stdout
-    assert "why:" in run("explain", stdin=MIXED).stdout
+    assert "why:" in run("explain", stdin=MIXED_LOG).stdout
 
 
 # --- 9. Markdown is valid Markdown ----------------------------------------------------------------
@@ -181,9 +173,9 @@ def assert_valid_markdown_tables(text: str) -> None:
 @pytest.mark.parametrize(
     ("args", "stdin"),
     [
-        (("explain", "--summary"), MIXED),
-        (("explain", "--summary", "--verbose"), MIXED),
-        (("explain",), MIXED),
+        (("explain", "--summary"), MIXED_LOG),
+        (("explain", "--summary", "--verbose"), MIXED_LOG),
+        (("explain",), MIXED_LOG),
         (("search", "资金"), None),
         (("list", "-c", "ztdx"), None),
         (("catalogs",), None),
@@ -246,7 +238,7 @@ def test_a_broken_retry_after_is_no_traceback() -> None:
 
 def test_verbose_prints_the_unparsed_lines_themselves() -> None:
     evil = "oops \x1b[2J\x1b]0;title\x07 cleared " + "x" * 5000 + "\n"
-    text = MIXED + evil
+    text = MIXED_LOG + evil
     for args in (("explain", "--verbose"), ("explain", "--summary", "--verbose")):
         out = run(*args, stdin=text).stdout
         assert "3: this line is not json at all" in out
@@ -259,7 +251,7 @@ def test_verbose_prints_the_unparsed_lines_themselves() -> None:
 
 
 def test_verbose_lines_fit_a_narrow_terminal() -> None:
-    out = table("explain", "--verbose", stdin=MIXED + "y" * 300 + "\n", columns=60)
+    out = table("explain", "--verbose", stdin=MIXED_LOG + "y" * 300 + "\n", columns=60)
     assert "3: this line is not json at all" in out
     assert all(width(line) <= 60 for line in out.splitlines() if "yyy" in line)
 
@@ -274,7 +266,7 @@ def test_unparsed_text_is_bounded() -> None:
 
 
 def test_brief_has_the_action() -> None:
-    lines = run("explain", "--brief", stdin=RATE_LIMITED.format(retry=30, date="") + MIXED).stdout.splitlines()
+    lines = run("explain", "--brief", stdin=RATE_LIMITED.format(retry=30, date="") + MIXED_LOG).stdout.splitlines()
     fields = [line.split("\t") for line in lines]
     assert fields[0][1] == "market-data:3001"
     assert fields[0][-1] == "wait 30 s"

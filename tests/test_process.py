@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-import pty
-import select
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from conftest import CLEAN_ENV
+from conftest import CLEAN_ENV, run_in_pty
 
 BIN = Path(sys.executable).parent / "errcode"
 
@@ -41,33 +39,10 @@ def test_installed_command_runs_from_any_directory(tmp_path: Path) -> None:
     assert module.stdout.startswith("errcode ")
 
 
-def _run_in_pty(args: list[str], env: dict[str, str]) -> str:
-    main, child = pty.openpty()
-    proc = subprocess.Popen(args, stdin=child, stdout=child, stderr=child, env=env, close_fds=True)
-    os.close(child)
-    chunks: list[bytes] = []
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([main], [], [], 0.5)
-        if ready:
-            try:
-                data = os.read(main, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-        elif proc.poll() is not None:
-            break
-    proc.wait(timeout=10)
-    os.close(main)
-    return b"".join(chunks).decode("utf-8", "replace")
-
-
 def test_terminal_gets_panels_and_colour(tmp_path: Path) -> None:
     env = env_for(tmp_path, TERM="xterm-256color", COLUMNS="100")
     env.pop("NO_COLOR", None)
-    shown = _run_in_pty([str(BIN), "1001"], env)
+    shown = run_in_pty([str(BIN), "1001"], env)
     assert "╭" in shown
     assert "\x1b[" in shown  # coloured severity and borders
     assert "market-data 1001" in shown
@@ -83,7 +58,7 @@ def test_pipe_gets_plain_lines(tmp_path: Path) -> None:
 
 
 def test_no_color_on_a_terminal(tmp_path: Path) -> None:
-    shown = _run_in_pty([str(BIN), "1001"], env_for(tmp_path, TERM="xterm-256color", NO_COLOR="1"))
+    shown = run_in_pty([str(BIN), "1001"], env_for(tmp_path, TERM="xterm-256color", NO_COLOR="1"))
     assert "╭" in shown
     assert "\x1b[3" not in shown  # no foreground colours
 

@@ -8,10 +8,10 @@ from conftest import run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from errcli._text import safe
 from errcli.catalog import CatalogSet
 from errcli.errors import UsageError
 from errcli.lookup import lookup, parse_query
-from errcli.render import safe
 
 IDS = ("market-data", "qaexchange", "ztdx", "http")
 codeish = st.one_of(

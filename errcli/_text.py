@@ -1,0 +1,24 @@
+"""Text shown to people, made safe: the one escaping function for every output (stdlib only).
+
+Cards, tables, messages, JSON-free plain output and TAB completion all show catalog and
+input text through :func:`safe`, so a hostile catalog or response cannot write to the
+clipboard (OSC 52), retitle the window or clear the screen.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(text: str, multiline: bool = False) -> str:
+    """Show control characters and bidi overrides as visible escapes."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if multiline and char in "\n\t":
+            return char
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return _CONTROL.sub(escape, text)
