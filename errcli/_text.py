@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# what JSON and YAML encoders write raw although a terminal acts on it: line separators and bidi controls
+INVISIBLE = "\u2028\u2029" + "".join(map(chr, range(0x202A, 0x202F))) + "".join(map(chr, range(0x2066, 0x206A)))
+ESCAPED_INVISIBLE = {ord(c): f"\\u{ord(c):04x}" for c in INVISIBLE}  # as JSON and double-quoted YAML write them
 
 
 def safe(text: str, multiline: bool = False) -> str:

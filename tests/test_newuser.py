@@ -252,3 +252,18 @@ def test_a_closed_stdin_is_no_pipe_and_no_traceback(argv: list[str]) -> None:
     assert "Traceback" not in result.stderr
     assert result.returncode in (0, 2), result.stderr
     assert (result.stdout + result.stderr).strip()
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml"])
+def test_json_and_yaml_show_no_control_or_bidi_character_raw(fmt: str) -> None:
+    """A hostile message (terminal escapes, a right-to-left override) is written escaped, and reads
+    back as it was sent."""
+    import yaml
+
+    message = "a\x1b]52;c;eA==\x07b \u202edesrever\u202c \u2028c"
+    response = json.dumps({"code": 1001, "message": message})
+    result = errcode("explain", response, "-f", fmt)
+    for char in ("\x1b", "\x07", "\u202e", "\u202c", "\u2028"):
+        assert char not in result.stdout, repr(char)
+    doc = json.loads(result.stdout) if fmt == "json" else yaml.safe_load(result.stdout)
+    assert doc["errors"][0]["message"] == message
