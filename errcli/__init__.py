@@ -1,3 +1,5 @@
 """errcode: offline lookup of API error codes (market-data, QAExchange, ZTDX, HTTP)."""
 
-__version__ = "0.1.0"
+from errcli._version import __version__
+
+__all__ = ["__version__"]

@@ -8,6 +8,7 @@ clipboard (OSC 52), retitle the window or clear the screen.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # what JSON and YAML encoders write raw although a terminal acts on it: line separators and bidi controls
@@ -25,3 +26,14 @@ def safe(text: str, multiline: bool = False) -> str:
         return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
     return _CONTROL.sub(escape, text)
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_SEPARATORS = re.compile(r"[\s\-.]+")
+
+
+def fold_symbol(text: str) -> str:
+    """``insufficient-balance``, ``insufficientBalance`` → ``INSUFFICIENT_BALANCE``."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    text = _CAMEL.sub("_", text)
+    return _SEPARATORS.sub("_", text).upper()

@@ -22,6 +22,8 @@ from typing import Any, TypeVar, cast, get_args, get_origin, overload
 
 import msgspec
 
+from errcli._text import fold_symbol
+from errcli.errors import CatalogError
 from errcli.model import Catalog, Code, Entry, Severity
 
 T = TypeVar("T")
@@ -29,27 +31,6 @@ MAX_CATALOG_BYTES = 64 * 1024 * 1024
 CATALOG_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _PATH_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
 _UNKNOWN_FIELD = re.compile(r"^Object contains unknown field `(.*)` - at `")
-
-
-class CatalogError(Exception):
-    """A catalog file that cannot be used, with where and why.
-
-    ``others`` holds the file's further problems, so ``errcode validate`` can show them all;
-    the message is the first one.
-    """
-
-    def __init__(self, path: str, line: int | None, message: str, others: Sequence[CatalogError] = ()) -> None:
-        self.path = path
-        self.line = line
-        self.message = message.replace("\n", " ")  # one problem, one line
-        self.others = tuple(others)
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {self.message}")
-
-    @property
-    def problems(self) -> tuple[CatalogError, ...]:
-        """Every problem found in the file, this one first."""
-        return (self, *self.others)
 
 
 @dataclass(frozen=True)
@@ -107,7 +88,6 @@ class EntryKeys:
 
     @classmethod
     def of(cls, entries: Iterable[Entry]) -> EntryKeys:
-        from errcli.lookup import fold_symbol
 
         rows = [
             (
@@ -701,10 +681,10 @@ def load_all(
     file there that does not load, is an error (UsageError, CatalogError) instead; files found in
     a folder, through ``ERRCODE_PATH`` or in the user folder stay reported problems.
 
-    The parsed result is cached (see errcli.cache) and reused until a file changes; from
+    The parsed result is cached (see errcli.store.cache) and reused until a file changes; from
     the cache, each catalog's entries are decoded only as they are used.
     """
-    from errcli import cache
+    from errcli.store import cache
 
     extra = [p for p in extra_paths if p]
     if strict:
@@ -778,7 +758,7 @@ COMPLETION_FILE = "completion.json"
 
 
 def _completion_written() -> bool:
-    from errcli import cache
+    from errcli.store import cache
 
     directory = cache.cache_dir()
     return directory is not None and (directory / COMPLETION_FILE).is_file()

@@ -565,7 +565,7 @@ def cache_cmd(
     fmt: FormatOpt = None,
     as_json: JsonOpt = False,
 ) -> ExitCode:
-    from errcli import cache
+    from errcli.store import cache
 
     out = _output(fmt, as_json, None, ColorChoice.auto)
     removed = cache.clear() if action is CacheAction.clear else None

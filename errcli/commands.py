@@ -78,11 +78,8 @@ def search(
 def report(exc: Exception) -> ExitCode:
     """Print a user error as one line plus a hint; the exit status it maps to."""
     if isinstance(exc, ErrcodeError):
-        print_problem(exc.message, exc.hint)
+        print_problem(exc.headline, exc.hint)
         return exc.exit_code
-    if isinstance(exc, CatalogError):
-        print_problem(str(exc), "fix the file, or check it with `errcode validate FILE`")
-        return ExitCode.USAGE
     raise exc
 
 

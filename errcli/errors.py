@@ -1,7 +1,8 @@
-"""Exit statuses and the user-facing errors that map to them."""
+"""Exit statuses and the one hierarchy of user-facing errors that map to them (stdlib only)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
 
 
@@ -22,6 +23,42 @@ class ErrcodeError(Exception):
         self.message = message
         self.hint = hint
 
+    @property
+    def headline(self) -> str:
+        """The one line shown to the user."""
+        return self.message
+
 
 class UsageError(ErrcodeError):
     exit_code = ExitCode.USAGE
+
+
+class NotFound(ErrcodeError):
+    exit_code = ExitCode.NOT_FOUND
+
+
+class CatalogError(ErrcodeError):
+    """A catalog file that cannot be used, with where and why.
+
+    ``others`` holds the file's further problems, so ``errcode validate`` can show them all;
+    the message is the first one.
+    """
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, path: str, line: int | None, message: str, others: Sequence[CatalogError] = ()) -> None:
+        super().__init__(message.replace("\n", " "), hint="fix the file, or check it with `errcode validate FILE`")
+        self.path = path
+        self.line = line
+        self.others = tuple(others)
+        where = f"{path}:{line}" if line else path
+        self.args = (f"{where}: {self.message}",)
+
+    @property
+    def headline(self) -> str:
+        return str(self)
+
+    @property
+    def problems(self) -> tuple[CatalogError, ...]:
+        """Every problem found in the file, this one first."""
+        return (self, *self.others)

@@ -19,7 +19,7 @@ folded codes; each posting list is ordered best entries first (code, title, keyw
 shortest first; then texts, examples, pinyin), so a query can take the top of a long list.
 
 The compiled index is msgpack (msgspec) under ``$XDG_CACHE_HOME/errcode/`` (fallback
-``~/.cache/errcode/``, the folder of ``errcli.cache``), keyed by each catalog file's (path,
+``~/.cache/errcode/``, the folder of ``errcli.store.cache``), keyed by each catalog file's (path,
 size, mtime_ns), the errcode version and ``INDEX_FORMAT``. It is written while it is built
 (documents as entries are added, postings at the end), to a temporary file in the same folder
 that is then renamed over the old one, so concurrent runs see the old file or the new one and
@@ -48,7 +48,7 @@ import msgspec
 
 from errcli import __version__
 from errcli.catalog import CatalogSet
-from errcli.lookup import fold_symbol
+from errcli._text import fold_symbol
 from errcli.model import Catalog, Entry, Text
 
 INDEX_FORMAT = 2
@@ -756,8 +756,8 @@ _memo: dict[tuple[Any, ...], Index] = {}
 
 
 def cache_dir(environ: dict[str, str] | None = None) -> Path | None:
-    """The cache folder, shared with the catalog cache (``errcli.cache``)."""
-    from errcli.cache import cache_dir as shared_cache_dir
+    """The cache folder, shared with the catalog cache (``errcli.store.cache``)."""
+    from errcli.store.cache import cache_dir as shared_cache_dir
 
     return shared_cache_dir(environ)
 

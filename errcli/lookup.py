@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from errcli._text import fold_symbol
 from errcli.catalog import CatalogSet, EntryKeys
 from errcli.errors import UsageError
 from errcli.model import Catalog, Entry
@@ -25,16 +26,7 @@ _SYMBOLISH = re.compile(
     r"^[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)+$|^[a-z]+(?:[A-Z][a-z0-9]+)+$|^[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+$"
 )
 _NEGATIVE = re.compile(r"^-\d+$")  # Binance-style APIs use negative codes: -1021
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_SEPARATORS = re.compile(r"[\s\-.]+")
 MAX_DIGITS = 18
-
-
-def fold_symbol(text: str) -> str:
-    """``insufficient-balance``, ``insufficientBalance`` → ``INSUFFICIENT_BALANCE``."""
-    text = unicodedata.normalize("NFKC", text).strip()
-    text = _CAMEL.sub("_", text)
-    return _SEPARATORS.sub("_", text).upper()
 
 
 @dataclass(frozen=True)

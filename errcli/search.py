@@ -628,7 +628,7 @@ def _exact_codes(index: Index, raw: str, known: Sequence[str]) -> tuple[list[int
     import unicodedata
 
     from errcli.index import NS_CODE
-    from errcli.lookup import fold_symbol
+    from errcli._text import fold_symbol
 
     text = unicodedata.normalize("NFKC", raw).strip()
     only: str | None = None

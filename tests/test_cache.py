@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from errcli import cache
+from errcli.store import cache
 from errcli.catalog import load_all
 
 USER = """\

@@ -19,7 +19,8 @@ from errcli.catalog import CatalogSet, LazyEntries, load_all
 from errcli.commands import lookup_or_search, search
 from errcli.index import load_index
 from errcli.listing import filter_entries
-from errcli.lookup import fold_symbol, lookup, parse_query
+from errcli._text import fold_symbol
+from errcli.lookup import lookup, parse_query
 from errcli.model import Entry
 from errcli.render import Output
 from errcli.search import search as run_search

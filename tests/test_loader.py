@@ -14,7 +14,8 @@ import msgspec
 import pytest
 from conftest import ROOT, run
 
-from errcli.catalog import CatalogError, CatalogSet, load_all, load_file, user_paths
+from errcli.catalog import CatalogSet, load_all, load_file, user_paths
+from errcli.errors import CatalogError
 
 GOOD = """\
 id: demo

@@ -14,7 +14,7 @@ from conftest import SHARED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from errcli import cache
+from errcli.store import cache
 from errcli import index as ix
 from errcli.catalog import CatalogSet, load_all
 from errcli.model import Catalog, Entry, Text

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from errcli.explain.detect import Finding, as_int
 from errcli.explain.plan import CACHE_LIMIT, STRONG_SHAPE, WEAK_SHAPE, EnvHits
 from errcli.explain.result import Basis, Evidence
-from errcli.lookup import fold_symbol
+from errcli._text import fold_symbol
 from errcli.model import Catalog, Code, Entry
 
 if TYPE_CHECKING:

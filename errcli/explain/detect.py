@@ -30,7 +30,7 @@ from errcli.explain.fields import (
 from errcli.explain.http import HttpInfo, parse_retry_after
 from errcli.explain.plan import CACHE_LIMIT, MISSING, Env, EnvHits, Plan, fold_message, get_path
 from errcli.explain.reader import MAX_EMBEDDED_JSON
-from errcli.lookup import fold_symbol
+from errcli._text import fold_symbol
 
 MAX_WALK_NODES = 2000  # nodes visited per record when looking for nested errors
 MAX_WALK_DEPTH = 8

@@ -6,8 +6,8 @@ each source file's path, size and mtime); a different key, a corrupt file or an
 unreadable one means "build again". Writes go to a temporary file in the same
 folder and are renamed into place, so a concurrent reader sees the old file or
 the new one, never half of one. When the folder cannot be written, the data is
-simply not cached. Big files are memory-mapped: what a run does not use of them
-(see ``errcli.catalog.LazyEntries``) is never read.
+simply not cached. Big files are memory-mapped (``errcli.store.files``): what a run does
+not use of them is never read.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from errcli import __version__
+from errcli._version import __version__
+from errcli.store.files import read_mapped, write_bytes_atomic
 
 T = TypeVar("T")
 FORMAT = 2
 FileKey = tuple[str, int, int]
-_MMAP_FROM = 1 << 20
 
 
 def cache_dir(environ: dict[str, str] | None = None) -> Path | None:
@@ -62,13 +62,7 @@ def read(name: str, key: list[Any], kind: type[T]) -> T | None:
     if folder is None:
         return None
     try:
-        with (folder / name).open("rb") as fh:
-            if os.fstat(fh.fileno()).st_size >= _MMAP_FROM:  # read as it is used: zero-copy views
-                import mmap
-
-                raw: Any = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-            else:
-                raw = fh.read()
+        raw = read_mapped(folder / name)
         envelope = msgspec.msgpack.decode(raw, type=_Envelope)
         if bytes(envelope.key) != msgspec.msgpack.encode(key):
             return None
@@ -86,23 +80,14 @@ def write(name: str, key: list[Any], value: Any) -> bool:
 
 
 def write_bytes(name: str, payload: bytes | bytearray) -> bool:
-    """Write a cache file atomically (temporary file + rename); False when that is not possible."""
-    import tempfile
-
+    """Write a cache file atomically; False when that is not possible."""
     folder = cache_dir()
     if folder is None:
         return False
-    tmp_name = ""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{name}.", delete=False) as tmp:
-            tmp_name = tmp.name
-            tmp.write(payload)
-        Path(tmp_name).replace(folder / name)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_bytes_atomic(folder / name, payload, 0o600)
     except OSError:
-        if tmp_name:
-            with contextlib.suppress(OSError):
-                Path(tmp_name).unlink()
         return False
     return True
 

@@ -1,0 +1,80 @@
+"""Files read and written safely: one atomic writer, one bounded reader, one mapped reader (stdlib only).
+
+The writer creates a temporary file with a random name (``O_EXCL``, never through a symlink planted
+at that name) in the target's folder, syncs it and renames it over the target, so a concurrent reader
+sees the old file or the new one, never half of one. The readers refuse what is not a regular file
+(a FIFO would block, a character device never ends) and never read past a cap, whatever the file's
+size says.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (costs start-up time)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+    from typing import Any, BinaryIO
+
+MAP_FROM = 1 << 20  # files this big are memory-mapped: what a run does not use of them is never read
+
+
+class NotRegularFile(OSError):
+    """A FIFO, device, socket or folder where a file was expected."""
+
+
+def write_atomic(path: Path, fill: Callable[[BinaryIO], None], mode: int = 0o644) -> None:
+    """Write ``path`` through a fresh temporary file in its folder; ``fill`` writes the content.
+
+    Raises OSError when the folder cannot be written (nothing is left behind).
+    """
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(tmp, flags, mode)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fill(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_bytes_atomic(path: Path, data: bytes | bytearray, mode: int = 0o644) -> None:
+    write_atomic(path, lambda fh: fh.write(data), mode)
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading, refusing anything but a regular file without blocking on it."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegularFile(f"{path} is not a regular file")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """At most ``limit`` + 1 bytes of a regular file (one more than the cap shows it was passed)."""
+    with _open_regular(path) as fh:
+        return fh.read(limit + 1)
+
+
+def read_mapped(path: Path) -> Any:
+    """A regular file's bytes; big files as a read-only memory map (zero-copy views)."""
+    with _open_regular(path) as fh:
+        if os.fstat(fh.fileno()).st_size >= MAP_FROM:
+            import mmap
+
+            return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        return fh.read()
