@@ -1,3 +1,3 @@
-from errcli.fast import main
+from errcli.cli.fast import main
 
 main()

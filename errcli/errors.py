@@ -33,10 +33,6 @@ class UsageError(ErrcodeError):
     exit_code = ExitCode.USAGE
 
 
-class NotFound(ErrcodeError):
-    exit_code = ExitCode.NOT_FOUND
-
-
 class CatalogError(ErrcodeError):
     """A catalog file that cannot be used, with where and why.
 

@@ -34,10 +34,10 @@ class Query:
     raw: str
     kind: QueryKind
     catalog: str | None = None
-    number: int | None = None
+    # the codes a number (1001: 1001-1001) or range (10xx: 1000-1099) stands for; None for a number
+    # too long to be any code
+    span: tuple[int, int] | None = None
     symbol: str | None = None
-    low: int | None = None
-    high: int | None = None
     strict: bool = False  # written like a code: a miss is "no entry", not a search
 
 
@@ -57,14 +57,14 @@ def parse_query(raw: str, known_catalogs: Sequence[str]) -> Query:
         raise UsageError(f"unknown catalog {head.strip()!r}", hint="known catalogs: " + ", ".join(known_catalogs))
     strict = catalog is not None
     if text.isdigit() or _NEGATIVE.match(text):  # too long to be any code: report it as unknown
-        digits = len(text.lstrip("-"))
-        return Query(raw, "number", catalog, number=int(text) if digits <= MAX_DIGITS else None, strict=True)
+        number = int(text) if len(text.lstrip("-")) <= MAX_DIGITS else None
+        return Query(raw, "number", catalog, span=None if number is None else (number, number), strict=True)
     if _HEX.match(text) and len(text) <= MAX_DIGITS + 2:
-        return Query(raw, "number", catalog, number=int(text, 16), strict=True)
+        return Query(raw, "number", catalog, span=(int(text, 16), int(text, 16)), strict=True)
     if (m := _RANGE.match(text)) and len(text) <= MAX_DIGITS:
         scale = 10 ** len(m.group(2))
         low = int(m.group(1)) * scale
-        return Query(raw, "range", catalog, low=low, high=low + scale - 1, strict=True)
+        return Query(raw, "range", catalog, span=(low, low + scale - 1), strict=True)
     if _UPPER_SYMBOL.match(text) or _SYMBOLISH.match(text) or (strict and " " not in text):
         return Query(raw, "symbol", catalog, symbol=fold_symbol(text), strict=strict or "_" in text)
     return Query(raw, "text", catalog)
@@ -78,7 +78,6 @@ class LookupResult:
     # entries that carry the queried number as their HTTP status (`errcode 429`)
     by_status: tuple[Entry, ...] = ()
     suggestions: tuple[Entry, ...] = ()
-    is_search: bool = False
 
     @property
     def all_matches(self) -> tuple[Entry, ...]:
@@ -97,25 +96,24 @@ def lookup(cs: CatalogSet, query: Query, catalogs: Sequence[str] = ()) -> Lookup
     """Entries are selected by their keys (``CatalogSet.entry_keys``); only the ones found are decoded."""
     wanted = {query.catalog} if query.catalog else set(catalogs)
     chosen = [(c, cs.entry_keys(c)) for c in cs.catalogs if not wanted or c.id in wanted]
-    if query.kind == "number":
-        if query.number is None:
-            return LookupResult(query.raw, "number", ())
-        number = query.number
-        matches = _pick(chosen, lambda keys: _numbered(keys, number, number))
+    if query.kind in ("number", "range"):
+        if query.span is None:
+            return LookupResult(query.raw, query.kind, ())
+        low, high = query.span
+        matches = _pick(chosen, lambda keys: _numbered(keys, low, high))
+        if query.kind == "range":
+            return LookupResult(query.raw, "range", matches)
         by_status: tuple[Entry, ...] = ()
-        if 100 <= number <= 599:
-            by_status = _pick(chosen, lambda keys: _with_status(keys, number))
-        suggestions = () if matches or by_status else _nearest_numbers(chosen, number)
+        if 100 <= low <= 599:
+            by_status = _pick(chosen, lambda keys: _with_status(keys, low))
+        suggestions = () if matches or by_status else _nearest_numbers(chosen, low)
         return LookupResult(query.raw, "number", matches, by_status, suggestions)
-    if query.kind == "range" and query.low is not None and query.high is not None:
-        low, high = query.low, query.high
-        return LookupResult(query.raw, "range", _pick(chosen, lambda keys: _numbered(keys, low, high)))
     if query.kind == "symbol" and query.symbol:
         symbol = query.symbol
         matches = _pick(chosen, lambda keys: _named(keys, symbol))
         suggestions = () if matches else _similar_symbols(chosen, symbol)
         return LookupResult(query.raw, "symbol", matches, suggestions=suggestions)
-    return LookupResult(query.raw, "text", (), is_search=True)
+    return LookupResult(query.raw, "text", ())
 
 
 def _numbered(keys: EntryKeys, low: int, high: int) -> list[int]:

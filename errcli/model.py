@@ -8,6 +8,7 @@ languages that errcode wrote itself rather than took from the document.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import msgspec
@@ -17,11 +18,14 @@ Source = Literal["documented", "derived"]
 Lang = Literal["zh", "en"]
 Code = int | str
 
-SEVERITIES: tuple[Severity, ...] = ("info", "warning", "critical")
 SCHEMA_VERSION = 1
 
 
-class Text(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+class _Record(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A part of a catalog: read-only, and a field the schema does not know is an error."""
+
+
+class Text(_Record, frozen=True):
     """One text in both languages; a user catalog may give only one of them."""
 
     zh: str | None = None
@@ -36,37 +40,40 @@ class Text(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         return bool(self.zh if lang == "zh" else self.en)
 
 
-class Context(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class _Explained(_Record, frozen=True, kw_only=True):
+    """What an error means, why it happens, how to fix it and the limits behind it."""
+
+    description: Text | None = None
+    causes: tuple[Text, ...] = ()
+    fixes: tuple[Text, ...] = ()
+    limits: tuple[Text, ...] = ()
+
+
+class Context(_Explained, frozen=True, kw_only=True):
     """A second documented meaning of the same code (e.g. orders vs. withdrawals)."""
 
     name: Text
     category: str | None = None
     http_status: int | None = None
     title: Text | None = None
-    description: Text | None = None
-    causes: tuple[Text, ...] = ()
-    fixes: tuple[Text, ...] = ()
-    limits: tuple[Text, ...] = ()
     snippets: tuple[str, ...] = ()
 
 
-class Detail(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class Detail(_Record, frozen=True, kw_only=True):
     """A field the error response may carry, e.g. ``details.required``."""
 
     field: str
     meaning: Text
 
 
-class Entry(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class Entry(_Explained, frozen=True, kw_only=True):
+    """One error code of an API."""
+
     code: Code
     title: Text
     category: str | None = None
     symbol: str | None = None
     http_status: int | None = None
-    description: Text | None = None
-    causes: tuple[Text, ...] = ()
-    fixes: tuple[Text, ...] = ()
-    limits: tuple[Text, ...] = ()
     severity: Severity | None = None
     severity_source: Source = "documented"
     retryable: bool | None = None
@@ -89,14 +96,14 @@ class Entry(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     catalog: str = ""
 
 
-class Category(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class Category(_Record, frozen=True, kw_only=True):
     id: str
     title: Text
     range: tuple[int, int] | None = None
     description: Text | None = None
 
 
-class Envelope(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class Envelope(_Record, frozen=True, kw_only=True):
     """A JSON shape the API answers with; explain uses it to recognise the API."""
 
     name: str
@@ -111,13 +118,13 @@ class Envelope(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=
     added: bool = False
 
 
-class SourceDoc(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class SourceDoc(_Record, frozen=True, kw_only=True):
     title: str
     document: str | None = None
     url: str | None = None
 
 
-class Rules(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class Rules(_Record, frozen=True, kw_only=True):
     """How derived values were decided, written once per catalog."""
 
     severity: Text | None = None
@@ -125,7 +132,7 @@ class Rules(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tru
     outcome: Text | None = None
 
 
-class Catalog(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+class Catalog(_Record, frozen=True, kw_only=True):
     schema_version: int = SCHEMA_VERSION
     id: str
     name: Text
@@ -138,11 +145,8 @@ class Catalog(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=T
     rules: Rules = Rules()
     envelopes: tuple[Envelope, ...] = ()
     categories: tuple[Category, ...] = ()
-    entries: tuple[Entry, ...]
+    entries: Sequence[Entry]  # a tuple, or read lazily from the cache
     path: str = ""
 
     def category(self, category_id: str | None) -> Category | None:
-        for cat in self.categories:
-            if cat.id == category_id:
-                return cat
-        return None
+        return next((cat for cat in self.categories if cat.id == category_id), None)

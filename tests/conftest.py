@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from errcli.catalog import CatalogSet, load_all
-from errcli.cli import app
+from errcli.cli.app import app
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

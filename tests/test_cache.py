@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from errcli.store import cache
+import errcli.catalog
 from errcli.catalog import load_all
+from errcli.store import cache
 
 USER = """\
 id: mine
@@ -35,12 +36,12 @@ def test_first_load_writes_the_cache_and_the_second_uses_it(tmp_path: Path, monk
     assert len(files) == 1
     assert files[0].name.endswith(".msgpack")
 
-    import errcli.catalog
+    import errcli.catalog.validate
 
     def no_parsing(*_: object) -> None:
         raise AssertionError("the cache should have been used")
 
-    monkeypatch.setattr(errcli.catalog, "load_file", no_parsing)
+    monkeypatch.setattr(errcli.catalog.validate, "load_file", no_parsing)
     second = load_all(environ={})
     assert second.catalogs == first.catalogs
 
@@ -81,7 +82,7 @@ def test_cache_from_another_version_is_rebuilt(tmp_path: Path, monkeypatch: pyte
     load_all(environ={})
     (path,) = cache_files(tmp_path)
     before = path.read_bytes()
-    monkeypatch.setattr(cache, "__version__", "0.0.0-other")
+    monkeypatch.setattr(errcli.catalog, "__version__", "0.0.0-other")
     load_all(environ={})
     assert path.read_bytes() != before
 
@@ -96,9 +97,13 @@ def test_unwritable_cache_still_works(tmp_path: Path, monkeypatch: pytest.Monkey
 
 def test_no_home_and_no_cache_folder_still_works(tmp_path: Path) -> None:
     env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": os.pathsep.join(sys.path)}
-    code = "from errcli.fast import main; main(['1001', '--brief'])"
     proc = subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "errcli", "1001", "--brief"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert "market-data:1001" in proc.stdout

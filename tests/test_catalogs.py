@@ -8,7 +8,7 @@ import pytest
 from conftest import seed_text
 
 from errcli.catalog import CatalogSet
-from errcli.model import Entry, Text
+from errcli.model import Catalog, Entry, Text
 
 
 def _span(low: int, high: int) -> list[int]:
@@ -91,11 +91,19 @@ def test_every_entry_is_complete_in_both_languages(bundled: CatalogSet, catalog_
         assert entry.keywords, f"{where} has no keywords"
 
 
-@pytest.mark.parametrize("catalog_id", ["market-data", "qaexchange", "ztdx"])
-def test_examples_and_snippets_are_verbatim(bundled: CatalogSet, catalog_id: str) -> None:
-    document = seed_text(catalog_id)
+DOCUMENTED = pytest.mark.parametrize("catalog_id", ["market-data", "qaexchange", "ztdx"])
+
+
+def _with_document(bundled: CatalogSet, catalog_id: str) -> tuple[Catalog, str]:
+    """A bundled catalog and the seed document it was written from."""
     catalog = bundled.get(catalog_id)
     assert catalog is not None
+    return catalog, seed_text(catalog_id)
+
+
+@DOCUMENTED
+def test_examples_and_snippets_are_verbatim(bundled: CatalogSet, catalog_id: str) -> None:
+    catalog, document = _with_document(bundled, catalog_id)
     for entry in catalog.entries:
         for text in (*entry.examples, *entry.snippets):
             assert text in document, f"{catalog_id}:{entry.code} example/snippet not in the document:\n{text}"
@@ -103,11 +111,9 @@ def test_examples_and_snippets_are_verbatim(bundled: CatalogSet, catalog_id: str
         assert envelope.example in document, f"{catalog_id} envelope {envelope.name} example not verbatim"
 
 
-@pytest.mark.parametrize("catalog_id", ["market-data", "qaexchange", "ztdx"])
+@DOCUMENTED
 def test_titles_come_from_the_document(bundled: CatalogSet, catalog_id: str) -> None:
-    document = seed_text(catalog_id)
-    catalog = bundled.get(catalog_id)
-    assert catalog is not None
+    catalog, document = _with_document(bundled, catalog_id)
     for entry in catalog.entries:
         if "title" in entry.added:
             continue

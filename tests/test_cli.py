@@ -270,12 +270,12 @@ def test_debug_reraises() -> None:
 
 
 def test_ctrl_c_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
-    import errcli.cli
+    import errcli.catalog
 
     def interrupted(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(errcli.cli, "load_all", interrupted)
+    monkeypatch.setattr(errcli.catalog, "load_all", interrupted)
     result = run("1001")
     assert result.exit_code == 130
     assert "Traceback" not in result.output

@@ -15,9 +15,9 @@ import pytest
 from conftest import CLEAN_ENV, ROOT, run
 from typer.main import get_command
 
-from errcli.cli import app
-from errcli.complete import OPTIONS, candidates
-from errcli.shells import SCRIPTS
+from errcli.cli.app import app
+from errcli.cli.complete import OPTIONS, candidates
+from errcli.cli.shells import SCRIPTS
 
 BIN_DIR = Path(sys.executable).parent
 SHELLS = ("bash", "zsh", "fish")
@@ -416,8 +416,9 @@ def test_user_catalogs_of_a_plain_run_are_offered(where: str, shell_env: dict[st
 def test_a_tab_needs_no_heavy_import(shell_env: dict[str, str], tmp_path: Path) -> None:
     """A TAB imports neither Typer, rich nor YAML; after a one-off run either."""
     report = "import sys; print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy}))"
-    code = "import sys\nfrom errcli.fast import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n" + report.format(
-        heavy="{'typer', 'rich', 'yaml', 'click'}"
+    code = (
+        "import sys\nfrom errcli.cli.fast import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+        + report.format(heavy="{'typer', 'rich', 'yaml', 'click'}")
     )
     tab = [sys.executable, "-c", code, "__complete", "bash", "2", "errcode", "-c", "m"]
     out = subprocess.run(tab, env=shell_env, capture_output=True, text=True, check=True)
@@ -531,7 +532,7 @@ def test_completion_shows_catalog_text_escaped(shell_env: dict[str, str], tmp_pa
     )
     env = {**shell_env, "ERRCODE_PATH": str(folder)}
     assert errcode(env, "evil:7777").returncode == 0
-    from errcli.complete import render
+    from errcli.cli.complete import render
 
     for shell in ("zsh", "fish", "bash"):
         shown = render(shell, ["errcode", "777"], 1, env)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import run
+
+HTTP_CATALOG = str(Path(__file__).resolve().parent.parent / "data" / "catalogs" / "http.yaml")
 
 ENTRY_KEYS = {
     "catalog", "code", "symbol", "http_status", "category", "severity", "retryable",
@@ -37,7 +41,7 @@ def assert_entry(entry: dict[str, Any]) -> None:
 
 def test_lookup_document() -> None:
     doc = document("1001")
-    assert set(doc) == {"query", "matches"}
+    assert set(doc) == {"schema_version", "query", "matches"}
     assert doc["query"] == "1001"
     assert [m["catalog"] for m in doc["matches"]] == ["market-data", "qaexchange"]
     for entry in doc["matches"]:
@@ -54,7 +58,7 @@ def test_symbolic_code_stays_a_string() -> None:
 
 def test_several_queries_document() -> None:
     doc = document("1001", "429")
-    assert set(doc) == {"results"}
+    assert set(doc) == {"schema_version", "results"}
     assert [r["query"] for r in doc["results"]] == ["1001", "429"]
     for result in doc["results"]:
         assert set(result) >= {"query", "matches"}
@@ -64,7 +68,7 @@ def test_several_queries_document() -> None:
 
 def test_search_document() -> None:
     doc = document("search", "rate", "limit")
-    assert set(doc) == {"query", "results"}
+    assert set(doc) == {"schema_version", "query", "results"}
     assert doc["query"] == "rate limit"
     scores = [r["score"] for r in doc["results"]]
     assert scores == sorted(scores, reverse=True)
@@ -75,7 +79,7 @@ def test_search_document() -> None:
 
 def test_list_document() -> None:
     doc = document("list")
-    assert set(doc) == {"entries"}
+    assert set(doc) == {"schema_version", "entries"}
     assert len(doc["entries"]) >= 20 + 32 + 42 + 60
     for entry in doc["entries"]:
         assert_entry(entry)
@@ -93,4 +97,27 @@ def test_catalogs_document() -> None:
 def test_not_found_document_is_still_json() -> None:
     result = run("8888", "--json")
     assert result.exit_code == 1
-    assert json.loads(result.stdout) == {"query": "8888", "matches": []}
+    assert json.loads(result.stdout) == {"schema_version": 1, "query": "8888", "matches": []}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["1001", "--json"],
+        ["1001", "2002", "--json"],
+        ["资金", "--json"],
+        ["search", "资金", "--json"],
+        ["list", "-c", "http", "--json"],
+        ["catalogs", "--json"],
+        ["cache", "--json"],
+        ["validate", HTTP_CATALOG, "--json"],
+        ["explain", '{"code": 1001}', "--json"],
+        ["explain", '{"code": 1001}', "--summary", "--json"],
+    ],
+)
+def test_every_document_starts_with_its_schema_version(args: list[str]) -> None:
+    """SPEC §7: every document carries "schema_version": 1 (first, so a reader sees it at once)."""
+    result = run(*args)
+    doc = json.loads(result.stdout)
+    assert next(iter(doc)) == "schema_version"
+    assert doc["schema_version"] == 1

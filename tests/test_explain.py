@@ -28,17 +28,13 @@ from errcli.explain import (
     Summary,
     SummaryReport,
     SummaryRow,
-    error_dict,
     explain_stream,
     explain_text,
     iter_records,
-    report_document,
     summarize,
-    summary_document,
-    to_json_document,
 )
-from errcli.reasons import describe
-from errcli.serialize import CONTRACT_KEYS
+from errcli.output.json import CONTRACT_KEYS, error_dict, explain_document, report_document, summary_document
+from errcli.output.reasons import describe
 
 EXAMPLES = SHARED / "examples"
 
@@ -928,12 +924,10 @@ def test_json_document_keys(explainer: Explainer) -> None:
     assert first["entry"]["title"]["en"]
     assert all(set(CONTRACT_KEYS) <= set(alt) for alt in first["alternatives"])
     assert (unknown["entry"], unknown["code"], unknown["catalog"]) == (None, 7777, "market-data")
-    # it is plain data: JSON all the way down, and the same through to_json_document
+    # it is plain data: JSON all the way down, and the same as the streamed document's parts
     assert json.loads(msgspec.json.encode(document)) == document
-    assert (
-        to_json_document(report.errors, describe, report.not_errors, report.unparsed_lines, report.unparsed_count)
-        == document
-    )
+    errors = [error_dict(e, describe(e)) for e in report.errors]
+    assert explain_document(errors, report.not_errors, report.unparsed_lines, report.unparsed_count) == document
 
 
 def test_error_dict_extras(explainer: Explainer) -> None:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -14,9 +17,10 @@ import yaml
 from conftest import run, seed_text
 
 from errcli.catalog import parse_catalog
-from errcli.complete import FILES, candidates
+from errcli.cli.complete import FILES, candidates
 from errcli.errors import ExitCode, UsageError
-from errcli.importer import Document, ImportResult, decode, import_document, read_document
+from errcli.importer import Document, ImportResult, import_document, read_document
+from errcli.importer.source import decode
 
 
 def imported(text: str, path: str = "doc.md", **options: Any) -> ImportResult:
@@ -645,6 +649,23 @@ def test_unreadable_paths(tmp_path: Path) -> None:
     assert "is a folder" in folder.stderr
 
 
+def test_devices_and_fifos_are_refused_without_reading_them(tmp_path: Path) -> None:
+    started = time.perf_counter()
+    zero = run("import", "/dev/zero")
+    assert time.perf_counter() - started < 5
+    assert zero.exit_code == ExitCode.USAGE
+    assert "/dev/zero" in zero.stderr
+    assert "Traceback" not in zero.output
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    proc = subprocess.run(
+        [sys.executable, "-m", "errcli", "import", str(fifo)], capture_output=True, text=True, timeout=20, check=False
+    )
+    assert proc.returncode == ExitCode.USAGE
+    assert str(fifo) in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def test_other_encodings() -> None:
     doc = "错误码说明\n\n1001 - 资金不足\n描述: 账户可用资金不足\n"
     for raw in (doc.encode("gb18030"), doc.encode("utf-16"), b"\xef\xbb\xbf" + doc.encode()):
@@ -682,6 +703,20 @@ def test_output_file_and_force(tmp_path: Path) -> None:
     assert f"wrote {out}" in written.stderr
     assert yaml.safe_load(out.read_text(encoding="utf-8"))["id"] == "widget"
     assert run("validate", str(out)).exit_code == 0
+
+
+def test_output_never_follows_a_link_planted_at_a_temporary_name(tmp_path: Path) -> None:
+    source = tmp_path / "doc.md"
+    source.write_text(PREFIXED, encoding="utf-8")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("untouched\n", encoding="utf-8")
+    (tmp_path / ".out.yaml.tmp").symlink_to(victim)
+    out = tmp_path / "out.yaml"
+    written = run("import", str(source), "-o", str(out))
+    assert written.exit_code == 0, written.output
+    assert victim.read_text(encoding="utf-8") == "untouched\n"
+    assert yaml.safe_load(out.read_text(encoding="utf-8"))["id"] == "doc"
+    assert not out.is_symlink()
 
 
 def test_report_lists_duplicates_and_unparsed_lines(tmp_path: Path) -> None:

@@ -14,15 +14,17 @@ from typing import Any
 import pytest
 import yaml
 
-import errcli.catalog
-from errcli.catalog import CatalogSet, LazyEntries, load_all
-from errcli.commands import lookup_or_search, search
-from errcli.index import load_index
-from errcli.listing import filter_entries
+import errcli.catalog.compiled
 from errcli._text import fold_symbol
+from errcli.catalog import CatalogSet, LazyEntries, load_all
+from errcli.commands import lookup as lookup_command
+from errcli.commands import search as search_command
+from errcli.listing import filter_entries
 from errcli.lookup import lookup, parse_query
 from errcli.model import Entry
-from errcli.render import Output
+from errcli.output.console import Output
+from errcli.output.views import show_lookup, show_search
+from errcli.search import load_index
 from errcli.search import search as run_search
 
 WORDS = ["order", "balance", "margin", "token", "signature", "rate", "limit", "account", "position", "price"]
@@ -99,12 +101,12 @@ def _reference(cs: CatalogSet, raw: str) -> tuple[tuple[Entry, ...], tuple[Entry
     query = parse_query(raw, cs.ids)
     entries = list(cs.entries([query.catalog] if query.catalog else []))
     if query.kind == "number":
-        number = query.number
+        number = query.span[0] if query.span else None
         matches = tuple(e for e in entries if _number(e) == number)
         by_status = tuple(e for e in entries if e.http_status == number and e not in matches)
         return matches, by_status if number is not None and 100 <= number <= 599 else ()
     if query.kind == "range":
-        low, high = query.low or 0, query.high or 0
+        low, high = query.span or (0, 0)
         return tuple(e for e in entries if (n := _number(e)) is not None and low <= n <= high), ()
     return tuple(e for e in entries if query.symbol in _names(e)), ()
 
@@ -250,7 +252,7 @@ def test_empty_catalog_from_the_cache(tmp_path: Path) -> None:
 
 class _CountingDecoder:
     def __init__(self) -> None:
-        self.real = errcli.catalog._decode_entry
+        self.real = errcli.catalog.compiled._decode_entry
         self.count = 0
 
     def __call__(self, data: memoryview) -> Entry:
@@ -266,7 +268,7 @@ def decodes(monkeypatch: pytest.MonkeyPatch) -> _CountingDecoder:
         raise AssertionError("every entry was decoded")
 
     counter = _CountingDecoder()
-    monkeypatch.setattr(errcli.catalog, "_decode_entry", counter)
+    monkeypatch.setattr(errcli.catalog.compiled, "_decode_entry", counter)
     monkeypatch.setattr(LazyEntries, "all", everything)
     return counter
 
@@ -279,7 +281,7 @@ def _out(stream: io.StringIO) -> Output:
 def test_a_lookup_decodes_only_what_it_shows(
     both: tuple[CatalogSet, CatalogSet], decodes: _CountingDecoder, raw: str, shown: int
 ) -> None:
-    lookup_or_search(both[1], [raw], (), _out(io.StringIO()))
+    show_lookup(lookup_command.run(both[1], [raw]), _out(io.StringIO()))
     assert decodes.count == shown
 
 
@@ -287,14 +289,14 @@ def test_a_symbol_lookup_decodes_only_what_it_shows(
     both: tuple[CatalogSet, CatalogSet], decodes: _CountingDecoder
 ) -> None:
     symbol = str(_mine(both[0])[7].symbol)
-    lookup_or_search(both[1], [symbol], (), _out(io.StringIO()))
+    show_lookup(lookup_command.run(both[1], [symbol]), _out(io.StringIO()))
     assert decodes.count == 1
 
 
 def test_a_search_decodes_only_its_hits(both: tuple[CatalogSet, CatalogSet], decodes: _CountingDecoder) -> None:
     load_index(both[0])  # built from the parsed catalogs, if no test has yet (a build reads every entry)
     shown_text = io.StringIO()
-    search(both[1], "margin order", (), _out(shown_text), limit=10)
+    show_search(search_command.run(both[1], ["margin", "order"], limit=10), _out(shown_text))
     assert decodes.count == 10
     assert "margin" in shown_text.getvalue().lower()
 

@@ -197,25 +197,18 @@ folded: >-
 def test_event_loader_reads_yaml_as_the_safe_loader_does() -> None:
     import yaml
 
-    from errcli.catalog import _load_plain, bundled_dir
+    from errcli.catalog import bundled_dir
+    from errcli.catalog.loader import load_plain
 
-    assert _load_plain(EDGE_YAML, "edge.yaml") == yaml.safe_load(EDGE_YAML)
+    assert load_plain(EDGE_YAML, "edge.yaml") == yaml.safe_load(EDGE_YAML)
     for path in bundled_dir().glob("*.yaml"):
         text = path.read_text(encoding="utf-8")
-        assert _load_plain(text, str(path)) == yaml.safe_load(text), path.name
+        assert load_plain(text, str(path)) == yaml.safe_load(text), path.name
 
 
 def test_unhashable_key_is_refused(tmp_path: Path) -> None:
     error = error_of(write(tmp_path, "id: x\n? [a, b]\n: value\nentries: []\n"))
     assert "keys must be plain" in str(error)
-
-
-def test_oversized_catalog_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import errcli.catalog
-
-    monkeypatch.setattr(errcli.catalog, "MAX_CATALOG_BYTES", 100)
-    error = error_of(write(tmp_path, GOOD))
-    assert "limited to 100 bytes" in str(error)
 
 
 # --- derived severity: a number is an HTTP status only when it is one ----------------------------------
@@ -430,3 +423,81 @@ def test_unreadable_folder_is_reported_not_a_traceback(tmp_path: Path, monkeypat
     result = run("--catalog-path", str(folder), "1001")
     assert result.exit_code == 2, result.output
     assert f"{folder}: cannot read the folder: Permission denied" in result.stderr
+
+
+# --- what is not a regular file: an error naming it, or skipped in a folder; never a hang --------------
+
+
+def errcode_process(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The command as a whole process, given 30 s: reading a FIFO or /dev/zero must not block or run on."""
+    clean = {
+        **os.environ,
+        "ERRCODE_PATH": "",
+        "ERRCODE_LANG": "en",
+        "NO_COLOR": "1",
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "PYTHONPATH": str(ROOT),
+        **(env or {}),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "errcli", *args], env=clean, capture_output=True, text=True, timeout=30, check=False
+    )
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_a_device_named_as_a_catalog_is_an_error_naming_it(tmp_path: Path, device: str) -> None:
+    if not Path(device).exists():
+        pytest.skip(f"no {device} here")
+    looked_up = errcode_process(tmp_path, "--catalog-path", device, "1001")
+    assert looked_up.returncode == 2, looked_up
+    assert device in looked_up.stderr
+    assert "not a regular file" in looked_up.stderr
+    assert "Traceback" not in looked_up.stderr
+    validated = errcode_process(tmp_path, "validate", device)
+    assert validated.returncode == 2, validated
+    assert f"{device}: " in validated.stdout
+    assert "not a regular file" in validated.stdout
+
+
+def test_a_fifo_named_as_a_catalog_is_an_error_naming_it(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    looked_up = errcode_process(tmp_path, "--catalog-path", str(fifo), "1001")
+    assert looked_up.returncode == 2, looked_up
+    assert f"{fifo}: " in looked_up.stderr
+    assert "not a regular file" in looked_up.stderr
+    validated = errcode_process(tmp_path, "validate", str(fifo))
+    assert validated.returncode == 2, validated
+    assert f"{fifo}: " in validated.stdout
+
+
+def test_a_fifo_in_errcode_path_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    result = errcode_process(tmp_path, "1001", "--brief", env={"ERRCODE_PATH": str(fifo)})
+    assert result.returncode == 0, result
+    assert "market-data:1001" in result.stdout
+    assert f"skipped catalog {fifo}:" in result.stderr
+
+
+def test_a_fifo_or_device_link_in_a_catalog_folder_is_skipped(tmp_path: Path) -> None:
+    folder = tmp_path / "catalogs"
+    folder.mkdir()
+    good = write(folder, GOOD, name="good.yaml")
+    os.mkfifo(folder / "pipe.yaml")
+    (folder / "zero.yaml").symlink_to("/dev/zero")
+    looked_up = errcode_process(tmp_path, "--catalog-path", str(folder), "demo:1001", "--brief")
+    assert looked_up.returncode == 0, looked_up
+    assert "demo:1001" in looked_up.stdout
+    validated = errcode_process(tmp_path, "validate", str(folder))
+    assert validated.returncode == 0, validated
+    assert validated.stdout == f"{good}: ok, 2 entries\n"
+
+
+def test_oversized_catalog_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errcli.catalog.loader
+
+    monkeypatch.setattr(errcli.catalog.loader, "MAX_CATALOG_BYTES", 100)
+    error = error_of(write(tmp_path, GOOD))
+    assert "limited to 100 bytes" in str(error)

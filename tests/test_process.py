@@ -77,7 +77,9 @@ def test_closed_pipe_exits_quietly(tmp_path: Path) -> None:
 
 
 def test_interrupt_exits_130_without_traceback(tmp_path: Path) -> None:
-    code = "import time, errcli.cli as c; c.load_all = lambda *a, **k: time.sleep(30); c.main()"
+    code = (
+        "import time, errcli.catalog as k, errcli.cli.app as c; k.load_all = lambda *a, **k: time.sleep(30); c.main()"
+    )
     proc = subprocess.Popen(
         [sys.executable, "-c", code, "1001"],
         env=env_for(tmp_path),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 import threading
+import weakref
 from pathlib import Path
 
 import msgspec
@@ -14,11 +16,14 @@ from conftest import SHARED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from errcli.store import cache
-from errcli import index as ix
 from errcli.catalog import CatalogSet, load_all
 from errcli.model import Catalog, Entry, Text
-from errcli.search import SearchResult, search
+from errcli.search import SearchResult, folding, search
+from errcli.search import build as bd
+from errcli.search import candidates as cand
+from errcli.search import index as ix
+from errcli.search.layout import IndexData
+from errcli.store import cache
 
 # --- quality -------------------------------------------------------------------------------------
 
@@ -533,19 +538,19 @@ def test_ties_by_severity_then_catalog_order() -> None:
 
 def test_normalize() -> None:
     table = ix.load_index(load_all(environ={})).table
-    assert ix.normalize("資金不足", table) == "资金不足"
-    assert ix.normalize("餘額不夠", table) == "余额不足"  # and 不够 → 不足
-    assert ix.normalize("ＡＰＩ Key 無效", table) == "api key 无效"
-    assert ix.normalize("insufficientBalance", table) == "insufficient balance"
-    assert ix.normalize("INSUFFICIENT-BALANCE", table) == "insufficient balance"
-    assert ix.normalize("JWTToken", table) == "jwt token"
-    assert ix.normalize("伺服器錯誤", table) == "服务器错误"
-    assert ix.normalize("key无效!!", table) == "key 无效"
+    assert folding.normalize("資金不足", table) == "资金不足"
+    assert folding.normalize("餘額不夠", table) == "余额不足"  # and 不够 → 不足
+    assert folding.normalize("ＡＰＩ Key 無效", table) == "api key 无效"
+    assert folding.normalize("insufficientBalance", table) == "insufficient balance"
+    assert folding.normalize("INSUFFICIENT-BALANCE", table) == "insufficient balance"
+    assert folding.normalize("JWTToken", table) == "jwt token"
+    assert folding.normalize("伺服器錯誤", table) == "服务器错误"
+    assert folding.normalize("key无效!!", table) == "key 无效"
 
 
 @given(st.text(max_size=60))
 def test_cjk_split_is_the_same_in_bulk(text: str) -> None:
-    assert ix.tokens(text) == ix.tokens(text, bulk=True)
+    assert folding.tokens(text) == folding.tokens(text, bulk=True)
 
 
 # --- bad input -----------------------------------------------------------------------------------
@@ -615,7 +620,7 @@ def _user_set(tmp_path: Path, text: str = USER_CATALOG) -> tuple[CatalogSet, Pat
 
 
 def _index_files() -> list[Path]:
-    directory = ix.cache_dir()
+    directory = cache.cache_dir()
     assert directory is not None
     return sorted(directory.glob("index-*.msgpack")) if directory.is_dir() else []
 
@@ -661,8 +666,9 @@ def test_a_corrupt_or_foreign_cache_is_rebuilt(tmp_path: Path, monkeypatch: pyte
         path.write_bytes(b"")
     elif damage == "other-version":
         monkeypatch.setattr(ix, "__version__", "0.0.0-other")
+        monkeypatch.setattr(bd, "__version__", "0.0.0-other")
     else:
-        data = msgspec.msgpack.decode(good, type=ix.IndexData)
+        data = msgspec.msgpack.decode(good, type=IndexData)
         path.write_bytes(msgspec.msgpack.encode(msgspec.structs.replace(data, key=(("x", "/nowhere", 1, 1, 1),))))
     ix.forget()
     index = ix.load_index(cs)
@@ -698,10 +704,12 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> 
     (path,) = _index_files()
     before = path.read_bytes()
 
-    def fail(_fh: object) -> None:
+    def fail(_builder: object) -> None:
         raise OSError("disk full")
 
-    assert ix._write_atomic(path, fail) is False
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bd._Builder, "finish", fail)
+        assert not bd.build_into(cs, ix.catalog_key(cs) or (), path)
     assert path.read_bytes() == before
     assert not list(path.parent.glob(".*.tmp"))
 
@@ -709,7 +717,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> 
 def test_concurrent_builds_never_show_half_a_file(tmp_path: Path) -> None:
     cs, _ = _user_set(tmp_path)
     key = ix.catalog_key(cs)
-    directory = ix.cache_dir()
+    directory = cache.cache_dir()
     assert key is not None
     assert directory is not None
     path = ix.cache_path(key, directory)
@@ -723,7 +731,7 @@ def test_concurrent_builds_never_show_half_a_file(tmp_path: Path) -> None:
 
     reader = threading.Thread(target=read)
     reader.start()
-    writers = [threading.Thread(target=ix.build_into, args=(cs, key, path)) for _ in range(3)]
+    writers = [threading.Thread(target=bd.build_into, args=(cs, key, path)) for _ in range(3)]
     for w in writers:
         w.start()
     for w in writers:
@@ -737,25 +745,25 @@ def test_concurrent_builds_never_show_half_a_file(tmp_path: Path) -> None:
 
 def test_the_streamed_file_is_the_msgpack_of_the_index(bundled: CatalogSet) -> None:
     key = ix.catalog_key(bundled)
-    directory = ix.cache_dir()
+    directory = cache.cache_dir()
     assert key is not None
     assert directory is not None
     path = ix.cache_path(key, directory)
-    assert ix.build_into(bundled, key, path)
-    assert path.read_bytes() == msgspec.msgpack.encode(ix.build(bundled, key))
+    assert bd.build_into(bundled, key, path)
+    assert path.read_bytes() == msgspec.msgpack.encode(bd.build(bundled, key))
 
 
-def test_cached_and_in_memory_indexes_answer_alike(bundled: CatalogSet) -> None:
+def test_cached_and_in_memory_indexes_answer_alike(bundled: CatalogSet, monkeypatch: pytest.MonkeyPatch) -> None:
     ix.forget()
     cached = ix.load_index(bundled)
-    memory = ix.Index(ix.build(bundled, ()), "memory")
+    assert cached.source != "memory"
+    memory = ix.Index(bd.build(bundled, ()), "memory")
     for query in ("资金", "rate limit", "zjbz", "insuficient balanse", "NOT_FOUND"):
-        ix._memo[ix.catalog_key(bundled) or ()] = cached
+        monkeypatch.setattr(ix, "load_index", lambda _cs, index=cached: index)
         from_cache = [(_key(h.entry), h.score) for h in search(bundled, query).hits]
-        ix._memo[ix.catalog_key(bundled) or ()] = memory
+        monkeypatch.setattr(ix, "load_index", lambda _cs, index=memory: index)
         from_memory = [(_key(h.entry), h.score) for h in search(bundled, query).hits]
         assert from_cache == from_memory
-    ix.forget()
 
 
 def test_rebuilt_when_opencc_or_pypinyin_arrive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -776,9 +784,7 @@ def test_rebuilt_when_opencc_or_pypinyin_arrive(tmp_path: Path, monkeypatch: pyt
 
 def test_cut_posting_lists_still_find_rare_combinations(monkeypatch: pytest.MonkeyPatch) -> None:
     """With more entries than TOP_K per term, an entry holding every query word is still found."""
-    import errcli.search as search_module
-
-    monkeypatch.setattr(search_module, "TOP_K", 8)
+    monkeypatch.setattr(cand, "TOP_K", 8)
     filler = [_entry(f"F{i}", f"Order error {i}", "warning", "big") for i in range(300)]
     needle = msgspec.convert(
         {"code": "N1", "title": {"en": "Order error"}, "description": {"en": "the ledger is sealed"}, "catalog": "big"},
@@ -806,3 +812,64 @@ def test_a_search_imports_neither_opencc_nor_pypinyin() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ.copy(), timeout=60
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_a_build_reads_only_pypinyins_character_table(tmp_path: Path) -> None:
+    """The phrase dictionary takes longer to import than a build takes: it is never loaded."""
+    code = (
+        "import os, sys\n"
+        "from errcli.catalog import load_all\n"
+        "from errcli.search import build\n"
+        "build.build(load_all(environ={}))\n"
+        "print('pypinyin.phrases_dict' in sys.modules, 'pypinyin.pinyin_dict' in sys.modules)\n"
+        "print(sorted(k for k in os.environ if k.startswith('PYPINYIN')))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYPINYIN")}
+    env["XDG_CACHE_HOME"] = str(tmp_path)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, timeout=60)
+    assert out.stdout.split("\n")[:2] == ["False True", "[]"]  # and the switches are not left set
+
+
+def test_pypinyin_switches_set_by_the_user_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYPINYIN_NO_PHRASES", "yes")
+    monkeypatch.delenv("PYPINYIN_NO_DICT_COPY", raising=False)
+    assert bd._pinyin_table()
+    assert os.environ["PYPINYIN_NO_PHRASES"] == "yes"
+    assert "PYPINYIN_NO_DICT_COPY" not in os.environ
+
+
+def test_only_the_builder_imports_opencc_and_pypinyin() -> None:
+    package = Path(ix.__file__).parent
+    importers = {
+        path.name
+        for path in package.glob("*.py")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip().startswith(("import opencc", "from opencc", "import pypinyin", "from pypinyin"))
+    }
+    assert importers == {"build.py"}
+
+
+def test_a_big_endian_machine_builds_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stored index is little-endian: elsewhere it is neither read nor written."""
+    cs, _ = _user_set(tmp_path)
+    monkeypatch.setattr(ix, "CACHEABLE", False)
+    ix.forget()
+    assert ix.load_index(cs).source == "memory"
+    assert _index_files() == []
+    assert _key(search(cs, "vault").hits[0].entry) == "mine:7001"
+    ix.forget()
+
+
+def test_catalogs_without_a_file_are_remembered_while_they_live() -> None:
+    ix.forget()
+    cs = CatalogSet((_catalog("mem", _entry("M1", "Vault sealed", "warning", "mem")),))
+    first = ix.load_index(cs)
+    assert first.source == "memory"
+    assert ix.load_index(cs) is first
+    twin = CatalogSet((_catalog("mem", _entry("M1", "Vault sealed", "warning", "mem")),))
+    assert ix.load_index(twin) is not first  # another set: its own index
+    held = weakref.ref(cs)
+    del cs
+    gc.collect()
+    assert held() is None  # the memo does not keep a set alive
+    ix.forget()

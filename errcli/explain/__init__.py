@@ -4,27 +4,14 @@ One-way seams: :mod:`~errcli.explain.reader` (bytes → records; :mod:`~errcli.e
 :mod:`~errcli.explain.decode` beneath it) → :mod:`~errcli.explain.detect`
 (record → findings) → :mod:`~errcli.explain.classify` (finding → ranked candidates with
 evidence, messages retrieved by :mod:`~errcli.explain.messages`) → :mod:`~errcli.explain.result`
-(typed results, JSON documents); :mod:`~errcli.explain.engine` runs them over a stream. Nothing
+(typed results); :mod:`~errcli.explain.engine` runs them over a stream. Nothing
 here prints or writes sentences: the output layer does.
 """
 
 from errcli.explain.engine import Explainer, ExplainStream, explain_stream, explain_text, summarize
 from errcli.explain.http import HttpInfo
 from errcli.explain.reader import MAX_STORED_UNPARSED, LineTally, Record, RecordReader, iter_records
-from errcli.explain.result import (
-    Action,
-    Evidence,
-    ExplainedError,
-    ExplainReport,
-    Summary,
-    SummaryReport,
-    SummaryRow,
-    action_dict,
-    error_dict,
-    report_document,
-    summary_document,
-    to_json_document,
-)
+from errcli.explain.result import Action, Evidence, ExplainedError, ExplainReport, Summary, SummaryReport, SummaryRow
 
 __all__ = [
     "MAX_STORED_UNPARSED",
@@ -41,13 +28,8 @@ __all__ = [
     "Summary",
     "SummaryReport",
     "SummaryRow",
-    "action_dict",
-    "error_dict",
     "explain_stream",
     "explain_text",
     "iter_records",
-    "report_document",
     "summarize",
-    "summary_document",
-    "to_json_document",
 ]

@@ -29,10 +29,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from errcli.explain.detect import Finding, as_int
-from errcli.explain.plan import CACHE_LIMIT, STRONG_SHAPE, WEAK_SHAPE, EnvHits
-from errcli.explain.result import Basis, Evidence
 from errcli._text import fold_symbol
+from errcli.explain.detect import Finding, as_int
+from errcli.explain.plan import STRONG_SHAPE, WEAK_SHAPE, EnvHits, keep
+from errcli.explain.result import Basis, Evidence
 from errcli.model import Catalog, Code, Entry
 
 if TYPE_CHECKING:
@@ -142,9 +142,7 @@ class Classifier:
         key = finding.key()
         verdict = self._verdicts.get(key)
         if verdict is None:
-            if len(self._verdicts) > CACHE_LIMIT:
-                self._verdicts.clear()
-            verdict = self._verdicts[key] = self._decide(finding)
+            verdict = keep(self._verdicts, key, self._decide(finding))
         return verdict
 
     # -- evidence --

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from errcli._text import fold_symbol
 from errcli.explain.decode import try_decode
 from errcli.explain.fields import (
     CODE_KEYS,
@@ -30,7 +31,6 @@ from errcli.explain.fields import (
 from errcli.explain.http import HttpInfo, parse_retry_after
 from errcli.explain.plan import CACHE_LIMIT, MISSING, Env, EnvHits, Plan, fold_message, get_path
 from errcli.explain.reader import MAX_EMBEDDED_JSON
-from errcli._text import fold_symbol
 
 MAX_WALK_NODES = 2000  # nodes visited per record when looking for nested errors
 MAX_WALK_DEPTH = 8

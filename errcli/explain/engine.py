@@ -367,17 +367,18 @@ class ExplainStream:
         self.not_errors += shapes.not_errors
         self.errors += summary.total
         self.unknown += unknown
+        return SummaryReport(rows=tuple(summary.rows()), errors=summary.total, unknown=unknown, **self.counts())
+
+    def counts(self) -> dict[str, Any]:
+        """What the stream has counted so far, as the reports take it."""
         tally = self.tally
-        return SummaryReport(
-            rows=tuple(summary.rows()),
-            errors=summary.total,
-            unknown=unknown,
-            not_errors=self.not_errors,
-            unparsed_count=tally.unparsed_count,
-            unparsed_lines=tuple(tally.unparsed_lines),
-            lines=tally.lines,
-            records=self.records,
-        )
+        return {
+            "not_errors": self.not_errors,
+            "unparsed_count": tally.unparsed_count,
+            "unparsed_lines": tuple(tally.unparsed_lines),
+            "lines": tally.lines,
+            "records": self.records,
+        }
 
 
 def explain_stream(cs: CatalogSet | Explainer, source: Source, catalogs: Sequence[str] = ()) -> ExplainStream:
@@ -394,14 +395,7 @@ def explain_text(cs: CatalogSet | Explainer, text: str | bytes, catalogs: Sequen
     data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
     stream = ExplainStream(cs, io.BytesIO(data), catalogs)
     errors = tuple(stream)
-    return ExplainReport(
-        errors=errors,
-        not_errors=stream.not_errors,
-        unparsed_count=stream.unparsed_count,
-        unparsed_lines=tuple(stream.unparsed_lines),
-        lines=stream.lines,
-        records=stream.records,
-    )
+    return ExplainReport(errors=errors, **stream.counts())
 
 
 def summarize(cs: CatalogSet | Explainer, source: Source, catalogs: Sequence[str] = ()) -> SummaryReport:

@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from errcli.explain.plan import CACHE_LIMIT, fold_message
+from errcli.explain.plan import fold_message, keep
 from errcli.model import Catalog, Code, Entry
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def _texts(entry: Entry) -> list[tuple[str, float]]:
 
 class MessageMatcher:
     def __init__(self, cs: CatalogSet, catalogs: Sequence[Catalog]) -> None:
-        from errcli.index import load_index
+        from errcli.search import load_index
 
         self.cs = cs
         self.index = load_index(cs)
@@ -94,9 +94,7 @@ class MessageMatcher:
         folded = fold_message(message)
         got = self._cache.get(folded)
         if got is None:
-            if len(self._cache) > CACHE_LIMIT:
-                self._cache.clear()
-            got = self._cache[folded] = self._score(folded)
+            got = keep(self._cache, folded, self._score(folded))
         return got
 
     def _score(self, folded: str) -> dict[EntryKey, float]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from errcli.explain.fields import (
     CODE_KEYS,
@@ -22,6 +22,18 @@ from errcli.explain.fields import (
 from errcli.model import Catalog, Envelope
 
 CACHE_LIMIT = 20_000  # entries kept by each of explain's caches before it starts over
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def keep(cache: dict[K, V], key: K, value: V) -> V:
+    """Store ``value`` in one of explain's caches (emptied when full, so memory stays bounded)."""
+    if len(cache) > CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
 STRONG_SHAPE = 40  # an envelope with a matching error condition (`success: false`, `type: "error"`)
 WEAK_SHAPE = 5  # only the envelope's error-message key is there
 

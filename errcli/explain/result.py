@@ -1,19 +1,15 @@
-"""Typed results of explain and the JSON documents built from them (SPEC §7).
+"""Typed results of explain.
 
-Results carry structured evidence, never sentences: the output layer writes the
-``reason`` (in English or Chinese) from ``evidence`` and hands it to :func:`error_dict`.
+Results carry structured evidence, never sentences: the output layer writes the ``reason``
+(in English or Chinese) from ``evidence``, and builds the JSON documents (errcli.output.json).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import msgspec
-
-from errcli.model import SCHEMA_VERSION, Code, Entry, Text
-from errcli.serialize import entry_dict
+from errcli.model import Code, Entry, Text
 
 ActionKind = Literal["retry", "wait", "do_not_retry", "check_first"]
 Basis = Literal["code", "http_status", "message", "unknown"]
@@ -168,104 +164,3 @@ class SummaryReport:
     unparsed_lines: tuple[int, ...]
     lines: int
     records: int
-
-
-# --- JSON (SPEC §7) -------------------------------------------------------------------------------
-
-Describe = Callable[[ExplainedError], str]
-
-
-def action_dict(action: Action) -> dict[str, Any]:
-    return {
-        "kind": action.kind,
-        "seconds": action.seconds,
-        "source": action.source or None,
-        "fallback_seconds": action.fallback_seconds,
-        "advice": msgspec.to_builtins(action.advice) if action.advice is not None else None,
-    }
-
-
-def error_dict(error: ExplainedError, reason: str) -> dict[str, Any]:
-    """One error as the contract's object: the SPEC keys first, then extras."""
-    return {
-        "line": error.line,
-        "catalog": error.catalog,
-        "code": error.code,
-        "http_status": error.http_status,
-        "message": error.message,
-        "confidence": error.confidence,
-        "reason": reason,
-        "evidence": [e.to_dict() for e in error.evidence],
-        "action": action_dict(error.action),
-        "entry": _plain(entry_dict(error.entry)) if error.entry is not None else None,
-        "alternatives": [_plain(entry_dict(e)) for e in error.alternatives],
-        "raw_code": error.raw_code,
-        "basis": error.basis,
-        "contradiction": error.contradiction,
-        "end_line": error.end_line,
-        "details": _jsonable(error.details),
-    }
-
-
-def to_json_document(
-    errors: Iterable[ExplainedError],
-    describe: Describe,
-    not_errors: int,
-    unparsed_lines: Sequence[int],
-    unparsed_count: int | None = None,
-) -> dict[str, Any]:
-    """``{"schema_version", "errors": [...], "not_errors": n, "unparsed_lines": [...], "unparsed_count"}``."""
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "errors": [error_dict(e, describe(e)) for e in errors],
-        "not_errors": not_errors,
-        "unparsed_lines": list(unparsed_lines),
-        "unparsed_count": len(unparsed_lines) if unparsed_count is None else unparsed_count,
-    }
-
-
-def report_document(report: ExplainReport, describe: Describe) -> dict[str, Any]:
-    return to_json_document(report.errors, describe, report.not_errors, report.unparsed_lines, report.unparsed_count)
-
-
-def summary_document(report: SummaryReport) -> dict[str, Any]:
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "summary": [
-            {
-                "catalog": row.catalog,
-                "code": row.code,
-                "title": msgspec.to_builtins(row.entry.title) if row.entry is not None else None,
-                "severity": row.entry.severity if row.entry is not None else None,
-                "count": row.count,
-                "first_line": row.first_line,
-                "last_line": row.last_line,
-            }
-            for row in report.rows
-        ],
-        "errors": report.errors,
-        "unknown": report.unknown,
-        "not_errors": report.not_errors,
-        "lines": report.lines,
-        "records": report.records,
-        "unparsed_lines": list(report.unparsed_lines),
-        "unparsed_count": report.unparsed_count,
-    }
-
-
-def _plain(value: Any) -> Any:
-    """Tuples as lists, all the way down: the document is what JSON gives back."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _jsonable(value: Any) -> Any:
-    """Details come from decoded JSON, so they already are; this only guards the encoder."""
-    try:
-        msgspec.json.encode(value)
-    except (TypeError, OverflowError, msgspec.EncodeError):
-        return {k: repr(v) for k, v in value.items()} if isinstance(value, dict) else repr(value)
-    return value

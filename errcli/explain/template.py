@@ -63,6 +63,16 @@ class _Parser:
         self.pos = m.end()
         return m
 
+    def member(self, depth: int, m: re.Match[bytes]) -> tuple[Any, ...]:
+        """``"key": value`` of an object: the key's text and place, then the value."""
+        if m.group(1) is None:
+            raise ValueError("key")
+        key = m.group(1)
+        name = _decode_key(b'"' + key + b'"') if b"\\" in key else key.decode("utf-8")
+        if self.token().group(4) != b":":
+            raise ValueError(":")
+        return (name, m.start(1), m.end(1), self.value(depth + 1))
+
     def value(self, depth: int, m: re.Match[bytes] | None = None) -> Node:
         if depth > 256:
             raise ValueError("deep")
@@ -74,35 +84,18 @@ class _Parser:
         if m.group(3) is not None:
             return ("l", m.start(3), m.end(3))
         punct = m.group(4)
-        if punct == b"{":
-            items: list[tuple[Any, ...]] = []
+        if punct in (b"{", b"["):
+            obj = punct == b"{"
+            close = b"}" if obj else b"]"
+            members: list[Any] = []
             m = self.token()
-            if m.group(4) == b"}":
-                return ("o", items)
+            if m.group(4) == close:
+                return ("o" if obj else "a", members)
             while True:
-                if m.group(1) is None:
-                    raise ValueError("key")
-                key = m.group(1)
-                name = _decode_key(b'"' + key + b'"') if b"\\" in key else key.decode("utf-8")
-                if self.token().group(4) != b":":
-                    raise ValueError(":")
-                items.append((name, m.start(1), m.end(1), self.value(depth + 1)))
+                members.append(self.member(depth, m) if obj else self.value(depth + 1, m))
                 m = self.token()
-                if m.group(4) == b"}":
-                    return ("o", items)
-                if m.group(4) != b",":
-                    raise ValueError(",")
-                m = self.token()
-        if punct == b"[":
-            elems: list[Node] = []
-            m = self.token()
-            if m.group(4) == b"]":
-                return ("a", elems)
-            while True:
-                elems.append(self.value(depth + 1, m))
-                m = self.token()
-                if m.group(4) == b"]":
-                    return ("a", elems)
+                if m.group(4) == close:
+                    return ("o" if obj else "a", members)
                 if m.group(4) != b",":
                     raise ValueError(",")
                 m = self.token()

@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from errcli._version import __version__
 from errcli.store.files import read_mapped, write_bytes_atomic
 
 T = TypeVar("T")
@@ -47,8 +46,9 @@ def file_keys(paths: Iterable[Path]) -> list[FileKey]:
     return keys
 
 
-def make_key(kind: str, files: list[FileKey], extra: Any = None) -> list[Any]:
-    return [kind, __version__, FORMAT, files, extra]
+def make_key(kind: str, version: str, files: list[FileKey], extra: Any = None) -> list[Any]:
+    """What a cache file was built from: its kind, errcode's ``version``, the format and the source files."""
+    return [kind, version, FORMAT, files, extra]
 
 
 class _Envelope(msgspec.Struct):

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 MAP_FROM = 1 << 20  # files this big are memory-mapped: what a run does not use of them is never read
 
 
-class NotRegularFile(OSError):
+class NotRegularFile(OSError):  # noqa: N818 - an OSError, named for what it is
     """A FIFO, device, socket or folder where a file was expected."""
 
 
@@ -40,22 +40,29 @@ def write_atomic(path: Path, fill: Callable[[BinaryIO], None], mode: int = 0o644
             fill(fh)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
 def write_bytes_atomic(path: Path, data: bytes | bytearray, mode: int = 0o644) -> None:
-    write_atomic(path, lambda fh: fh.write(data), mode)
+    def fill(fh: BinaryIO) -> None:
+        fh.write(data)
+
+    write_atomic(path, fill, mode)
+
+
+def _check_regular(fd: int, path: Path) -> None:
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        raise NotRegularFile(f"{path} is not a regular file")
 
 
 def _open_regular(path: Path) -> BinaryIO:
     """``path`` opened for reading, refusing anything but a regular file without blocking on it."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise NotRegularFile(f"{path} is not a regular file")
+        _check_regular(fd, path)
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")

@@ -6,8 +6,12 @@ it into the one line a person reads (``why``) and the JSON ``reason``.
 
 from __future__ import annotations
 
-from errcli.explain.result import Evidence, ExplainedError
+from typing import TYPE_CHECKING
+
 from errcli.model import Lang
+
+if TYPE_CHECKING:
+    from errcli.explain.result import Evidence, ExplainedError
 
 _EN = {
     "envelope": "the {value} shape is {catalog}'s",

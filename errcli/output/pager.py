@@ -13,6 +13,8 @@ import contextlib
 import os
 import sys
 
+from errcli.env import stdout_is_terminal
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -24,13 +26,6 @@ _width: list[int] = []  # the terminal's width, taken before stdout became the p
 
 def terminal_width() -> int:
     return _width[0] if _width else 80
-
-
-def _on_a_terminal() -> bool:
-    try:
-        return sys.stdout.isatty()
-    except (ValueError, OSError):
-        return False
 
 
 def pager_command(environ: Mapping[str, str] | None = None) -> list[str] | None:
@@ -51,7 +46,7 @@ def pager_command(environ: Mapping[str, str] | None = None) -> list[str] | None:
 def start_pager(no_pager: bool = False) -> bool:
     """Send the rest of stdout through the pager when stdout is a terminal and paging is not turned
     off; False (nothing changed) otherwise."""
-    if no_pager or _started or not _on_a_terminal():
+    if no_pager or _started or not stdout_is_terminal():
         return False
     argv = pager_command()
     if argv is None:

@@ -15,6 +15,9 @@ import json
 import os
 
 from errcli._text import safe
+from errcli.cli.spec import COMMANDS as SPEC_COMMANDS
+from errcli.cli.spec import DEFAULT_COMMAND, HELP_FLAGS, ROOT_OPTIONS, Command
+from errcli.cli.spec import OPTIONS as SPEC_OPTIONS
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (costs start-up time)
 
@@ -24,54 +27,30 @@ if TYPE_CHECKING:  # nothing but json, os and re (already loaded by json) at run
 
 FILES = "__files__"  # tells the shell script to complete file names instead
 
-COMMANDS = {
-    "lookup": "look up codes (the default)",
-    "search": "fuzzy search by words",
-    "explain": "explain error responses",
-    "list": "list entries, filtered",
-    "catalogs": "show the loaded catalogs",
-    "validate": "check catalog files",
-    "completion": "print a shell completion script",
-    "cache": "inspect or clear the cache",
-    "import": "draft a catalog from an error-code document",
-}
-_OUTPUT = ("--format", "-f", "--json", "--lang", "-l", "--color", "--no-pager", "--catalog-path", "--help", "-h")
-_LOOKUP = ("--catalog", "-c", "--brief", "-b", *_OUTPUT)
-# Options of each command; tests/test_completions.py checks this table against the Typer app.
+
+def _described(command: Command) -> str:
+    """A command's help as a completion menu shows it: its first sentence, lower case, no period."""
+    text = (command.short_help or command.help).split(". ")[0].rstrip(".")
+    return text[:1].lower() + text[1:]
+
+
+COMMANDS = {name: _described(command) for name, command in SPEC_COMMANDS.items()}
+# Options of each command ("": before any command, where a lookup's options apply too).
 OPTIONS: dict[str, tuple[str, ...]] = {
-    "": ("--version", "-V", *_LOOKUP),
-    "lookup": ("--limit", "-n", "--min-score", *_LOOKUP),
-    "search": ("--limit", "-n", "--min-score", *_LOOKUP),
-    "explain": ("--summary", "--verbose", "-v", *_LOOKUP),
-    "list": ("--category", "--severity", "-s", "--retryable", "--not-retryable", "--http", *_LOOKUP),
-    "catalogs": _OUTPUT,
-    "validate": ("--format", "-f", "--json", "--color", "--help", "-h"),
-    "completion": ("--help", "-h"),
-    "cache": ("--format", "-f", "--json", "--help", "-h"),
-    "import": ("--id", "--name", "--output", "-o", "--force", "--help", "-h"),
+    name: (*(flag for key in command.options for flag in SPEC_OPTIONS[key].names), *HELP_FLAGS)
+    for name, command in SPEC_COMMANDS.items()
 }
-_FORMATS = ("table", "json", "yaml", "markdown", "plain")
+OPTIONS[""] = (*(flag for opt in ROOT_OPTIONS for flag in opt.flags), *OPTIONS[DEFAULT_COMMAND])
 VALUES: dict[str, tuple[str, ...]] = {
-    "--format": _FORMATS,
-    "-f": _FORMATS,
-    "--lang": ("zh", "en"),
-    "-l": ("zh", "en"),
-    "--color": ("auto", "always", "never"),
-    "--severity": ("info", "warning", "critical"),
-    "-s": ("info", "warning", "critical"),
-    "--http": ("1xx", "2xx", "3xx", "4xx", "5xx", "400", "401", "403", "404", "429", "500", "503"),
-    "--limit": (),
-    "-n": (),
-    "--min-score": (),
-    "--id": (),
-    "--name": (),
+    flag: opt.choices or (opt.complete if isinstance(opt.complete, tuple) else ())
+    for opt in SPEC_OPTIONS.values()
+    if opt.takes_value and opt.complete not in ("catalog", "files")
+    for flag in opt.flags
 }
-_CATALOG_OPTIONS = ("--catalog", "-c")
-_FILE_OPTIONS = ("--catalog-path", "--output", "-o")
-_ARGUMENTS = {
-    "completion": ("bash", "zsh", "fish", "powershell"),
-    "cache": ("info", "clear"),
-}
+_CATALOG_OPTIONS = tuple(flag for opt in SPEC_OPTIONS.values() if opt.complete == "catalog" for flag in opt.flags)
+_FILE_OPTIONS = tuple(flag for opt in SPEC_OPTIONS.values() if opt.complete == "files" for flag in opt.flags)
+_FILE_COMMANDS = tuple(name for name, c in SPEC_COMMANDS.items() if c.args and c.args[0].complete == "files")
+_ARGUMENTS = {name: c.args[0].choices for name, c in SPEC_COMMANDS.items() if c.args and c.args[0].choices}
 
 
 def _load(environ: dict[str, str]) -> dict[str, Any]:
@@ -97,7 +76,7 @@ def _fold(text: str) -> str:
 
 def _lang(environ: dict[str, str]) -> int:
     """Index of the title to describe codes with: 0 Chinese, 1 English."""
-    from errcli.settings import default_lang
+    from errcli.env import default_lang
 
     return 0 if default_lang(environ) == "zh" else 1
 
@@ -116,11 +95,11 @@ def candidates(words: Sequence[str], cword: int, environ: dict[str, str] | None 
         return [(v, previous) for v in VALUES[previous] if v.startswith(current)]
     if current.startswith("-"):
         return [(o, "option") for o in OPTIONS.get(command, ()) if o.startswith(current)]
-    if command in ("validate", "explain", "import"):
+    if command in _FILE_COMMANDS:
         return [(FILES, "")]
     if command in _ARGUMENTS:
         return [(a, command) for a in _ARGUMENTS[command] if a.startswith(current)]
-    if command not in ("", "lookup"):
+    if command not in ("", DEFAULT_COMMAND):
         return []
     found: list[tuple[str, str]] = []
     positional = [w for w in words[1:cword] if w and not w.startswith("-")]

@@ -1,0 +1,218 @@
+"""Catalogs: bundled and user catalog files, validated, and kept compiled for the next run.
+
+``load_all`` gives every catalog a run uses. Parsed catalogs are kept compiled in the cache;
+read back from it, a catalog's entries are decoded only as they are used (``LazyEntries``), and
+lookups and list filters find them by small per-entry keys (``EntryKeys``). A warm run imports
+no YAML and no validation: those are loaded only when a file is really parsed.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from errcli._version import __version__
+from errcli.catalog.compiled import EntryKeys, LazyEntries, StoredCatalog
+from errcli.catalog.discover import bundled_dir, catalog_files, require_paths, user_paths
+from errcli.errors import CatalogError
+from errcli.model import Catalog, Entry
+
+if TYPE_CHECKING:
+    from errcli.catalog.loader import MAX_CATALOG_BYTES
+    from errcli.catalog.rules import derived_retryable, derived_severity, http_status_of, status_severity
+    from errcli.catalog.validate import CATALOG_ID, check_files, load_file, parse_catalog
+
+__all__ = [
+    "CATALOG_ID",
+    "COMPLETION_FILE",
+    "MAX_CATALOG_BYTES",
+    "CatalogError",
+    "CatalogSet",
+    "EntryKeys",
+    "LazyEntries",
+    "LoadProblem",
+    "bundled_dir",
+    "catalog_files",
+    "check_files",
+    "completion_data",
+    "derived_retryable",
+    "derived_severity",
+    "http_status_of",
+    "load_all",
+    "load_file",
+    "parse_catalog",
+    "status_severity",
+    "user_paths",
+]
+
+# what only parsing a catalog file needs, imported when first used
+_LAZY = {
+    "MAX_CATALOG_BYTES": "loader",
+    "derived_retryable": "rules",
+    "derived_severity": "rules",
+    "http_status_of": "rules",
+    "status_severity": "rules",
+    "CATALOG_ID": "validate",
+    "check_files": "validate",
+    "load_file": "validate",
+    "parse_catalog": "validate",
+}
+COMPLETION_FILE = "completion.json"
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
+
+class LoadProblem(msgspec.Struct, frozen=True):
+    """A user catalog that was skipped, kept so ``errcode catalogs`` can show it."""
+
+    path: str
+    error: str
+
+
+@dataclass(frozen=True)
+class CatalogSet:
+    """The catalogs of a run, in priority order, and the user catalogs that were skipped."""
+
+    catalogs: tuple[Catalog, ...]
+    problems: tuple[LoadProblem, ...] = ()
+    _keys: dict[str, EntryKeys] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def get(self, catalog_id: str) -> Catalog | None:
+        return next((cat for cat in self.catalogs if cat.id == catalog_id), None)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.catalogs)
+
+    def entries(self, only: Iterable[str] = ()) -> Iterator[Entry]:
+        wanted = set(only)
+        for cat in self.catalogs:
+            if not wanted or cat.id in wanted:
+                yield from cat.entries
+
+    def entry_keys(self, catalog: Catalog) -> EntryKeys:
+        """What ``catalog``'s entries are looked up and filtered by: from the cache, or worked out once."""
+        if isinstance(catalog.entries, LazyEntries):
+            return catalog.entries.keys
+        found = self._keys.get(catalog.id)
+        if found is None:
+            found = self._keys[catalog.id] = EntryKeys.of(catalog.entries)
+        return found
+
+
+class _Compiled(msgspec.Struct, frozen=True):
+    catalogs: tuple[StoredCatalog, ...]
+    problems: tuple[LoadProblem, ...]
+
+
+def load_all(
+    extra_paths: Iterable[str] = (),
+    environ: dict[str, str] | None = None,
+    use_cache: bool = True,
+    *,
+    strict: bool = False,
+) -> CatalogSet:
+    """Bundled catalogs, then user catalogs; a broken user file is reported, not fatal.
+
+    With ``strict`` (``--catalog-path``), a path in ``extra_paths`` that does not exist, or a
+    file there that does not load, is an error (UsageError, CatalogError) instead; files found in
+    a folder, through ``ERRCODE_PATH`` or in the user folder stay reported problems.
+
+    The parsed result is cached (see errcli.store.cache) and reused until a file changes; from
+    the cache, each catalog's entries are decoded only as they are used.
+    """
+    from errcli.store import cache
+
+    extra = [p for p in extra_paths if p]
+    if strict:
+        require_paths(extra)
+    bundled = catalog_files(bundled_dir())
+    bases = user_paths(extra, environ)
+    user_files = [(base, catalog_files(base) if base.exists() else []) for base in bases]
+    sources = bundled + [p for _, files in user_files for p in files]
+    key = cache.make_key("catalogs", __version__, cache.file_keys(sources), [str(b) for b in bases])
+    name = f"catalogs-{zlib.crc32(repr(key[-1]).encode()):08x}.msgpack"
+    found = _read_compiled(name, key) if use_cache else None
+    if found is None:
+        found = _parse(bundled, user_files)
+        if use_cache and cache.write(name, key, _Compiled(_stored(found), found.problems)):
+            # TAB completion offers what a plain run loads: a one-off run's catalogs (--catalog-path)
+            # are never written there, but it makes sure a plain run's are
+            if not extra:
+                cache.write_bytes(COMPLETION_FILE, completion_data(found, key[3]))
+            elif not _completion_written():
+                load_all(environ=environ)
+    if strict:
+        _check_named_files(extra, found.problems)
+    return found
+
+
+def _read_compiled(name: str, key: list[Any]) -> CatalogSet | None:
+    """The catalogs compiled for ``key``; None when there are none or they are damaged."""
+    from errcli.store import cache
+
+    compiled = cache.read(name, key, _Compiled)
+    if compiled is None:
+        return None
+    try:
+        return CatalogSet(tuple(stored.catalog() for stored in compiled.catalogs), compiled.problems)
+    except ValueError:  # damaged: parsed again and rewritten
+        return None
+
+
+def _stored(cs: CatalogSet) -> tuple[StoredCatalog, ...]:
+    return tuple(StoredCatalog.of(c, cs.entry_keys(c)) for c in cs.catalogs)
+
+
+def _parse(bundled: Sequence[Path], user_files: Sequence[tuple[Path, Sequence[Path]]]) -> CatalogSet:
+    """The catalog files parsed; a later catalog with the same id replaces an earlier one."""
+    from errcli.catalog.validate import load_file
+
+    by_id = {catalog.id: catalog for catalog in map(load_file, bundled)}
+    problems: list[LoadProblem] = []
+    for base, files in user_files:
+        if not base.exists():
+            problems.append(LoadProblem(str(base), f"{base}: no such file or folder"))
+        for path in files:
+            try:
+                catalog = load_file(path)
+            except CatalogError as exc:
+                problems.append(LoadProblem(str(path), str(exc)))
+            else:
+                by_id[catalog.id] = catalog
+    return CatalogSet(tuple(by_id.values()), tuple(problems))
+
+
+def _check_named_files(paths: Sequence[str], problems: Sequence[LoadProblem]) -> None:
+    """A catalog file (or unreadable folder) named on the command line that did not load: its error, raised."""
+    broken = {p.path for p in problems}
+    for path in paths:
+        if str(Path(path)) in broken:
+            from errcli.catalog.validate import load_file
+
+            load_file(Path(path))  # raises the file's CatalogError (cached problems keep only its text)
+
+
+def _completion_written() -> bool:
+    from errcli.store import cache
+
+    directory = cache.cache_dir()
+    return directory is not None and (directory / COMPLETION_FILE).is_file()
+
+
+def completion_data(cs: CatalogSet, files: list[Any]) -> bytes:
+    """What TAB completion needs, as small JSON that loads without msgspec (see errcli.cli.complete)."""
+    entries = [[e.catalog, e.code, e.title.zh or "", e.title.en or ""] for e in cs.entries()]
+    return msgspec.json.encode({"files": files, "catalogs": list(cs.ids), "entries": entries})

@@ -1,0 +1,58 @@
+"""Where catalogs are found: bundled with errcode, the user folder, ``ERRCODE_PATH``, ``--catalog-path``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from errcli.errors import CatalogError, UsageError
+
+CATALOG_SUFFIXES = (".yaml", ".yml")
+
+
+def bundled_dir() -> Path:
+    """The bundled catalogs: inside the installed package, or the source checkout."""
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package / "data" / "catalogs", package.parent / "data" / "catalogs"):
+        if candidate.is_dir():
+            return candidate
+    raise CatalogError(str(package / "data" / "catalogs"), None, "bundled catalogs are missing; reinstall errcode")
+
+
+def user_paths(extra: Iterable[str] = (), environ: dict[str, str] | None = None) -> list[Path]:
+    """User catalog files and folders, in priority order (later overrides earlier)."""
+    env = os.environ if environ is None else environ
+    paths: list[Path] = []
+    config_home = env.get("XDG_CONFIG_HOME") or (str(Path(env["HOME"]) / ".config") if env.get("HOME") else "")
+    if config_home:
+        default = Path(config_home) / "errcode" / "catalogs"
+        if default.is_dir():
+            paths.append(default)
+    paths.extend(Path(p) for p in env.get("ERRCODE_PATH", "").split(os.pathsep) if p)
+    paths.extend(Path(p) for p in extra if p)
+    return paths
+
+
+def catalog_files(path: Path) -> list[Path]:
+    """The catalog files ``path`` stands for: itself, or a folder's regular .yaml/.yml files.
+
+    In a folder, what is not a regular file (a FIFO, a link to a device) is skipped; a path named
+    on its own is kept, and loading it says what is wrong with it.
+    """
+    if path.is_dir():
+        try:
+            return sorted(p for p in path.iterdir() if p.suffix in CATALOG_SUFFIXES and p.is_file())
+        except OSError:  # an unreadable folder: loading it says why
+            return [path]
+    return [path]
+
+
+def require_paths(paths: Iterable[str]) -> None:
+    """Every catalog path given on the command line exists."""
+    for path in paths:
+        if not Path(path).exists():
+            raise UsageError(
+                f"{path}: no such file or folder",
+                hint="check the path given to --catalog-path: a catalog file (.yaml) or a folder of them",
+            )

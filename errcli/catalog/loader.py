@@ -1,0 +1,158 @@
+"""Catalog files as plain data: bounded reading, and safe YAML with line numbers.
+
+Only plain YAML is read (mappings, lists, scalars): no tags that build objects, no anchors or
+aliases. yaml is imported only when a file is really parsed; a warm run reads the compiled cache.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from errcli.errors import CatalogError
+from errcli.store.files import NotRegularFile, read_bounded
+
+MAX_CATALOG_BYTES = 64 * 1024 * 1024
+_PATH_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+_NO_KEY = object()
+
+
+def read_text(path: Path) -> str:
+    """A catalog file's text; CatalogError when it is no regular file, too big, unreadable or not UTF-8."""
+    shown = str(path)
+    if path.is_dir():  # reached only for a folder that cannot be listed
+        try:
+            next(iter(path.iterdir()), None)
+            reason = "is a folder, not a catalog file"
+        except OSError as exc:
+            reason = f"cannot read the folder: {exc.strerror or exc}"
+        raise CatalogError(shown, None, reason)
+    try:
+        raw = read_bounded(path, MAX_CATALOG_BYTES)
+    except NotRegularFile:
+        raise CatalogError(shown, None, "not a regular file (a FIFO or device?); expected a catalog file") from None
+    except OSError as exc:
+        raise CatalogError(shown, None, f"cannot read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_CATALOG_BYTES:
+        raise CatalogError(shown, None, f"file is too big; catalogs are limited to {MAX_CATALOG_BYTES} bytes")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CatalogError(shown, raw[: exc.start].count(b"\n") + 1, "not UTF-8 text") from None
+
+
+class _Mapping:
+    """A mapping being read: its values so far and the key waiting for a value."""
+
+    __slots__ = ("data", "key")
+
+    def __init__(self) -> None:
+        self.data: dict[Any, Any] = {}
+        self.key: Any = _NO_KEY
+
+
+def load_plain(text: str, path: str) -> Any:
+    """Plain YAML (mappings, lists, scalars) from parser events; tags and aliases are refused.
+
+    Read as a stream of events straight into Python values, a file keeps memory to the data
+    itself even for 100 000 entries.
+    """
+    import yaml
+
+    loader_cls: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    scalar = _scalar_reader()
+    stack: list[_Mapping | list[Any]] = []
+    root: list[Any] = []
+
+    def add(value: Any, line: int) -> None:
+        top = stack[-1] if stack else root
+        if not isinstance(top, _Mapping):
+            top.append(value)
+        elif top.key is not _NO_KEY:
+            top.data[top.key] = value
+            top.key = _NO_KEY
+        elif isinstance(value, (dict, list)):
+            raise CatalogError(path, line, "mapping keys must be plain values")
+        else:
+            top.key = value
+
+    try:
+        events: Iterator[Any] = yaml.parse(text, Loader=loader_cls)
+        for event in events:
+            kind = type(event)
+            line = event.start_mark.line + 1
+            if kind is yaml.AliasEvent:
+                raise CatalogError(path, line, "anchors and aliases (`&`, `*`) are not allowed")
+            tag = getattr(event, "tag", None)
+            if tag is not None and tag != "!":
+                raise CatalogError(path, line, f"tag `{tag}` is not allowed; write plain values")
+            if kind is yaml.ScalarEvent:
+                add(scalar(event), line)
+            elif kind is yaml.MappingStartEvent:
+                stack.append(_Mapping())
+            elif kind is yaml.SequenceStartEvent:
+                stack.append([])
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                done = stack.pop()
+                add(done.data if isinstance(done, _Mapping) else done, line)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise CatalogError(path, mark.line + 1 if mark else None, f"not valid YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise CatalogError(path, None, f"not valid YAML: {exc}") from None
+    except TypeError:  # an unhashable key such as a list
+        raise CatalogError(path, None, "mapping keys must be plain values") from None
+    if len(root) > 1:
+        raise CatalogError(path, None, "one YAML document per catalog file, please")
+    return root[0] if root else None
+
+
+def _scalar_reader() -> Callable[[Any], Any]:
+    """A plain scalar's value by YAML 1.1's rules (as PyYAML's safe loader reads it)."""
+    import yaml
+
+    resolver: Any = yaml.resolver.Resolver()
+    constructor = yaml.constructor.SafeConstructor()
+
+    def read(event: Any) -> Any:
+        if event.style:  # quoted or block scalars are strings
+            return event.value
+        tag = resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == "tag:yaml.org,2002:str":
+            return event.value
+        return constructor.construct_object(yaml.ScalarNode(tag, event.value))
+
+    return read
+
+
+class LineFinder:
+    """Lines of a text's parts by msgspec error path; the node tree that knows them is built only
+    when the first line is asked for (only text that ``load_plain`` accepted, to report a problem)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._root: Any = None
+
+    def __call__(self, dotted: str, key: str | None = None) -> int:
+        """The line of the node at a path like ``$.entries[3].title``; with ``key``, the line of
+        that key in the mapping there (an unknown field)."""
+        import yaml
+
+        if self._root is None:
+            self._root = yaml.compose(self._text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        node = self._root
+        for name, index in _PATH_PART.findall(dotted):
+            if name and isinstance(node, yaml.MappingNode):
+                found = next((v for k, v in node.value if k.value == name), None)
+                if found is None:
+                    break
+                node = found
+            elif index and isinstance(node, yaml.SequenceNode) and int(index) < len(node.value):
+                node = node.value[int(index)]
+            else:
+                break
+        if key is not None and isinstance(node, yaml.MappingNode):
+            node = next((k for k, _ in node.value if str(k.value) == key), node)
+        return int(node.start_mark.line) + 1

@@ -1,0 +1,105 @@
+"""The fast lane: answer the hot invocations without importing Typer.
+
+``errcode 1001``, ``errcode search 资金``, ``errcode --version`` and TAB completion are most of
+what people type, and importing Typer costs more than everything else together. When the
+arguments are a lookup or search whose options are all plain (read from the same table as the
+Typer app, :mod:`errcli.cli.spec`), this module parses them itself and hands the values to
+:func:`errcli.cli.main.run`, as the app does; for anything else — other subcommands, --help,
+invalid options — it hands over to the Typer app, so errors and help look exactly the same.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from errcli.cli.argv import is_negative_number, typo_of
+from errcli.cli.spec import COMMANDS, DEFAULT_COMMAND, OPTIONS
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (costs start-up time)
+
+if TYPE_CHECKING:  # kept out of start-up: every import here costs every run
+    from collections.abc import Sequence
+    from typing import Any
+
+    from errcli.cli.spec import Opt
+
+
+def _value(opt: Opt, text: str) -> Any:
+    """An option's value as the Typer app would take it, or None when the app must judge it."""
+    if opt.choices is not None:
+        return text if text in opt.choices else None
+    if opt.kind in ("int", "float"):
+        try:
+            number = int(text) if opt.kind == "int" else float(text)
+        except ValueError:
+            return None
+        low = opt.minimum if opt.minimum is not None else number
+        high = opt.maximum if opt.maximum is not None else number
+        return number if low <= number <= high else None
+    return text
+
+
+def parse(args: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
+    """The command and its option values for a plain lookup or search, or None when the Typer app must answer."""
+    name = "search" if args[:1] == ["search"] else DEFAULT_COMMAND
+    command = COMMANDS[name]
+    by_flag = {flag: OPTIONS[key] for key in command.options for flag in OPTIONS[key].flags}
+    values: dict[str, Any] = {key: [] if OPTIONS[key].repeat else OPTIONS[key].default for key in command.options}
+    words: list[str] = []
+    i = 1 if name == "search" else 0
+    while i < len(args):
+        arg = args[i]
+        flag, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        opt = by_flag.get(flag)
+        if arg == "--":
+            words.extend(args[i + 1 :])
+            break
+        if opt is not None and opt.takes_value:
+            if not eq:
+                if i + 1 == len(args):
+                    return None
+                i += 1
+                inline = args[i]
+            value = _value(opt, inline)
+            if value is None:
+                return None
+            if opt.repeat:
+                values[opt.key].append(value)
+            else:
+                values[opt.key] = value
+        elif opt is not None and opt.kind == "flag" and not eq:
+            values[opt.key] = True
+        elif arg.startswith("-") and len(arg) > 1 and not is_negative_number(arg):
+            return None  # --help, a subcommand's option, a mistake: the app's to answer
+        else:
+            if name != "search" and not words and (arg in COMMANDS or typo_of(arg, args[i + 1 :])):
+                return None
+            words.append(arg)
+        i += 1
+    if not words:
+        return None
+    values[command.args[0].key] = words
+    return name, values
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["__complete"]:  # TAB in a shell: see errcli.cli.complete
+        from errcli.cli.complete import main as complete
+
+        sys.exit(complete(args[1:]))
+    if args in (["--version"], ["-V"]):
+        from errcli import __version__
+
+        sys.stdout.write(f"errcode {__version__}\n")
+        return
+    parsed = parse(args)
+    if parsed is None:
+        from errcli.cli.app import main as full_cli
+
+        full_cli()
+        return
+    from errcli.cli.main import guarded, run
+
+    status = guarded(lambda: run(*parsed))
+    sys.exit(status)
