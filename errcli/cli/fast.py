@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import sys
 
-from errcli.cli.argv import is_negative_number, typo_of
-from errcli.cli.spec import COMMANDS, DEFAULT_COMMAND, OPTIONS
-
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (costs start-up time)
 
 if TYPE_CHECKING:  # kept out of start-up: every import here costs every run
@@ -41,6 +38,9 @@ def _value(opt: Opt, text: str) -> Any:
 
 def parse(args: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
     """The command and its option values for a plain lookup or search, or None when the Typer app must answer."""
+    from errcli.cli.argv import is_negative_number, typo_of
+    from errcli.cli.spec import COMMANDS, DEFAULT_COMMAND, OPTIONS
+
     name = "search" if args[:1] == ["search"] else DEFAULT_COMMAND
     command = COMMANDS[name]
     by_flag = {flag: OPTIONS[key] for key in command.options for flag in OPTIONS[key].flags}
