@@ -9,7 +9,7 @@ languages that errcode wrote itself rather than took from the document.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 
@@ -19,6 +19,25 @@ Lang = Literal["zh", "en"]
 Code = int | str
 
 SCHEMA_VERSION = 1
+
+
+# The ENTRY keys of the JSON contract that scripts rely on (SPEC §7): first, and never changing meaning.
+CONTRACT_KEYS = (
+    "catalog",
+    "code",
+    "symbol",
+    "http_status",
+    "category",
+    "severity",
+    "severity_source",
+    "retryable",
+    "retryable_source",
+    "title",
+    "description",
+    "causes",
+    "fixes",
+)
+_CONTRACT = frozenset(CONTRACT_KEYS)
 
 
 class _Record(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -94,6 +113,16 @@ class Entry(_Explained, frozen=True, kw_only=True):
     details: tuple[Detail, ...] = ()
     added: tuple[str, ...] = ()
     catalog: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as the JSON contract has it (SPEC §7 ENTRY): the keys scripts rely on first,
+        then every other field; plain data (lists, dicts, str, int, bool, None)."""
+        data: dict[str, Any] = msgspec.json.decode(msgspec.json.encode(self))  # tuples become lists
+        out = {key: data.get(key) for key in CONTRACT_KEYS}
+        out.update((key, value) for key, value in data.items() if key not in _CONTRACT)
+        for key in ("causes", "fixes"):
+            out[key] = out[key] or []
+        return out
 
 
 class Category(_Record, frozen=True, kw_only=True):

@@ -33,7 +33,8 @@ from errcli.explain import (
     iter_records,
     summarize,
 )
-from errcli.output.json import CONTRACT_KEYS, error_dict, explain_document, report_document, summary_document
+from errcli.model import CONTRACT_KEYS
+from errcli.output.json import error_dict, explain_document, report_document, summary_document
 from errcli.output.reasons import describe
 
 EXAMPLES = SHARED / "examples"

@@ -17,8 +17,9 @@ LEAVES = ("errcli._text", "errcli._version", "errcli.errors", "errcli.model", "e
 CORE = ("errcli.catalog", "errcli.lookup", "errcli.listing", "errcli.search", "errcli.explain", "errcli.importer")
 # Each layer may import the layers after it (and itself); output reads the commands' answers only as types.
 RANK = {
-    "errcli": 8,  # the package itself: the Python API over the core
-    "errcli.cli": 7,
+    "errcli": 9,  # the package itself: load() and the API's names
+    "errcli.cli": 8,  # the command line and the MCP server
+    "errcli.api": 7,  # the Python API: the commands' answers and the JSON documents
     "errcli.output": 6,
     "errcli.commands": 5,
     "errcli.explain": 4,

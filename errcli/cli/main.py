@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from errcli.output.console import Output
 
-_SHOWN = frozenset({"fmt", "as_json", "lang", "color", "brief", "no_pager", "catalog_path"})  # for output_for
+_SHOWN = frozenset({"fmt", "as_json", "lang", "color", "brief", "no_pager"})  # for output_for
 _REPEATED = frozenset(key for key, opt in OPTIONS.items() if opt.repeat)
 
 
@@ -67,7 +67,7 @@ def run(name: str, values: Mapping[str, Any]) -> int:
     else:
         from errcli.catalog import load_all
 
-        paths = [str(p) for p in values.get("catalog_path") or ()]
+        paths = [str(p) for p in given.pop("catalog_path", None) or ()]
         cs = load_all(paths, strict=command.catalogs == "strict")  # a named path must load
         if command.catalogs == "strict":
             from errcli.output.console import print_warnings

@@ -309,6 +309,20 @@ COMMANDS = {
             "errcli.output.views:show_import",
             page="no",
         ),
+        Command(
+            "mcp",
+            "Serve lookup, search and explain to agents (MCP over stdio).",
+            "Run an MCP server on stdin/stdout for coding agents and other MCP clients: the tools lookup, "
+            "search, explain and list_catalogs answer with the same JSON documents as --format json. "
+            "Needs the MCP SDK: pip install 'errcode[mcp]'. Logs go to stderr; stdout carries only the protocol.",
+            "\b\nRegister it with an agent client (its MCP settings file):\n"
+            '  {"mcpServers": {"errcode": {"command": "errcode", "args": ["mcp"]}}}',
+            (),
+            ("catalog_path",),
+            "errcli.cli.mcp:run",
+            "errcli.output.views:show_text",
+            page="no",
+        ),
     )
 }  # fmt: skip
 

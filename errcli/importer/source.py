@@ -7,6 +7,7 @@ import unicodedata
 from pathlib import Path
 from typing import BinaryIO
 
+from errcli.env import is_terminal
 from errcli.errors import UsageError
 from errcli.importer.inline import HAN
 from errcli.importer.report import Document
@@ -38,7 +39,7 @@ def read_document(source: str, stdin: BinaryIO | None = None, limit: int | None 
 
 def _read_stdin(stdin: BinaryIO | None, limit: int) -> bytes:
     stream = stdin or sys.stdin.buffer
-    if stream.isatty():
+    if is_terminal(stream):
         raise UsageError("nothing to import", hint="give a FILE, or pipe a document: cat DOC.md | errcode import -")
     return stream.read(limit + 1)
 

@@ -21,36 +21,6 @@ if TYPE_CHECKING:
     from errcli.search import SearchResult
 
 
-# Keys that scripts rely on come first and never change meaning.
-CONTRACT_KEYS = (
-    "catalog",
-    "code",
-    "symbol",
-    "http_status",
-    "category",
-    "severity",
-    "severity_source",
-    "retryable",
-    "retryable_source",
-    "title",
-    "description",
-    "causes",
-    "fixes",
-)
-
-
-_ALWAYS = frozenset(CONTRACT_KEYS)
-
-
-def entry_dict(entry: Entry) -> dict[str, Any]:
-    data: dict[str, Any] = msgspec.to_builtins(entry)
-    out = {key: data.get(key) for key in CONTRACT_KEYS}
-    out.update((key, value) for key, value in data.items() if key not in _ALWAYS)
-    for key in ("causes", "fixes"):
-        out[key] = out[key] or []
-    return out
-
-
 def dumps_json(document: Any) -> str:
     """Indented JSON; control characters escaped by the encoder, bidi controls and line separators too
     (``\\u202e``: the same text for a parser, none of its effect on a terminal)."""
@@ -105,8 +75,8 @@ def error_dict(error: ExplainedError, reason: str) -> dict[str, Any]:
         "reason": reason,
         "evidence": [e.to_dict() for e in error.evidence],
         "action": action_dict(error.action),
-        "entry": _plain(entry_dict(error.entry)) if error.entry is not None else None,
-        "alternatives": [_plain(entry_dict(e)) for e in error.alternatives],
+        "entry": error.entry.to_dict() if error.entry is not None else None,
+        "alternatives": [e.to_dict() for e in error.alternatives],
         "raw_code": error.raw_code,
         "basis": error.basis,
         "contradiction": error.contradiction,
@@ -139,15 +109,6 @@ def summary_document(report: SummaryReport) -> dict[str, Any]:
     )
 
 
-def _plain(value: Any) -> Any:
-    """Tuples as lists, all the way down: the document is what JSON gives back."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _jsonable(value: Any) -> Any:
     """Details come from decoded JSON, so they already are; this only guards the encoder."""
     try:
@@ -168,21 +129,21 @@ def render(doc: Any, fmt: str) -> str:
 
 
 def lookup_document(results: Sequence[LookupResult]) -> dict[str, Any]:
-    docs = [{"query": r.query, "matches": [entry_dict(e) for e in r.all_matches]} for r in results]
+    docs = [{"query": r.query, "matches": [e.to_dict() for e in r.all_matches]} for r in results]
     return document(**docs[0]) if len(docs) == 1 else document(results=docs)
 
 
 def search_document(result: SearchResult, as_lookup: bool = False) -> dict[str, Any]:
     """``as_lookup``: a lookup answered by search keeps the lookup's shape (``matches``, and
     ``"searched": true``), so ``jq .matches`` works whatever the query was."""
-    hits = [entry_dict(h.entry) | {"score": h.score} for h in result.hits]
+    hits = [h.entry.to_dict() | {"score": h.score} for h in result.hits]
     if as_lookup:
         return document(query=result.query, searched=True, matches=hits)
     return document(query=result.query, results=hits)
 
 
 def list_document(entries: Iterable[Entry]) -> dict[str, Any]:
-    return document(entries=[entry_dict(e) for e in entries])
+    return document(entries=[e.to_dict() for e in entries])
 
 
 def catalogs_document(cs: CatalogSet) -> dict[str, Any]:

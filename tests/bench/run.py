@@ -163,6 +163,13 @@ def check_counts(data: Path, written: dict[str, int], env: dict[str, str]) -> st
     )
 
 
+def api_row(env: dict[str, str], runs: int) -> str:
+    """The Python API in a fresh process against the command doing the same lookup."""
+    api = [PY, "-c", "import errcli; print(len(errcli.load().lookup('1001')))"]
+    figure = paired(api, [*ERRCODE, "1001"], env, runs)
+    return row("`errcli.load().lookup('1001')` in a fresh process", figure, "≤ 1.0× `errcode 1001`")
+
+
 def row(name: str, figure: dict[str, float], target: str) -> str:
     return f"| {name} | {figure['a']:.3f} s | {figure['ratio']:.2f}× | {figure['peak_mib']:.0f} MiB | {target} |"
 
@@ -251,6 +258,7 @@ def main() -> int:
         complete = [*ERRCODE, "__complete", "bash", "1", "errcode", "INSUF"]
         print(row("a completion request (`errcode INSUF<TAB>`)", paired(complete, FLOOR, env, args.runs), "≤ 0.25×"))
         print(row("`errcode --version`", paired([*ERRCODE, "--version"], FLOOR, env, args.runs), "≤ 0.25×"))
+        print(api_row(env, args.runs))
         cold = paired([*ERRCODE, "search", "资金"], FLOOR, env, args.runs, prepare=drop_cache)
         print(row("first run (cold cache: catalogs and index built)", cold, "≤ 2×"))
     if "catalog" in wanted:
