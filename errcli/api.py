@@ -17,20 +17,26 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from errcli.catalog import CatalogSet, bundled_dir, load_all
 from errcli.commands import lookup as lookup_command
-from errcli.commands import search as search_command
-from errcli.explain.result import Action, Evidence, ExplainedError
 from errcli.lookup import check_catalogs
 from errcli.model import Catalog, Entry
-from errcli.output import json
-from errcli.output.reasons import describe
-from errcli.search import Hit
 
-Explanation = ExplainedError  # one error found in a response: entry, confidence, alternatives, evidence, action
-SearchHit = Hit  # one search result: entry, score, and the field that matched
+if TYPE_CHECKING:  # the search and explain parts are imported when first used (a lookup needs neither)
+    from errcli.explain.result import Action, Evidence
+    from errcli.explain.result import ExplainedError as Explanation
+    from errcli.search import Hit as SearchHit
+
+# one error found in a response (entry, confidence, alternatives, evidence, action), one search
+# result (entry, score, the field that matched), and what an explained error says to do
+_LAZY = {
+    "Explanation": ("errcli.explain.result", "ExplainedError"),
+    "Action": ("errcli.explain.result", "Action"),
+    "Evidence": ("errcli.explain.result", "Evidence"),
+    "SearchHit": ("errcli.search", "Hit"),
+}
 
 __all__ = ["Action", "Catalogs", "Entry", "Evidence", "Explanation", "SearchHit", "load"]
 
@@ -69,6 +75,8 @@ class Catalogs:
         self, text: str, limit: int = 10, min_score: float = 0.0, catalogs: Sequence[str] = ()
     ) -> list[SearchHit]:
         """Entries by words (Chinese, Traditional or Simplified, English, pinyin, typos), best first."""
+        from errcli.commands import search as search_command
+
         return list(search_command.run(self._cs, [text], catalogs, limit, min_score).result.hits)
 
     def explain(
@@ -91,6 +99,9 @@ class Catalogs:
         """The JSON document ``--format json`` prints: ``lookup`` (query: a code), ``search`` (query:
         words; ``limit``, ``min_score``), ``explain`` (query: the response; ``status``, ``headers``),
         ``catalogs``."""
+        from errcli.commands import search as search_command
+        from errcli.output import json
+
         catalogs = options.pop("catalogs", ())
         if kind == "lookup":
             answer = lookup_command.run(self._cs, [query], catalogs)
@@ -101,6 +112,7 @@ class Catalogs:
             return json.search_document(search_command.run(self._cs, [query], catalogs, **options).result)
         if kind == "explain":
             from errcli.explain import explain_text
+            from errcli.output.reasons import describe
 
             text = as_input(query, options.get("status"), options.get("headers"))
             report = explain_text(self._cs, text, check_catalogs(catalogs, self._cs))
@@ -113,7 +125,9 @@ class Catalogs:
 def as_input(response: str | bytes | Mapping[str, Any], status: int | None, headers: Mapping[str, str] | None) -> bytes:
     """A response as explain reads it: with a status, an HTTP response (``curl -i`` form)."""
     if isinstance(response, Mapping):
-        body = json.dumps_json(dict(response)).encode()
+        from errcli.output.json import dumps_json
+
+        body = dumps_json(dict(response)).encode()
     else:
         body = response.encode("utf-8", "surrogatepass") if isinstance(response, str) else bytes(response)
     if status is None and not headers:
@@ -131,3 +145,12 @@ def load(paths: Iterable[str | os.PathLike[str]] = (), *, bundled: bool = True) 
         home = bundled_dir()
         cs = CatalogSet(tuple(c for c in cs.catalogs if Path(c.path).parent != home), cs.problems)
     return Catalogs(cs)
+
+
+def __getattr__(name: str) -> object:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'errcli.api' has no attribute {name!r}")
+    from importlib import import_module
+
+    module, attribute = _LAZY[name]
+    return getattr(import_module(module), attribute)

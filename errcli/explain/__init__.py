@@ -8,10 +8,23 @@ evidence, messages retrieved by :mod:`~errcli.explain.messages`) → :mod:`~errc
 here prints or writes sentences: the output layer does.
 """
 
-from errcli.explain.engine import Explainer, ExplainStream, explain_stream, explain_text, summarize
-from errcli.explain.http import HttpInfo
-from errcli.explain.reader import MAX_STORED_UNPARSED, LineTally, Record, RecordReader, iter_records
-from errcli.explain.result import Action, Evidence, ExplainedError, ExplainReport, Summary, SummaryReport, SummaryRow
+from __future__ import annotations
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+
+if TYPE_CHECKING:
+    from errcli.explain.engine import Explainer, ExplainStream, explain_stream, explain_text, summarize
+    from errcli.explain.http import HttpInfo
+    from errcli.explain.reader import MAX_STORED_UNPARSED, LineTally, Record, RecordReader, iter_records
+    from errcli.explain.result import (
+        Action,
+        Evidence,
+        ExplainedError,
+        ExplainReport,
+        Summary,
+        SummaryReport,
+        SummaryRow,
+    )
 
 __all__ = [
     "MAX_STORED_UNPARSED",
@@ -33,3 +46,23 @@ __all__ = [
     "iter_records",
     "summarize",
 ]
+
+
+# Where each name lives: importing a part (errcli.explain.result, for its types) does not load the engine.
+_HOMES = {
+    **dict.fromkeys(("Explainer", "ExplainStream", "explain_stream", "explain_text", "summarize"), "engine"),
+    "HttpInfo": "http",
+    **dict.fromkeys(("MAX_STORED_UNPARSED", "LineTally", "Record", "RecordReader", "iter_records"), "reader"),
+    **dict.fromkeys(
+        ("Action", "Evidence", "ExplainedError", "ExplainReport", "Summary", "SummaryReport", "SummaryRow"), "result"
+    ),
+}
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'errcli.explain' has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f"errcli.explain.{home}"), name)

@@ -10,7 +10,6 @@ size says.
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (costs start-up time)
@@ -32,7 +31,7 @@ def write_atomic(path: Path, fill: Callable[[BinaryIO], None], mode: int = 0o644
 
     Raises OSError when the folder cannot be written (nothing is left behind).
     """
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")  # unguessable: O_EXCL does the rest
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(tmp, flags, mode)
     try:
