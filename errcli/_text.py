@@ -10,9 +10,22 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-# what JSON and YAML encoders write raw although a terminal acts on it: line separators and bidi controls
-INVISIBLE = "\u2028\u2029" + "".join(map(chr, range(0x202A, 0x202F))) + "".join(map(chr, range(0x2066, 0x206A)))
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+# what JSON and YAML encoders write raw although a terminal acts on it or a reader cannot see it: C1
+# controls, zero-width characters, line separators, bidi marks and overrides, the byte-order mark
+INVISIBLE = "".join(
+    chr(c)
+    for low, high in (
+        (0x80, 0x9F),
+        (0x61C, 0x61C),
+        (0x200B, 0x200F),
+        (0x2028, 0x202E),
+        (0x2060, 0x2060),
+        (0x2066, 0x2069),
+        (0xFEFF, 0xFEFF),
+    )
+    for c in range(low, high + 1)
+)
 ESCAPED_INVISIBLE = {ord(c): f"\\u{ord(c):04x}" for c in INVISIBLE}  # as JSON and double-quoted YAML write them
 
 

@@ -53,7 +53,10 @@ def force_color(environ: Mapping[str, str] | None = None) -> bool:
     return bool(env.get("FORCE_COLOR")) and not env.get("NO_COLOR")
 
 
+MAX_COLUMNS = 1000  # wider is a mistake or an attack (COLUMNS=99999999 would lay out gigabytes)
+
+
 def columns(environ: Mapping[str, str] | None = None) -> int | None:
-    """$COLUMNS when it is a number."""
+    """$COLUMNS when it is a number, at most MAX_COLUMNS."""
     value = (os.environ if environ is None else environ).get("COLUMNS", "")
-    return int(value) if value.isdigit() else None
+    return min(int(value), MAX_COLUMNS) if value.isdigit() else None

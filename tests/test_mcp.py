@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -31,6 +32,13 @@ def environment(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def run_python(tmp_path: Path, args: list[str]) -> subprocess.CompletedProcess[bytes]:
+    """A short-lived process with stdin closed; its status is the test's to check."""
+    return subprocess.run(
+        [sys.executable, *args], input=b"", capture_output=True, env=environment(tmp_path), timeout=TIMEOUT, check=False
+    )
+
+
 def with_client(tmp_path: Path, body: Callable[[ClientSession], Awaitable[None]], *args: str) -> None:
     """Start the server with the SDK's stdio client, initialize, and run ``body`` on the session."""
     import anyio
@@ -40,17 +48,17 @@ def with_client(tmp_path: Path, body: Callable[[ClientSession], Awaitable[None]]
     params = StdioServerParameters(command=SERVER[0], args=[*SERVER[1:], *args], env=environment(tmp_path))
 
     async def drive() -> None:
-        with anyio.fail_after(TIMEOUT):
-            with open(tmp_path / "server.err", "w", encoding="utf-8") as errlog:
-                async with stdio_client(params, errlog=errlog) as (read, write), ClientSession(read, write) as session:
-                    await session.initialize()
-                    await body(session)
+        with anyio.fail_after(TIMEOUT), (tmp_path / "server.err").open("w", encoding="utf-8") as errlog:
+            async with stdio_client(params, errlog=errlog) as (read, write), ClientSession(read, write) as session:
+                await session.initialize()
+                await body(session)
 
     anyio.run(drive)
 
 
 def text_of(result: Any) -> str:
-    assert len(result.content) == 1 and result.content[0].type == "text"
+    assert len(result.content) == 1
+    assert result.content[0].type == "text"
     text: str = result.content[0].text
     return text
 
@@ -66,13 +74,12 @@ def test_the_sdk_client_sees_four_described_tools_and_their_documents(tmp_path: 
         seen["tools"] = {t.name: t for t in listed.tools}
         seen["lookup"] = await session.call_tool("lookup", {"query": "1001"})
         seen["search"] = await session.call_tool("search", {"text": "资金", "limit": 5})
-        body_ = {"code": 1001, "msg": "too many requests"}
+        response = {"code": 1001, "msg": "too many requests"}
         seen["explain"] = await session.call_tool(
-            "explain", {"response": body_, "status": 429, "headers": {"Retry-After": "30"}}
+            "explain", {"response": response, "status": 429, "headers": {"Retry-After": "30"}}
         )
-        seen["curl"] = await session.call_tool(
-            "explain", {"response": 'HTTP/1.1 429\r\nRetry-After: 7\r\n\r\n{"code": 1001, "msg": "slow down"}\n'}
-        )
+        curl = 'HTTP/1.1 429\r\nRetry-After: 7\r\n\r\n{"code": 1001, "msg": "slow down"}\n'
+        seen["curl"] = await session.call_tool("explain", {"response": curl})
         seen["catalogs"] = await session.call_tool("list_catalogs", {})
 
     with_client(tmp_path, body)
@@ -80,11 +87,12 @@ def test_the_sdk_client_sees_four_described_tools_and_their_documents(tmp_path: 
     tools = seen["tools"]
     assert set(tools) == TOOLS
     for tool in tools.values():
-        assert tool.description and len(tool.description) > 80, tool.name
+        assert len(tool.description or "") > 80, tool.name
         assert tool.input_schema["type"] == "object"
-        assert tool.output_schema is not None and tool.output_schema["type"] == "object"
+        assert (tool.output_schema or {}).get("type") == "object", tool.name
     assert tools["lookup"].input_schema["required"] == ["query"]
-    assert "429" in tools["lookup"].description and "qaexchange:1001" in tools["lookup"].description
+    assert "429" in tools["lookup"].description
+    assert "qaexchange:1001" in tools["lookup"].description
     assert tools["explain"].input_schema["required"] == ["response"]
 
     lookup = seen["lookup"]
@@ -95,12 +103,13 @@ def test_the_sdk_client_sees_four_described_tools_and_their_documents(tmp_path: 
     assert json.loads(text_of(lookup)) == doc  # the text is the same JSON document
 
     search = seen["search"]
-    assert not search.is_error and 0 < len(search.structured_content["results"]) <= 5
+    assert not search.is_error
+    assert 0 < len(search.structured_content["results"]) <= 5
     assert json.loads(text_of(search)) == search.structured_content
 
-    explained = seen["explain"].structured_content
-    assert explained["errors"][0]["action"]["kind"] == "wait"
-    assert explained["errors"][0]["action"]["seconds"] == 30
+    explained = seen["explain"].structured_content["errors"][0]
+    assert explained["action"]["kind"] == "wait"
+    assert explained["action"]["seconds"] == 30
     curl = seen["curl"].structured_content["errors"][0]
     assert (curl["http_status"], curl["action"]["kind"], curl["action"]["seconds"]) == (429, "wait", 7)
 
@@ -111,7 +120,7 @@ def test_the_sdk_client_sees_four_described_tools_and_their_documents(tmp_path: 
 def test_bad_arguments_are_tool_errors_and_the_server_goes_on(tmp_path: Path) -> None:
     errors: dict[str, str] = {}
     after: list[Any] = []
-    bad = {
+    bad: dict[str, tuple[str, dict[str, Any]]] = {
         "empty query": ("lookup", {"query": "  "}),
         "unknown catalog": ("lookup", {"query": "nosuch:1001"}),
         "unknown catalog filter": ("search", {"text": "资金", "catalogs": ["nosuch"]}),
@@ -136,14 +145,19 @@ def test_bad_arguments_are_tool_errors_and_the_server_goes_on(tmp_path: Path) ->
     with_client(tmp_path, body)
 
     for what, message in errors.items():
-        assert message.strip() and "\n" not in message, (what, message)
-        assert "Traceback" not in message and "validation error" not in message, (what, message)
+        assert message.strip(), what
+        assert "\n" not in message, (what, message)
+        assert "Traceback" not in message, (what, message)
+        assert "validation error" not in message, (what, message)
     assert "empty query" in errors["empty query"]
-    assert "nosuch" in errors["unknown catalog"] and "qaexchange" in errors["unknown catalog"]  # the hint
-    assert "limit" in errors["limit not a number"] and "limit" in errors["limit zero"]
+    assert "nosuch" in errors["unknown catalog"]
+    assert "qaexchange" in errors["unknown catalog"]  # the hint
+    assert "limit" in errors["limit not a number"]
+    assert "limit" in errors["limit zero"]
     assert "status" in errors["status not a number"]
     assert "translate" in errors["unknown tool"]
-    assert not after[0].is_error and after[0].structured_content["matches"]
+    assert not after[0].is_error
+    assert after[0].structured_content["matches"]
 
 
 def test_catalog_path_adds_a_catalog(tmp_path: Path) -> None:
@@ -180,9 +194,14 @@ class Server:
         self.lines: queue.Queue[bytes | None] = queue.Queue()
         self.stdout: list[bytes] = []
         self.stderr = b""
-        assert self.proc.stdout is not None and self.proc.stderr is not None
-        threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True).start()
-        threading.Thread(target=self._read_err, args=(self.proc.stderr,), daemon=True).start()
+        assert self.proc.stdout is not None
+        assert self.proc.stderr is not None
+        self.readers = [
+            threading.Thread(target=self._read, args=(self.proc.stdout,), daemon=True),
+            threading.Thread(target=self._read_err, args=(self.proc.stderr,), daemon=True),
+        ]
+        for reader in self.readers:
+            reader.start()
         self.next_id = 0
 
     def _read(self, stream: IO[bytes]) -> None:
@@ -209,14 +228,20 @@ class Server:
             if reply.get("id") == self.next_id:
                 return reply
 
-    def close(self) -> int:
-        """Close stdin, as a client does when done; the exit status."""
-        assert self.proc.stdin is not None
-        self.proc.stdin.close()
+    def wait(self) -> int:
+        """The exit status, once the server has ended and all its output is read."""
         try:
             return self.proc.wait(timeout=TIMEOUT)
         finally:
             self.proc.kill()
+            for reader in self.readers:
+                reader.join(timeout=TIMEOUT)
+
+    def close(self) -> int:
+        """Close stdin, as a client does when done; the exit status."""
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        return self.wait()
 
 
 def handshake(server: Server) -> dict[str, Any]:
@@ -231,15 +256,16 @@ def handshake(server: Server) -> dict[str, Any]:
 def test_raw_json_rpc_over_stdio(tmp_path: Path) -> None:
     server = Server(tmp_path)
     try:
-        init = handshake(server)
-        assert init["result"]["protocolVersion"] == "2025-06-18"
-        assert init["result"]["serverInfo"]["name"] == "errcode"
-        assert "tools" in init["result"]["capabilities"]
+        init = handshake(server)["result"]
+        assert init["protocolVersion"] == "2025-06-18"
+        assert init["serverInfo"]["name"] == "errcode"
+        assert "tools" in init["capabilities"]
 
         listed = server.request("tools/list")["result"]["tools"]
         assert {t["name"] for t in listed} == TOOLS
         for tool in listed:
-            assert tool["description"] and tool["inputSchema"]["type"] == "object" and "outputSchema" in tool
+            assert tool["description"], tool["name"]
+            assert tool["inputSchema"]["type"] == tool["outputSchema"]["type"] == "object"
 
         called = server.request("tools/call", {"name": "lookup", "arguments": {"query": "qaexchange:1001"}})["result"]
         assert called.get("isError", False) is False
@@ -248,51 +274,61 @@ def test_raw_json_rpc_over_stdio(tmp_path: Path) -> None:
         assert json.loads(called["content"][0]["text"]) == called["structuredContent"]
 
         failed = server.request("tools/call", {"name": "search", "arguments": {"text": "x", "limit": 0}})["result"]
-        assert failed["isError"] is True and "limit" in failed["content"][0]["text"]
+        assert failed["isError"] is True
+        assert "limit" in failed["content"][0]["text"]
 
         again = server.request("tools/call", {"name": "list_catalogs", "arguments": {}})["result"]
         assert {c["id"] for c in again["structuredContent"]["catalogs"]} == BUNDLED
     finally:
         status = server.close()
     assert status == 0, server.stderr
-    for line in server.stdout:  # only protocol on stdout: one JSON-RPC message a line
+    assert len(server.stdout) == 5  # one line per reply, nothing else
+    for line in server.stdout:
         assert json.loads(line)["jsonrpc"] == "2.0", line
     assert b"Traceback" not in server.stderr
 
 
 def test_the_server_ends_quietly_when_stdin_closes_at_once(tmp_path: Path) -> None:
-    proc = subprocess.run(SERVER, input=b"", capture_output=True, env=environment(tmp_path), timeout=TIMEOUT)
+    proc = run_python(tmp_path, SERVER[1:])
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == b""
     assert b"Traceback" not in proc.stderr
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT is POSIX")
+def test_ctrl_c_ends_the_server_quietly_while_stdin_stays_open(tmp_path: Path) -> None:
+    server = Server(tmp_path)
+    try:
+        handshake(server)
+        assert server.request("tools/list")["result"]["tools"]
+        server.proc.send_signal(signal.SIGINT)
+    finally:
+        status = server.wait()
+    assert status == 130, server.stderr
+    assert b"Traceback" not in server.stderr
+    assert b"serving on stdio" in server.stderr  # logs go to stderr
+
+
 def test_a_bad_catalog_path_fails_before_serving(tmp_path: Path) -> None:
-    missing = tmp_path / "nowhere.yaml"
-    proc = subprocess.run(
-        [*SERVER, "--catalog-path", str(missing)],
-        input=b"",
-        capture_output=True,
-        env=environment(tmp_path),
-        timeout=TIMEOUT,
-    )
+    proc = run_python(tmp_path, [*SERVER[1:], "--catalog-path", str(tmp_path / "nowhere.yaml")])
     assert proc.returncode == 2
     assert proc.stdout == b""
-    assert b"nowhere.yaml" in proc.stderr and b"Traceback" not in proc.stderr
+    assert b"nowhere.yaml" in proc.stderr
+    assert b"Traceback" not in proc.stderr
 
 
 # Without the SDK -------------------------------------------------------------------------------
 
 
 def test_without_the_sdk_it_says_how_to_get_it(tmp_path: Path) -> None:
-    code = "import sys; sys.modules['mcp'] = None; from errcli.cli.fast import main; sys.argv = ['errcode', 'mcp']; main()"
-    proc = subprocess.run(
-        [sys.executable, "-c", code], input=b"", capture_output=True, env=environment(tmp_path), timeout=TIMEOUT
-    )
+    code = "import sys; sys.modules['mcp'] = None; from errcli.cli.fast import main; sys.argv = ['errcode', 'mcp']"
+    proc = run_python(tmp_path, ["-c", code + "; main()"])
     assert proc.returncode == 2
     assert proc.stdout == b""
     err = proc.stderr.decode()
-    assert "pip install 'errcode[mcp]'" in err and "Traceback" not in err
+    assert "pip install 'errcode[mcp]'" in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) <= 2  # the message, and the hint if it has its own line
 
 
 def test_errcode_never_imports_the_sdk_otherwise(tmp_path: Path) -> None:
@@ -302,7 +338,7 @@ def test_errcode_never_imports_the_sdk_otherwise(tmp_path: Path) -> None:
         "assert 'mcp' not in sys.modules, 'mcp imported'\n"
         "import errcli.cli.mcp\nassert 'mcp' not in sys.modules, 'mcp imported by errcli.cli.mcp'\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, env=environment(tmp_path), timeout=TIMEOUT)
+    proc = run_python(tmp_path, ["-c", code])
     assert proc.returncode == 0, proc.stderr.decode()
 
 
@@ -316,7 +352,9 @@ def test_errcode_never_imports_the_sdk_otherwise(tmp_path: Path) -> None:
         ("lookup", {"query": "1001", "catalogs": "qaexchange"}, "catalogs"),
     ],
 )
-def test_arguments_are_checked_before_the_catalogs_are_asked(tool: str, arguments: dict[str, Any], message: str) -> None:
+def test_arguments_are_checked_before_the_catalogs_are_asked(
+    tool: str, arguments: dict[str, Any], message: str
+) -> None:
     from errcli.cli.mcp import request
     from errcli.errors import UsageError
 

@@ -190,8 +190,8 @@ def main(args: Sequence[str]) -> int:
     """``errcode __complete SHELL CWORD WORD...``; always exits 0 and prints nothing on stderr."""
     try:
         shell, cword, *words = args
-        out = render(shell, words, int(cword))
-    except Exception:  # noqa: BLE001 -- a completion must never print an error into the prompt
+        out = render(shell, words, min(int(cword), len(words)))  # a word past the end is the next one
+        os.write(1, out.encode("utf-8", "replace"))
+    except Exception:  # noqa: BLE001 -- a completion must never print an error into the prompt (nor a closed stdout)
         return 0
-    os.write(1, out.encode("utf-8", "replace"))
     return 0

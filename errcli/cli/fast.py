@@ -83,23 +83,44 @@ def parse(args: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = list(sys.argv[1:] if argv is None else argv)
+    """The ``errcode`` command. Ctrl-C at any moment, imports included, is a quiet exit 130."""
+    try:
+        status = _main(list(sys.argv[1:] if argv is None else argv))
+    except KeyboardInterrupt:
+        status = 130
+    sys.exit(status)
+
+
+def _main(args: list[str]) -> int:
     if args[:1] == ["__complete"]:  # TAB in a shell: see errcli.cli.complete
         from errcli.cli.complete import main as complete
 
-        sys.exit(complete(args[1:]))
+        return complete(args[1:])
+    if sys.stdout is None:  # `errcode 1001 >&-`
+        if sys.stderr is not None:
+            sys.stderr.write("errcode: cannot write the output: stdout is closed\n")
+        return 2
+    _tolerant(sys.stdout, sys.stderr)
     if args in (["--version"], ["-V"]):
         from errcli import __version__
 
         sys.stdout.write(f"errcode {__version__}\n")
-        return
+        return 0
     parsed = parse(args)
     if parsed is None:
         from errcli.cli.app import main as full_cli
 
-        full_cli()
-        return
+        full_cli()  # exits itself
+        return 0
     from errcli.cli.main import guarded, run
 
-    status = guarded(lambda: run(*parsed))
-    sys.exit(status)
+    return guarded(lambda: run(*parsed))
+
+
+def _tolerant(*streams: Any) -> None:
+    """A terminal or pipe whose encoding cannot hold Chinese text (``PYTHONIOENCODING=ascii``, ``LC_ALL=C``)
+    gets ``\\u`` escapes for what it cannot hold, never an error."""
+    for stream in streams:
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")

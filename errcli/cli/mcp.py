@@ -7,6 +7,8 @@ JSON text. The MCP SDK (``pip install 'errcode[mcp]'``) is imported only when th
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -32,20 +34,22 @@ INSTRUCTIONS = (
 _CATALOGS_ARG = {
     "type": "array",
     "items": {"type": "string"},
-    "description": "Only these catalogs, by id (see list_catalogs), e.g. [\"qaexchange\"]. Default: all.",
+    "description": 'Only these catalogs, by id (see list_catalogs), e.g. ["qaexchange"]. Default: all.',
 }
 
 # name -> (title, description, input schema, output schema)
 TOOLS: dict[str, tuple[str, str, dict[str, Any], dict[str, Any]]] = {
     "lookup": (
         "Look up an error code",
-        "Look up an API error code in offline catalogs of trading APIs (market-data, QAExchange, ZTDX) and "
-        "HTTP status codes. The query is one code as an API or log shows it: a number (1001, -1021, 0x3E9), "
-        "a symbol (INSUFFICIENT_BALANCE, any case or separator), one catalog's code (qaexchange:1001), an "
-        "HTTP status (429) or a range (3xxx). Returns {schema_version, query, matches}: every catalog's entry "
-        "for that code, each with its meaning (title, description, in zh and en), causes, fixes, severity, "
-        "retryable and retry advice. An unknown code gives an empty matches list; words instead of a code "
-        "are searched (searched: true). For a whole response or log line use explain; for words, search.",
+        (
+            "Look up an API error code in offline catalogs of trading APIs (market-data, QAExchange, ZTDX) and "
+            "HTTP status codes. The query is one code as an API or log shows it: a number (1001, -1021, 0x3E9), "
+            "a symbol (INSUFFICIENT_BALANCE, any case or separator), one catalog's code (qaexchange:1001), an "
+            "HTTP status (429) or a range (3xxx). Returns {schema_version, query, matches}: every catalog's entry "
+            "for that code, each with its meaning (title, description, in zh and en), causes, fixes, severity, "
+            "retryable and retry advice. An unknown code gives an empty matches list; words instead of a code "
+            "are searched (searched: true). For a whole response or log line use explain; for words, search."
+        ),
         {
             "type": "object",
             "properties": {
@@ -71,11 +75,13 @@ TOOLS: dict[str, tuple[str, str, dict[str, Any], dict[str, Any]]] = {
     ),
     "search": (
         "Search error codes by words",
-        "Fuzzy-search the offline error catalogs (market-data, QAExchange, ZTDX, HTTP) by words, when the "
-        "code is unknown: Chinese (Simplified or Traditional), English or pinyin, typos allowed, e.g. "
-        "'资金不足', 'insufficient balance', 'rate limit', 'signature expired'. Returns {schema_version, "
-        "query, results}: the best-matching entries first, each with its catalog, code, symbol, meaning, "
-        "causes, fixes, severity, retryable and a score (0-100).",
+        (
+            "Fuzzy-search the offline error catalogs (market-data, QAExchange, ZTDX, HTTP) by words, when the "
+            "code is unknown: Chinese (Simplified or Traditional), English or pinyin, typos allowed, e.g. "
+            "'资金不足', 'insufficient balance', 'rate limit', 'signature expired'. Returns {schema_version, "
+            "query, results}: the best-matching entries first, each with its catalog, code, symbol, meaning, "
+            "causes, fixes, severity, retryable and a score (0-100)."
+        ),
         {
             "type": "object",
             "properties": {
@@ -103,14 +109,16 @@ TOOLS: dict[str, tuple[str, str, dict[str, Any], dict[str, Any]]] = {
     ),
     "explain": (
         "Explain an error response",
-        "Explain the errors in an API response or log and say what to do next. response is the body as a "
-        "JSON object, or text: a JSON body, NDJSON, log lines, or a whole `curl -i` output with status line "
-        "and headers. Give status (the HTTP status) and headers (e.g. {\"Retry-After\": \"30\"}) when known. "
-        "Returns {schema_version, errors, not_errors, unparsed_lines, unparsed_count}: each error found, in "
-        "order, with its line, catalog, code, http_status, message, confidence (0-1), reason, evidence, the "
-        "matching catalog entry, alternatives, and action: kind retry (with backoff), wait (seconds, then "
-        "retry), do_not_retry (fix the cause first) or check_first (the outcome is unknown: query the state "
-        "before sending again).",
+        (
+            "Explain the errors in an API response or log and say what to do next. response is the body as a "
+            "JSON object, or text: a JSON body, NDJSON, log lines, or a whole `curl -i` output with status line "
+            'and headers. Give status (the HTTP status) and headers (e.g. {"Retry-After": "30"}) when known. '
+            "Returns {schema_version, errors, not_errors, unparsed_lines, unparsed_count}: each error found, in "
+            "order, with its line, catalog, code, http_status, message, confidence (0-1), reason, evidence, the "
+            "matching catalog entry, alternatives, and action: kind retry (with backoff), wait (seconds, then "
+            "retry), do_not_retry (fix the cause first) or check_first (the outcome is unknown: query the state "
+            "before sending again)."
+        ),
         {
             "type": "object",
             "properties": {
@@ -127,7 +135,7 @@ TOOLS: dict[str, tuple[str, str, dict[str, Any], dict[str, Any]]] = {
                 "headers": {
                     "type": "object",
                     "additionalProperties": {"type": "string"},
-                    "description": "Response headers, e.g. {\"Retry-After\": \"30\"}.",
+                    "description": 'Response headers, e.g. {"Retry-After": "30"}.',
                 },
                 "catalogs": _CATALOGS_ARG,
             },
@@ -148,10 +156,12 @@ TOOLS: dict[str, tuple[str, str, dict[str, Any], dict[str, Any]]] = {
     ),
     "list_catalogs": (
         "List the error catalogs",
-        "List the error catalogs loaded: the bundled http, market-data, qaexchange and ztdx, and the user's. "
-        "Returns {schema_version, catalogs, broken}: each catalog's id (used as qaexchange:1001 in lookup, "
-        "or in the catalogs argument), name, source, version, date, number of entries and language; broken "
-        "lists user catalog files that could not be loaded, and why.",
+        (
+            "List the error catalogs loaded: the bundled http, market-data, qaexchange and ztdx, and the user's. "
+            "Returns {schema_version, catalogs, broken}: each catalog's id (used as qaexchange:1001 in lookup, "
+            "or in the catalogs argument), name, source, version, date, number of entries and language; broken "
+            "lists user catalog files that could not be loaded, and why."
+        ),
         {"type": "object", "properties": {}, "additionalProperties": False},
         {
             "type": "object",
@@ -170,9 +180,8 @@ _KINDS = {"lookup": "lookup", "search": "search", "explain": "explain", "list_ca
 
 def _integer(name: str, value: Any, low: int, high: int | None = None) -> int:
     """An integer argument: a JSON number without a fraction, or digits in a string."""
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        value = int(value)
-    elif isinstance(value, float) and value.is_integer():
+    digits = isinstance(value, str) and value.strip().lstrip("-").isdigit()
+    if digits or (isinstance(value, float) and value.is_integer()):
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise UsageError(f"{name} must be a whole number, not {value!r}")
@@ -182,9 +191,9 @@ def _integer(name: str, value: Any, low: int, high: int | None = None) -> int:
     return value
 
 
-def _text(tool: str, name: str, value: Any) -> str:
+def _text(name: str, value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise UsageError(f"{tool}: {name} must be a string, not {type(value).__name__}")
+        raise UsageError(f"{name} must be a string, not {type(value).__name__}")
     return str(value)
 
 
@@ -197,26 +206,27 @@ def request(tool: str, arguments: Mapping[str, Any]) -> tuple[str, Any, dict[str
     unknown = sorted(set(arguments) - set(known))
     if unknown:
         takes = ", ".join(known) or "no arguments"
-        raise UsageError(f"{tool}: unknown argument {unknown[0]!r}", hint=f"{tool} takes {takes}")
+        raise UsageError(f"unknown argument {unknown[0]!r}", hint=f"{tool} takes {takes}")
     missing = [name for name in required if arguments.get(name) is None]
     if missing:
-        raise UsageError(f"{tool} needs {missing[0]}: {known[missing[0]]['description']}")
+        description = known[missing[0]]["description"].rstrip(".")
+        raise UsageError(f"{tool} needs {missing[0]} ({description[0].lower()}{description[1:]})")
     options: dict[str, Any] = {}
     catalogs = arguments.get("catalogs")
     if catalogs is not None:
         if not isinstance(catalogs, list) or not all(isinstance(c, str) for c in catalogs):
-            raise UsageError(f"{tool}: catalogs must be a list of catalog ids, e.g. [\"qaexchange\"]")
+            raise UsageError('catalogs must be a list of catalog ids, e.g. ["qaexchange"]')
         options["catalogs"] = tuple(catalogs)
     if tool == "lookup":
-        return "lookup", _text(tool, "query", arguments["query"]), options
+        return "lookup", _text("query", arguments["query"]), options
     if tool == "search":
         if arguments.get("limit") is not None:
             options["limit"] = _integer("limit", arguments["limit"], 1)
-        return "search", _text(tool, "text", arguments["text"]), options
+        return "search", _text("text", arguments["text"]), options
     if tool == "explain":
         response = arguments["response"]
         if not isinstance(response, str | dict):
-            raise UsageError(f"explain: response must be a JSON object or a string, not {type(response).__name__}")
+            raise UsageError(f"response must be a JSON object or a string, not {type(response).__name__}")
         if arguments.get("status") is not None:
             options["status"] = _integer("status", arguments["status"], 100, 599)
         headers = arguments.get("headers")
@@ -224,7 +234,7 @@ def request(tool: str, arguments: Mapping[str, Any]) -> tuple[str, Any, dict[str
             if not isinstance(headers, dict) or not all(
                 isinstance(v, str | int | float) and not isinstance(v, bool) for v in headers.values()
             ):
-                raise UsageError('explain: headers must be an object of strings, e.g. {"Retry-After": "30"}')
+                raise UsageError('headers must be an object of strings, e.g. {"Retry-After": "30"}')
             options["headers"] = {str(k): str(v) for k, v in headers.items()}
         return "explain", response, options
     return _KINDS[tool], None, options
@@ -244,7 +254,7 @@ def answer(catalogs: Catalogs, tool: str, arguments: Mapping[str, Any]) -> tuple
         kind, query, options = request(tool, arguments)
         document = catalogs.document(kind, query, **options)
     except ErrcodeError as exc:
-        log.info("%s: %s", tool, exc.headline)
+        log.info("%s refused: %s", tool, exc.headline)
         return None, one_line(exc)
     except Exception:
         log.exception("%s failed", tool)
@@ -271,10 +281,14 @@ def run(catalog_path: Sequence[Path] = ()) -> TextAnswer:
         from mcp.server.stdio import stdio_server
     except ImportError:
         raise UsageError("errcode mcp needs the MCP SDK, which is not installed", hint=INSTALL_HINT) from None
-    from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
-    if int(version("mcp").split(".")[0]) < 2:
-        raise UsageError(f"errcode mcp needs the MCP SDK 2 or later, not {version('mcp')}", hint="pip install -U 'mcp>=2'")
+    try:
+        found = version("mcp")
+    except PackageNotFoundError:  # importable without its metadata: take it as it is
+        found = "2"
+    if not found.split(".")[0].isdigit() or int(found.split(".")[0]) < 2:
+        raise UsageError(f"errcode mcp needs the MCP SDK 2 or later, not {found}", hint="pip install -U 'mcp>=2'")
 
     import errcli
 
@@ -297,10 +311,10 @@ def run(catalog_path: Sequence[Path] = ()) -> TextAnswer:
         for name, (title, description, inputs, outputs) in TOOLS.items()
     ]
 
-    async def list_tools(ctx: Any, params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
+    async def list_tools(_ctx: Any, _params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
         return types.ListToolsResult(tools=tools)
 
-    async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
+    async def call_tool(_ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
         document, text = answer(catalogs, params.name, params.arguments or {})
         content: list[types.ContentBlock] = [types.TextContent(type="text", text=text)]
         if document is None:
@@ -316,11 +330,23 @@ def run(catalog_path: Sequence[Path] = ()) -> TextAnswer:
         on_call_tool=call_tool,
     )
 
-    async def serve() -> None:
-        async with stdio_server() as (read, write):
-            await server.run(read, write, server.create_initialization_options())
+    async def stop_on_ctrl_c() -> None:
+        """Ctrl-C ends the server at once: the SDK's stdin reader is a thread that only EOF ends."""
+        with anyio.open_signal_receiver(signal.SIGINT) as signals:
+            async for _ in signals:
+                log.info("interrupted")
+                logging.shutdown()
+                os._exit(ExitCode.INTERRUPTED)
 
-    log.info("%s %s: %s catalogs (%s), serving on stdio", "errcode", __version__, len(catalogs.ids), ", ".join(catalogs.ids))
+    async def serve() -> None:
+        async with stdio_server() as (read, write), anyio.create_task_group() as tasks:
+            if sys.platform != "win32":
+                tasks.start_soon(stop_on_ctrl_c)
+            await server.run(read, write, server.create_initialization_options())
+            tasks.cancel_scope.cancel()
+
+    ids = ", ".join(catalogs.ids)
+    log.info("errcode %s: %s catalogs (%s), serving on stdio", __version__, len(catalogs.ids), ids)
     try:
         anyio.run(serve)
     except KeyboardInterrupt:

@@ -80,7 +80,9 @@ def make_console(color: ColorMode, stderr: bool = False, file: TextIO | None = N
     elif color == "never":
         kwargs["no_color"] = True
         kwargs["color_system"] = None
-    if columns() is None and not terminal and not is_terminal(file or (sys.stderr if stderr else sys.stdout)):
+    if (width := columns()) is not None:  # rich reads $COLUMNS too, but unclamped
+        kwargs["width"] = width
+    elif not terminal and not is_terminal(file or (sys.stderr if stderr else sys.stdout)):
         kwargs["width"] = 100
     return Console(**kwargs)
 

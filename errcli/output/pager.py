@@ -13,7 +13,7 @@ import contextlib
 import os
 import sys
 
-from errcli.env import stdout_is_terminal
+from errcli.env import MAX_COLUMNS, stdout_is_terminal
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def start_pager(no_pager: bool = False) -> bool:
     import shutil
     import subprocess
 
-    _width[:] = [shutil.get_terminal_size().columns]
+    _width[:] = [min(shutil.get_terminal_size().columns, MAX_COLUMNS)]
     env = dict(os.environ)
     env.setdefault("LESS", "FRX")  # as git does: a bare `less` in $PAGER still keeps colours
     env.setdefault("LV", "-c")
