@@ -9,7 +9,7 @@ no YAML and no validation: those are loaded only when a file is really parsed.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from errcli._version import __version__
-from errcli.catalog.compiled import EntryKeys, LazyEntries, StoredCatalog
-from errcli.catalog.discover import bundled_dir, catalog_files, require_paths, user_paths
+from errcli.catalog.compiled import EntryKeys, LazyEntries, Recover, StoredCatalog
+from errcli.catalog.discover import bundled_dir, catalog_files, exists, require_paths, user_paths
 from errcli.errors import CatalogError
 from errcli.model import Catalog, Entry
 
@@ -115,6 +115,14 @@ class CatalogSet:
 class _Compiled(msgspec.Struct, frozen=True):
     catalogs: tuple[StoredCatalog, ...]
     problems: tuple[LoadProblem, ...]
+    check: int  # CRC-32 of the problems, as msgpack
+
+
+def _problems_sum(problems: tuple[LoadProblem, ...]) -> int:
+    return zlib.crc32(msgspec.msgpack.encode(problems))
+
+
+_Sources = tuple[list[Path], list[tuple[Path, list[Path]]]]  # the bundled files; each user path and its files
 
 
 def load_all(
@@ -131,7 +139,8 @@ def load_all(
     a folder, through ``ERRCODE_PATH`` or in the user folder stay reported problems.
 
     The parsed result is cached (see errcli.store.cache) and reused until a file changes; from
-    the cache, each catalog's entries are decoded only as they are used.
+    the cache, each catalog's entries are decoded only as they are used. A damaged cache is
+    parsed again and rewritten, whether found at once or only when an entry is decoded.
     """
     from errcli.store import cache
 
@@ -140,36 +149,71 @@ def load_all(
         require_paths(extra)
     bundled = catalog_files(bundled_dir())
     bases = user_paths(extra, environ)
-    user_files = [(base, catalog_files(base) if base.exists() else []) for base in bases]
-    sources = bundled + [p for _, files in user_files for p in files]
-    key = cache.make_key("catalogs", __version__, cache.file_keys(sources), [str(b) for b in bases])
+    sources: _Sources = (bundled, [(base, catalog_files(base) if exists(base) else []) for base in bases])
+    files = bundled + [p for _, found in sources[1] for p in found]
+    key = cache.make_key("catalogs", __version__, cache.file_keys(files), [str(b) for b in bases])
     name = f"catalogs-{zlib.crc32(repr(key[-1]).encode()):08x}.msgpack"
-    found = _read_compiled(name, key) if use_cache else None
+    built: list[CatalogSet] = []
+
+    def rebuild() -> CatalogSet:  # once a run, however many catalogs turn out damaged
+        if not built:
+            built.append(_compile(name, key, sources, use_cache=use_cache, plain=not extra, environ=environ))
+        return built[0]
+
+    found = _read_compiled(name, key, rebuild) if use_cache else None
     if found is None:
-        found = _parse(bundled, user_files)
-        if use_cache and cache.write(name, key, _Compiled(_stored(found), found.problems)):
-            # TAB completion offers what a plain run loads: a one-off run's catalogs (--catalog-path)
-            # are never written there, but it makes sure a plain run's are
-            if not extra:
-                cache.write_bytes(COMPLETION_FILE, completion_data(found, key[3]))
-            elif not _completion_written():
-                load_all(environ=environ)
+        found = rebuild()
+    elif not extra and not _completion_written() and cache.writable():  # deleted or damaged since
+        cache.write_bytes(COMPLETION_FILE, completion_data(found, key[3]))
     if strict:
         _check_named_files(extra, found.problems)
     return found
 
 
-def _read_compiled(name: str, key: list[Any]) -> CatalogSet | None:
-    """The catalogs compiled for ``key``; None when there are none or they are damaged."""
+def _compile(
+    name: str, key: list[Any], sources: _Sources, *, use_cache: bool, plain: bool, environ: dict[str, str] | None
+) -> CatalogSet:
+    """The catalog files parsed, and written to the cache as ``name`` (when ``use_cache``)."""
+    from errcli.store import cache
+
+    found = _parse(*sources)
+    if use_cache and cache.write(name, key, _Compiled(_stored(found), found.problems, _problems_sum(found.problems))):
+        # TAB completion offers what a plain run loads: a one-off run's catalogs (--catalog-path)
+        # are never written there, but it makes sure a plain run's are
+        if plain:
+            cache.write_bytes(COMPLETION_FILE, completion_data(found, key[3]))
+        elif not _completion_written():
+            load_all(environ=environ)
+    return found
+
+
+def _read_compiled(name: str, key: list[Any], rebuild: Callable[[], CatalogSet]) -> CatalogSet | None:
+    """The catalogs compiled for ``key``; None when there are none or they are damaged. A damaged
+    entry found later, when it is decoded, calls ``rebuild`` for the catalogs parsed again."""
     from errcli.store import cache
 
     compiled = cache.read(name, key, _Compiled)
-    if compiled is None:
+    if compiled is None or _problems_sum(compiled.problems) != compiled.check:
         return None
     try:
-        return CatalogSet(tuple(stored.catalog() for stored in compiled.catalogs), compiled.problems)
+        catalogs = tuple(stored.catalog(_recover(stored.header, rebuild)) for stored in compiled.catalogs)
     except ValueError:  # damaged: parsed again and rewritten
         return None
+    return CatalogSet(catalogs, compiled.problems)
+
+
+def _recover(header: Catalog, rebuild: Callable[[], CatalogSet]) -> Recover:
+    """The entries of the catalog ``header`` heads, parsed again (and the cache rewritten)."""
+
+    def entries() -> Sequence[Entry]:
+        fresh = next((c for c in rebuild().catalogs if (c.id, c.path) == (header.id, header.path)), None)
+        if fresh is None:  # its file changed while this run read it
+            from errcli.catalog.validate import load_file
+
+            return load_file(Path(header.path)).entries
+        return fresh.entries
+
+    return entries
 
 
 def _stored(cs: CatalogSet) -> tuple[StoredCatalog, ...]:
@@ -183,7 +227,7 @@ def _parse(bundled: Sequence[Path], user_files: Sequence[tuple[Path, Sequence[Pa
     by_id = {catalog.id: catalog for catalog in map(load_file, bundled)}
     problems: list[LoadProblem] = []
     for base, files in user_files:
-        if not base.exists():
+        if not exists(base):
             problems.append(LoadProblem(str(base), f"{base}: no such file or folder"))
         for path in files:
             try:
@@ -206,10 +250,10 @@ def _check_named_files(paths: Sequence[str], problems: Sequence[LoadProblem]) ->
 
 
 def _completion_written() -> bool:
+    """Whether the completion data is there and whole (as ``completion_data`` begins and ends)."""
     from errcli.store import cache
 
-    directory = cache.cache_dir()
-    return directory is not None and (directory / COMPLETION_FILE).is_file()
+    return cache.is_whole(COMPLETION_FILE, b'{"files":[', b"]}")
 
 
 def completion_data(cs: CatalogSet, files: list[Any]) -> bytes:

@@ -27,11 +27,35 @@ def user_paths(extra: Iterable[str] = (), environ: dict[str, str] | None = None)
     config_home = env.get("XDG_CONFIG_HOME") or (str(Path(env["HOME"]) / ".config") if env.get("HOME") else "")
     if config_home:
         default = Path(config_home) / "errcode" / "catalogs"
-        if default.is_dir():
+        try:
+            found = default.is_dir()
+        except OSError:  # it cannot be looked at (a folder above it cannot be read): loading it says why
+            found = True
+        if found:
             paths.append(default)
     paths.extend(Path(p) for p in env.get("ERRCODE_PATH", "").split(os.pathsep) if p)
     paths.extend(Path(p) for p in extra if p)
     return paths
+
+
+def exists(path: Path) -> bool:
+    """Whether ``path`` is there; one that cannot be looked at (in a folder that cannot be read)
+    counts as there, and loading it says why."""
+    try:
+        path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def is_dir(path: Path) -> bool:
+    """Whether ``path`` is a folder; False when it cannot be looked at."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def catalog_files(path: Path) -> list[Path]:
@@ -40,7 +64,7 @@ def catalog_files(path: Path) -> list[Path]:
     In a folder, what is not a regular file (a FIFO, a link to a device) is skipped; a path named
     on its own is kept, and loading it says what is wrong with it.
     """
-    if path.is_dir():
+    if is_dir(path):
         try:
             return sorted(p for p in path.iterdir() if p.suffix in CATALOG_SUFFIXES and p.is_file())
         except OSError:  # an unreadable folder: loading it says why
@@ -51,7 +75,7 @@ def catalog_files(path: Path) -> list[Path]:
 def require_paths(paths: Iterable[str]) -> None:
     """Every catalog path given on the command line exists."""
     for path in paths:
-        if not Path(path).exists():
+        if not exists(Path(path)):
             raise UsageError(
                 f"{path}: no such file or folder",
                 hint="check the path given to --catalog-path: a catalog file (.yaml) or a folder of them",

@@ -1,7 +1,8 @@
 """Catalog files as plain data: bounded reading, and safe YAML with line numbers.
 
 Only plain YAML is read (mappings, lists, scalars): no tags that build objects, no anchors or
-aliases. yaml is imported only when a file is really parsed; a warm run reads the compiled cache.
+aliases, no key twice in a mapping. yaml is imported only when a file is really parsed; a warm
+run reads the compiled cache.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from errcli.catalog.discover import is_dir
 from errcli.errors import CatalogError
 from errcli.store.files import NotRegularFile, read_bounded
 
 MAX_CATALOG_BYTES = 64 * 1024 * 1024
+HUGE_NUMBER = "the number is out of range: whole numbers must fit in 64 bits (-2**63 to 2**64-1)"
 _PATH_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
 _NO_KEY = object()
 
@@ -22,7 +25,7 @@ _NO_KEY = object()
 def read_text(path: Path) -> str:
     """A catalog file's text; CatalogError when it is no regular file, too big, unreadable or not UTF-8."""
     shown = str(path)
-    if path.is_dir():  # reached only for a folder that cannot be listed
+    if is_dir(path):  # reached only for a folder that cannot be listed
         try:
             next(iter(path.iterdir()), None)
             reason = "is a folder, not a catalog file"
@@ -44,17 +47,19 @@ def read_text(path: Path) -> str:
 
 
 class _Mapping:
-    """A mapping being read: its values so far and the key waiting for a value."""
+    """A mapping being read: its values so far, the line of each key and the key waiting for a value."""
 
-    __slots__ = ("data", "key")
+    __slots__ = ("data", "key", "lines")
 
     def __init__(self) -> None:
         self.data: dict[Any, Any] = {}
         self.key: Any = _NO_KEY
+        self.lines: dict[Any, int] = {}  # only while the mapping is read: a few at a time
 
 
 def load_plain(text: str, path: str) -> Any:
-    """Plain YAML (mappings, lists, scalars) from parser events; tags and aliases are refused.
+    """Plain YAML (mappings, lists, scalars) from parser events; tags, aliases and a key given
+    twice in one mapping are refused.
 
     Read as a stream of events straight into Python values, a file keeps memory to the data
     itself even for 100 000 entries.
@@ -62,7 +67,7 @@ def load_plain(text: str, path: str) -> Any:
     import yaml
 
     loader_cls: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    scalar = _scalar_reader()
+    scalar = _scalar_reader(path)
     stack: list[_Mapping | list[Any]] = []
     root: list[Any] = []
 
@@ -75,8 +80,14 @@ def load_plain(text: str, path: str) -> Any:
             top.key = _NO_KEY
         elif isinstance(value, (dict, list)):
             raise CatalogError(path, line, "mapping keys must be plain values")
+        elif value in top.lines:
+            first = top.lines[value]
+            raise CatalogError(
+                path, line, f"duplicate key `{value}` (lines {first} and {line}); give each key once in a mapping"
+            )
         else:
             top.key = value
+            top.lines[value] = line
 
     try:
         events: Iterator[Any] = yaml.parse(text, Loader=loader_cls)
@@ -109,8 +120,9 @@ def load_plain(text: str, path: str) -> Any:
     return root[0] if root else None
 
 
-def _scalar_reader() -> Callable[[Any], Any]:
-    """A plain scalar's value by YAML 1.1's rules (as PyYAML's safe loader reads it)."""
+def _scalar_reader(path: str) -> Callable[[Any], Any]:
+    """A plain scalar's value by YAML 1.1's rules (as PyYAML's safe loader reads it); CatalogError
+    for one that cannot be read so (a date such as 2025-13-45, a number of thousands of digits)."""
     import yaml
 
     resolver: Any = yaml.resolver.Resolver()
@@ -122,7 +134,13 @@ def _scalar_reader() -> Callable[[Any], Any]:
         tag = resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
         if tag == "tag:yaml.org,2002:str":
             return event.value
-        return constructor.construct_object(yaml.ScalarNode(tag, event.value))
+        try:
+            return constructor.construct_object(yaml.ScalarNode(tag, event.value))
+        except (ValueError, OverflowError) as exc:
+            kind = tag.rpartition(":")[2]
+            shown = event.value if len(event.value) <= 40 else event.value[:40] + "…"
+            why = HUGE_NUMBER if kind == "int" else f"`{shown}` is no valid {kind} ({exc}); quote it for text"
+            raise CatalogError(path, event.start_mark.line + 1, why) from None
 
     return read
 

@@ -57,16 +57,26 @@ def _load(environ: dict[str, str]) -> dict[str, Any]:
     """The completion data, or an empty one when it is missing, stale or broken."""
     home = environ.get("HOME")
     base = environ.get("XDG_CACHE_HOME") or (os.path.join(home, ".cache") if home else "")  # noqa: PTH118
+    data_path = os.path.join(base, "errcode", "completion.json")  # noqa: PTH118 -- pathlib costs start-up time
     try:
-        path = os.path.join(base, "errcode", "completion.json")  # noqa: PTH118 -- pathlib costs start-up time
-        with open(path, "rb") as file:  # noqa: PTH123
+        with open(data_path, "rb") as file:  # noqa: PTH123
             data: dict[str, Any] = json.loads(file.read())
-        for path, size, mtime in data["files"]:
-            stat = os.stat(path)  # noqa: PTH116 -- the cheapest check on every TAB
-            if (stat.st_size, stat.st_mtime_ns) != (size, mtime):
-                return {}
-    except (OSError, ValueError, KeyError, TypeError):
+        sources = [(path, kept) for path, *kept in data["files"]]
+    except OSError:
         return {}
+    except (ValueError, KeyError, TypeError):  # damaged: removed, so the next plain run writes it again
+        try:  # noqa: SIM105 - contextlib costs start-up time on every TAB
+            os.unlink(data_path)  # noqa: PTH108
+        except OSError:
+            pass
+        return {}
+    for path, kept in sources:  # size, mtime, ctime, inode: as errcli.store.cache keeps them
+        try:
+            stat = os.stat(path)  # noqa: PTH116 -- the cheapest check on every TAB
+        except OSError:
+            return {}
+        if [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino] != kept:
+            return {}
     return data
 
 

@@ -177,6 +177,8 @@ def show_cache(answer: CacheAnswer, out: Output) -> None:
     out.write(f"cache: {safe(info['path'] or '(none: no HOME or XDG_CACHE_HOME)')}\n")
     for file in info["files"]:
         out.write(f"  {safe(file['name'])}  {file['bytes']} bytes\n")
+    for problem in info.get("problems", ()):
+        print_problem(problem)
 
 
 def show_text(answer: TextAnswer, out: Output) -> None:

@@ -173,7 +173,9 @@ class Index:
 
 
 def catalog_key(cs: CatalogSet) -> Key | None:
-    """Each catalog's (id, path, size, mtime_ns, entries); None when a catalog has no file."""
+    """Each catalog's (id, path, size, stamp, entries); None when a catalog has no file. The stamp
+    stands for the file's mtime, ctime and inode: an edit that keeps the size and puts the mtime
+    back still changes it."""
     key = []
     for catalog in cs.catalogs:
         if not catalog.path:
@@ -182,7 +184,8 @@ def catalog_key(cs: CatalogSet) -> Key | None:
             st = Path(catalog.path).stat()
         except OSError:
             return None
-        key.append((catalog.id, catalog.path, st.st_size, st.st_mtime_ns, len(catalog.entries)))
+        stamp = hash((st.st_mtime_ns, st.st_ctime_ns, st.st_ino))  # ints hash the same in every process
+        key.append((catalog.id, catalog.path, st.st_size, stamp, len(catalog.entries)))
     return tuple(key)
 
 

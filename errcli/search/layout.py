@@ -21,7 +21,7 @@ import msgspec
 from errcli.model import Catalog, Entry, Text
 
 INDEX_FORMAT = 2
-Key = tuple[tuple[str, str, int, int, int], ...]  # per catalog: (id, path, size, mtime_ns, entries)
+Key = tuple[tuple[str, str, int, int, int], ...]  # per catalog: (id, path, size, a hash of mtime/ctime/inode, entries)
 # The stored index is little-endian; a big-endian machine builds its index in memory, never cached.
 CACHEABLE = sys.byteorder == "little"
 

@@ -2,7 +2,7 @@
 
 Each cache file is one msgpack document ``{"key": ..., "data": ...}``. The key
 names everything the data was built from (errcode's version, the format, and
-each source file's path, size and mtime); a different key, a corrupt file or an
+each source file's path, size, times and inode); a different key, a corrupt file or an
 unreadable one means "build again". Writes go to a temporary file in the same
 folder and are renamed into place, so a concurrent reader sees the old file or
 the new one, never half of one. When the folder cannot be written, the data is
@@ -20,11 +20,11 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from errcli.store.files import read_mapped, write_bytes_atomic
+from errcli.store.files import read_ends, read_mapped, write_bytes_atomic
 
 T = TypeVar("T")
-FORMAT = 2
-FileKey = tuple[str, int, int]
+FORMAT = 3
+FileKey = tuple[str, int, int, int, int]  # path, size, mtime_ns, ctime_ns, inode
 
 
 def cache_dir(environ: dict[str, str] | None = None) -> Path | None:
@@ -34,15 +34,18 @@ def cache_dir(environ: dict[str, str] | None = None) -> Path | None:
 
 
 def file_keys(paths: Iterable[Path]) -> list[FileKey]:
-    """What a cache depends on: each file's path, size and modification time."""
+    """What a cache depends on: each file's path, size, times and inode.
+
+    The change time and the inode see an edit that keeps the size and puts the mtime back.
+    """
     keys: list[FileKey] = []
     for path in paths:
         try:
             stat = path.stat()
         except OSError:
-            keys.append((str(path), -1, -1))
+            keys.append((str(path), -1, -1, -1, -1))
         else:
-            keys.append((str(path), stat.st_size, stat.st_mtime_ns))
+            keys.append((str(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
     return keys
 
 
@@ -72,10 +75,13 @@ def read(name: str, key: list[Any], kind: type[T]) -> T | None:
 
 
 def write(name: str, key: list[Any], value: Any) -> bool:
-    """Store ``value`` atomically; False when the cache folder is not writable."""
+    """Store ``value`` atomically; False when the cache folder is not writable or msgpack cannot hold it."""
     encoder = msgspec.msgpack.Encoder()
-    payload = bytearray(b"\x82\xa3key" + encoder.encode(key) + b"\xa4data")  # {"key": key, "data": …
-    encoder.encode_into(value, payload, -1)  # … value}, encoded in place: big data is not copied again
+    try:
+        payload = bytearray(b"\x82\xa3key" + encoder.encode(key) + b"\xa4data")  # {"key": key, "data": …
+        encoder.encode_into(value, payload, -1)  # … value}, encoded in place: big data is not copied again
+    except (OverflowError, msgspec.EncodeError, TypeError, ValueError):  # a number past 64 bits, say
+        return False
     return write_bytes(name, payload)
 
 
@@ -92,23 +98,58 @@ def write_bytes(name: str, payload: bytes | bytearray) -> bool:
     return True
 
 
-def info() -> dict[str, Any]:
+def writable() -> bool:
+    """Whether the cache folder can be written (so that working out what to write is worth it)."""
     folder = cache_dir()
-    files = []
-    if folder is not None and folder.is_dir():
-        files = [{"name": p.name, "bytes": p.stat().st_size} for p in sorted(folder.iterdir()) if p.is_file()]
-    return {"path": str(folder) if folder else None, "files": files}
+    return folder is not None and os.access(folder, os.W_OK)
+
+
+def is_whole(name: str, head: bytes, tail: bytes) -> bool:
+    """Whether cache file ``name`` is there and starts with ``head`` and ends with ``tail``: a cheap
+    sign that it was written whole, reading only its ends."""
+    folder = cache_dir()
+    if folder is None:
+        return False
+    try:
+        return read_ends(folder / name, len(head), len(tail)) == (head, tail)
+    except OSError:
+        return False
+
+
+def info() -> dict[str, Any]:
+    """The cache folder and its files; ``problems`` (only when there are some) says what could not be read."""
+    folder = cache_dir()
+    files: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for path in _files(folder, problems):
+        try:
+            files.append({"name": path.name, "bytes": path.stat().st_size})
+        except OSError as exc:
+            problems.append(f"{path}: cannot read: {exc.strerror or exc}")
+    found: dict[str, Any] = {"path": str(folder) if folder else None, "files": files}
+    if problems:
+        found["problems"] = problems
+    return found
 
 
 def clear() -> int:
-    """Remove every cache file; returns how many were removed."""
-    folder = cache_dir()
+    """Remove every cache file; returns how many were removed (``info`` says what could not be read)."""
     removed = 0
-    if folder is None or not folder.is_dir():
-        return 0
-    for path in folder.iterdir():
-        if path.is_file():
-            with contextlib.suppress(OSError):
-                path.unlink()
-                removed += 1
+    for path in _files(cache_dir(), []):
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed += 1
     return removed
+
+
+def _files(folder: Path | None, problems: list[str]) -> list[Path]:
+    """The regular files in the cache folder, sorted; an unreadable folder adds to ``problems``."""
+    if folder is None:
+        return []
+    try:
+        return sorted(p for p in folder.iterdir() if p.is_file())
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    except OSError as exc:
+        problems.append(f"{exc.filename or folder}: cannot read: {exc.strerror or exc}")
+        return []

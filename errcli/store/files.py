@@ -76,6 +76,14 @@ def read_bounded(path: Path, limit: int) -> bytes:
         return fh.read(limit + 1)
 
 
+def read_ends(path: Path, head: int, tail: int) -> tuple[bytes, bytes]:
+    """The first ``head`` and the last ``tail`` bytes of a regular file (fewer when it is shorter)."""
+    with _open_regular(path) as fh:
+        start = fh.read(head)
+        fh.seek(max(0, os.fstat(fh.fileno()).st_size - tail))
+        return start, fh.read(tail)
+
+
 def read_mapped(path: Path) -> Any:
     """A regular file's bytes; big files as a read-only memory map (zero-copy views)."""
     with _open_regular(path) as fh:
