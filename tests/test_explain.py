@@ -1039,9 +1039,13 @@ JSONISH = st.sampled_from(
 
 
 def _lines_of(data: bytes) -> int:
+    """Lines ended by LF, CRLF or a lone CR (the last one may have no end); UTF-16 as its text."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        data = data.decode("utf-16", "replace").encode("utf-8")
     if not data:
         return 0
-    return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    ends = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    return ends + (0 if data.endswith((b"\n", b"\r")) else 1)
 
 
 def _check_accounting(data: bytes) -> None:
@@ -1311,9 +1315,9 @@ def test_summary_templates_tell_twins_apart(bundled: CatalogSet, line: str, twin
 
 def test_summary_templates_skip_interpolated_values(explainer: Explainer) -> None:
     """Lines that differ in ids, amounts, uuids and prices are counted from their template, not decoded."""
-    from errcli.explain.engine import _Shapes
+    from errcli.explain.engine import SummaryRows, _Shapes
 
-    rows: dict[int, list[object]] = {}
+    rows = SummaryRows()
     shapes = _Shapes(explainer, rows)
     lines = [
         (
@@ -1328,4 +1332,4 @@ def test_summary_templates_skip_interpolated_values(explainer: Explainer) -> Non
             decoded += 1
             shapes.decoded(n, json.loads(body))
     assert decoded == 3  # seen, seen again, remembered: every later line is counted from the template
-    assert [(row[1], row[2], row[3]) for row in rows.values()] == [(30, 1, 30)]
+    assert [(row[1], row[2], row[3]) for row in rows.rows.values()] == [(30, 1, 30)]

@@ -37,6 +37,28 @@ _CATALOGS_ARG = {
     "description": 'Only these catalogs, by id (see list_catalogs), e.g. ["qaexchange"]. Default: all.',
 }
 
+
+def _arguments(required: str | None, **properties: Any) -> dict[str, Any]:
+    """A tool's input schema: these arguments (``required`` among them), and the catalogs filter where
+    there is anything to filter."""
+    if required is None:
+        return {"type": "object", "properties": {}, "additionalProperties": False}
+    properties["catalogs"] = _CATALOGS_ARG
+    return {"type": "object", "properties": properties, "required": [required], "additionalProperties": False}
+
+
+def _document(**keys: Any) -> dict[str, Any]:
+    """The output schema of a ``--format json`` document: ``schema_version`` and these keys, required
+    unless given as ``(schema, False)``."""
+    properties: dict[str, Any] = {"schema_version": {"type": "integer"}}
+    required = ["schema_version"]
+    for name, schema in keys.items():
+        properties[name] = schema[0] if isinstance(schema, tuple) else schema
+        if not isinstance(schema, tuple):
+            required.append(name)
+    return {"type": "object", "properties": properties, "required": required}
+
+
 # name -> (title, description, input schema, output schema)
 TOOLS: dict[str, tuple[str, str, dict[str, Any], dict[str, Any]]] = {
     "lookup": (
@@ -50,28 +72,18 @@ TOOLS: dict[str, tuple[str, str, dict[str, Any], dict[str, Any]]] = {
             "retryable and retry advice. An unknown code gives an empty matches list; words instead of a code "
             "are searched (searched: true). For a whole response or log line use explain; for words, search."
         ),
-        {
-            "type": "object",
-            "properties": {
-                "query": {
-                    "type": "string",
-                    "description": "The code: 1001, -1021, INSUFFICIENT_BALANCE, qaexchange:1001, 429, 3xxx.",
-                },
-                "catalogs": _CATALOGS_ARG,
+        _arguments(
+            "query",
+            query={
+                "type": "string",
+                "description": "The code: 1001, -1021, INSUFFICIENT_BALANCE, qaexchange:1001, 429, 3xxx.",
             },
-            "required": ["query"],
-            "additionalProperties": False,
-        },
-        {
-            "type": "object",
-            "properties": {
-                "schema_version": {"type": "integer"},
-                "query": {"type": "string"},
-                "searched": {"type": "boolean", "description": "true when the query was words, searched"},
-                "matches": {"type": "array", "items": {"type": "object"}, "description": "catalog entries"},
-            },
-            "required": ["schema_version", "query", "matches"],
-        },
+        ),
+        _document(
+            query={"type": "string"},
+            matches={"type": "array", "items": {"type": "object"}, "description": "catalog entries"},
+            searched=({"type": "boolean", "description": "true when the query was words, searched"}, False),
+        ),
     ),
     "search": (
         "Search error codes by words",
@@ -82,30 +94,20 @@ TOOLS: dict[str, tuple[str, str, dict[str, Any], dict[str, Any]]] = {
             "query, results}: the best-matching entries first, each with its catalog, code, symbol, meaning, "
             "causes, fixes, severity, retryable and a score (0-100)."
         ),
-        {
-            "type": "object",
-            "properties": {
-                "text": {"type": "string", "description": "Words describing the error, in zh or en."},
-                "limit": {
-                    "type": "integer",
-                    "minimum": 1,
-                    "default": 10,
-                    "description": "At most this many results.",
-                },
-                "catalogs": _CATALOGS_ARG,
+        _arguments(
+            "text",
+            text={"type": "string", "description": "Words describing the error, in zh or en."},
+            limit={
+                "type": "integer",
+                "minimum": 1,
+                "default": 10,
+                "description": "At most this many results.",
             },
-            "required": ["text"],
-            "additionalProperties": False,
-        },
-        {
-            "type": "object",
-            "properties": {
-                "schema_version": {"type": "integer"},
-                "query": {"type": "string"},
-                "results": {"type": "array", "items": {"type": "object"}, "description": "entries, best first"},
-            },
-            "required": ["schema_version", "query", "results"],
-        },
+        ),
+        _document(
+            query={"type": "string"},
+            results={"type": "array", "items": {"type": "object"}, "description": "entries, best first"},
+        ),
     ),
     "explain": (
         "Explain an error response",
@@ -119,40 +121,30 @@ TOOLS: dict[str, tuple[str, str, dict[str, Any], dict[str, Any]]] = {
             "retry), do_not_retry (fix the cause first) or check_first (the outcome is unknown: query the state "
             "before sending again)."
         ),
-        {
-            "type": "object",
-            "properties": {
-                "response": {
-                    "anyOf": [{"type": "object"}, {"type": "string"}],
-                    "description": "The response body (JSON object or text), a log, or curl -i output.",
-                },
-                "status": {
-                    "type": "integer",
-                    "minimum": 100,
-                    "maximum": 599,
-                    "description": "The HTTP status the response came with, e.g. 429.",
-                },
-                "headers": {
-                    "type": "object",
-                    "additionalProperties": {"type": "string"},
-                    "description": 'Response headers, e.g. {"Retry-After": "30"}.',
-                },
-                "catalogs": _CATALOGS_ARG,
+        _arguments(
+            "response",
+            response={
+                "anyOf": [{"type": "object"}, {"type": "string"}],
+                "description": "The response body (JSON object or text), a log, or curl -i output.",
             },
-            "required": ["response"],
-            "additionalProperties": False,
-        },
-        {
-            "type": "object",
-            "properties": {
-                "schema_version": {"type": "integer"},
-                "errors": {"type": "array", "items": {"type": "object"}, "description": "errors found, in order"},
-                "not_errors": {"type": "integer", "description": "responses that were not errors"},
-                "unparsed_lines": {"type": "array", "items": {"type": "integer"}},
-                "unparsed_count": {"type": "integer"},
+            status={
+                "type": "integer",
+                "minimum": 100,
+                "maximum": 599,
+                "description": "The HTTP status the response came with, e.g. 429.",
             },
-            "required": ["schema_version", "errors", "not_errors", "unparsed_lines", "unparsed_count"],
-        },
+            headers={
+                "type": "object",
+                "additionalProperties": {"type": "string"},
+                "description": 'Response headers, e.g. {"Retry-After": "30"}.',
+            },
+        ),
+        _document(
+            errors={"type": "array", "items": {"type": "object"}, "description": "errors found, in order"},
+            not_errors={"type": "integer", "description": "responses that were not errors"},
+            unparsed_lines={"type": "array", "items": {"type": "integer"}},
+            unparsed_count={"type": "integer"},
+        ),
     ),
     "list_catalogs": (
         "List the error catalogs",
@@ -162,16 +154,8 @@ TOOLS: dict[str, tuple[str, str, dict[str, Any], dict[str, Any]]] = {
             "or in the catalogs argument), name, source, version, date, number of entries and language; broken "
             "lists user catalog files that could not be loaded, and why."
         ),
-        {"type": "object", "properties": {}, "additionalProperties": False},
-        {
-            "type": "object",
-            "properties": {
-                "schema_version": {"type": "integer"},
-                "catalogs": {"type": "array", "items": {"type": "object"}},
-                "broken": {"type": "array"},
-            },
-            "required": ["schema_version", "catalogs", "broken"],
-        },
+        _arguments(None),
+        _document(catalogs={"type": "array", "items": {"type": "object"}}, broken={"type": "array"}),
     ),
 }
 

@@ -129,6 +129,8 @@ class Classifier:
                         self.by_status.setdefault(status, []).append(entry)
         self._matcher: MessageMatcher | None = None
         self._verdicts: dict[tuple[Any, ...], Verdict] = {}
+        # verdicts of codes no catalog documents, keyed without the code: (verdict, the code it shows)
+        self._shared: dict[tuple[Any, ...], tuple[Verdict, Code]] = {}
 
     @property
     def matcher(self) -> MessageMatcher:
@@ -142,8 +144,24 @@ class Classifier:
         key = finding.key()
         verdict = self._verdicts.get(key)
         if verdict is None:
-            verdict = keep(self._verdicts, key, self._decide(finding))
+            verdict = keep(self._verdicts, key, self._fresh(finding, key))
         return verdict
+
+    def _fresh(self, finding: Finding, key: tuple[Any, ...]) -> Verdict:
+        """A new verdict. A code no catalog documents (and no HTTP status) counts only as the code shown,
+        so those verdicts are decided once per rest of the key and the code is patched in."""
+        code = finding.code
+        number = as_int(code)
+        if code is None or (number is not None and 100 <= number <= 599) or self._code_entries(code):
+            return self._decide(finding)
+        shown = _shown(code)
+        rest = key[1:]
+        shared = self._shared.get(rest)
+        if shared is None:
+            verdict = self._decide(finding)
+            keep(self._shared, rest, (verdict, shown))
+            return verdict
+        return _with_code(*shared, shown)
 
     # -- evidence --
 
@@ -481,6 +499,27 @@ class _Case:
             status,
             tuple(evidence),
         )
+
+
+def _with_code(verdict: Verdict, old: Code, new: Code) -> Verdict:
+    """``verdict`` of an undocumented code ``old``, for the undocumented code ``new``."""
+    evidence = tuple(
+        Evidence("code", "not_documented", e.catalog, value=new)
+        if e.kind == "code" and e.note == "not_documented" and e.value == old
+        else e
+        for e in verdict.evidence
+    )
+    return Verdict(
+        verdict.catalog,
+        new if verdict.entry is None else verdict.code,
+        verdict.entry,
+        verdict.confidence,
+        verdict.alternatives,
+        verdict.basis,
+        verdict.contradiction,
+        verdict.http_status,
+        evidence,
+    )
 
 
 def _diverse(entries: Sequence[Entry], limit: int = ALTERNATIVES, diverse: bool = True) -> tuple[Entry, ...]:

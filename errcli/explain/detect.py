@@ -138,11 +138,12 @@ class Detector:
         return plan
 
     def fold(self, text: str) -> str:
+        text = text[:200]  # all the fold looks at: the cache holds no more of a huge code
         folded = self._folded.get(text)
         if folded is None:
             if len(self._folded) > CACHE_LIMIT:
                 self._folded.clear()
-            folded = self._folded[text] = fold_symbol(text[:200])
+            folded = self._folded[text] = fold_symbol(text)
         return folded
 
     def shape_key(self, node: dict[str, Any], depth: int = 0) -> tuple[Any, ...] | None:

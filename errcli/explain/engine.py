@@ -20,16 +20,10 @@ from errcli.catalog import CatalogSet
 from errcli.explain.classify import Classifier, Verdict, is_status_entry
 from errcli.explain.detect import Detector, Finding
 from errcli.explain.http import HttpInfo
+from errcli.explain.lines import Source
 from errcli.explain.plan import CACHE_LIMIT, MISSING, envs_of, get_path
-from errcli.explain.reader import LineTally, Source, pump
-from errcli.explain.result import (
-    Action,
-    Evidence,
-    ExplainedError,
-    ExplainReport,
-    Summary,
-    SummaryReport,
-)
+from errcli.explain.reader import LineTally, pump
+from errcli.explain.result import Action, Evidence, ExplainedError, ExplainReport, Summary, SummaryReport, SummaryRow
 from errcli.explain.template import DIGITS, FOLD
 from errcli.explain.template import template as make_template
 from errcli.model import Catalog, Entry
@@ -43,6 +37,9 @@ CANON_LIMIT = 100_000  # canons remembered in all: ~30 MB for lines of 200 bytes
 SAME_LIMIT = 8_192  # whole lines remembered as they are
 SIGHTINGS = 3  # a template is made when its folded line is seen this often
 ONCE_LIMIT = 50_000  # folded lines seen once, before they are remembered
+MEMO_BYTES = 32 << 20  # bytes of lines held by each of the memo's tables (then it starts over)
+UNKNOWN_CODES_LIMIT = 10_000  # distinct unknown codes counted one by one; the others share a row
+MAX_CODE_CHARS = 200  # a longer unknown code is counted among the others
 
 # A call that places, cancels or moves something, seen in a log prefix or the message.
 _CALL = re.compile(
@@ -199,12 +196,15 @@ class _Shapes:
     it may never come back: the first one only notes it).
     """
 
-    def __init__(self, explainer: Explainer, rows: dict[int, list[Any]]) -> None:
+    def __init__(self, explainer: Explainer, rows: SummaryRows) -> None:
         self.explainer = explainer
         self.rows = rows
+        self.by_verdict: dict[int, tuple[Verdict, list[Any]]] = {}  # the row of a verdict seen lately
         # folded line → [keep, num, numref, {canon: rows}]
         self.memo: dict[bytes, list[Any]] = {}
         self.canons = 0  # canons remembered over all templates
+        self.canon_bytes = 0  # ... and the bytes of their lines
+        self.once_bytes = 0
         self.same: dict[bytes, Rows] = {}
         self.once: dict[bytes, int] = {}  # folded lines seen, not yet remembered: how often
         self.records = 0
@@ -258,17 +258,22 @@ class _Shapes:
             key = self.key
             seen = self.once.get(key, 0)
             if seen < SIGHTINGS - 1:
-                if len(self.once) >= ONCE_LIMIT:
+                if len(self.once) >= ONCE_LIMIT or self.once_bytes >= MEMO_BYTES:
                     self.once.clear()
+                    self.once_bytes = 0
+                if not seen:
+                    self.once_bytes += len(key)
                 self.once[key] = seen + 1
                 return
             del self.once[key]
+            self.once_bytes -= len(key)
             made = make_template(body, self.explainer.detector)
             if made is None:
                 return
-            if len(self.memo) >= MEMO_LIMIT or self.canons >= CANON_LIMIT:
+            if len(self.memo) >= MEMO_LIMIT or self.canons >= CANON_LIMIT or self.canon_bytes >= MEMO_BYTES:
                 self.memo.clear()
                 self.canons = 0
+                self.canon_bytes = 0
             keep, num, numref = made
             template = self.memo[key] = [keep, num, numref, {}]
             self.canon = int.from_bytes(body, "big") & keep
@@ -276,6 +281,7 @@ class _Shapes:
         if len(by_canon) < MEMO_VALUES:
             by_canon[self.canon] = rows
             self.canons += 1
+            self.canon_bytes += len(body)
 
     def count(self, n: int, verdicts: tuple[Verdict, ...]) -> Rows:
         """Count one record; returns its rows (the memo counts the next record of its shape by them)."""
@@ -283,18 +289,56 @@ class _Shapes:
         if not verdicts:
             self.not_errors += 1
             return ()
-        rows = self.rows
+        by_verdict = self.by_verdict
         out = []
         for verdict in verdicts:
-            row = rows.get(id(verdict))
-            if row is None:
-                row = rows[id(verdict)] = [verdict, 1, n, n]
-            else:  # a response without a JSON body is counted when it ends, at its status line's number
+            seen = by_verdict.get(id(verdict))
+            if seen is not None and seen[0] is verdict:
+                row = seen[1]
                 row[1] += 1
-                row[2] = min(row[2], n)
+                row[2] = min(row[2], n)  # a response without a JSON body is counted when it ends
                 row[3] = max(row[3], n)
+            else:
+                row = self.rows.row(verdict, n)
+                if len(by_verdict) >= CACHE_LIMIT:
+                    by_verdict.clear()
+                by_verdict[id(verdict)] = (verdict, row)
             out.append(row)
         return tuple(out)
+
+
+class SummaryRows:
+    """The summary's rows, ``[verdict, count, first, last]``: one per (catalog, code), in bounded memory.
+
+    Catalog entries are finite and each is counted exactly; so are the first
+    :data:`UNKNOWN_CODES_LIMIT` distinct unknown codes. Later unknown codes share one row
+    (``other``), with their count and first and last line.
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[Any, ...], list[Any]] = {}
+        self.unknown_codes = 0
+        self.other: list[Any] | None = None
+
+    def row(self, verdict: Verdict, n: int) -> list[Any]:
+        """The row ``verdict`` counts in, with this record counted."""
+        key = (verdict.catalog, verdict.code, verdict.entry is None)
+        row = self.rows.get(key)
+        if row is None:
+            code = verdict.code
+            if verdict.entry is None and (
+                self.unknown_codes >= UNKNOWN_CODES_LIMIT or (isinstance(code, str) and len(code) > MAX_CODE_CHARS)
+            ):
+                if self.other is None:
+                    self.other = [verdict, 0, n, n]
+                row = self.other
+            else:
+                self.unknown_codes += verdict.entry is None
+                row = self.rows[key] = [verdict, 0, n, n]
+        row[1] += 1
+        row[2] = min(row[2], n)
+        row[3] = max(row[3], n)
+        return row
 
 
 class ExplainStream:
@@ -344,7 +388,7 @@ class ExplainStream:
 
     def summarize(self) -> SummaryReport:
         """Consume the stream into counts per (catalog, code), without a full result per error."""
-        rows: dict[int, list[Any]] = {}  # per verdict object (kept alive by its row, so ids stay unique)
+        rows = SummaryRows()
         shapes = _Shapes(self.explainer, rows)
         record_verdicts = self.explainer.record_verdicts
         # JSON values are trees, freed by reference counting; the cyclic collector would only
@@ -359,15 +403,28 @@ class ExplainStream:
                 gc.enable()
         summary = Summary()
         unknown = 0
-        for verdict, count, first, last in sorted(rows.values(), key=lambda r: r[2]):
+        for verdict, count, first, last in sorted(rows.rows.values(), key=lambda r: r[2]):
             summary.merge(verdict.catalog, verdict.code, verdict.entry, count, first, last)
             if verdict.entry is None:
                 unknown += count
+        table = summary.rows()
+        other = rows.other
+        if other is not None:
+            table.append(SummaryRow(None, None, None, other[1], other[2], other[3], folded=True))
+            summary.total += other[1]
+            unknown += other[1]
         self.records += shapes.records
         self.not_errors += shapes.not_errors
         self.errors += summary.total
         self.unknown += unknown
-        return SummaryReport(rows=tuple(summary.rows()), errors=summary.total, unknown=unknown, **self.counts())
+        return SummaryReport(
+            rows=tuple(table),
+            errors=summary.total,
+            unknown=unknown,
+            other_unknown=other[1] if other is not None else 0,
+            code_limit=UNKNOWN_CODES_LIMIT,
+            **self.counts(),
+        )
 
     def counts(self) -> dict[str, Any]:
         """What the stream has counted so far, as the reports take it."""

@@ -16,11 +16,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import partial
-from itertools import chain, repeat
-from typing import IO, Any, Protocol
+from itertools import repeat
+from typing import Any, Protocol
 
 from errcli.explain.decode import bracket_depth, json_decode, try_decode
 from errcli.explain.http import (
@@ -29,10 +28,10 @@ from errcli.explain.http import (
     HttpInfo,
     HttpResponse,
 )
+from errcli.explain.lines import MAX_LINE_BYTES, Source, line_source
 
 # --- limits: what keeps memory constant and every input finite --------------------------
 
-MAX_LINE_BYTES = 1 << 20  # a longer line is not parsed (counted as unparsed)
 MAX_PENDING_BYTES = 1 << 20  # a multi-line document larger than this is dropped
 MAX_PENDING_LINES = 100_000
 MAX_NESTING = 256  # deeper JSON is dropped instead of risking recursion limits
@@ -41,8 +40,6 @@ MAX_STORED_UNPARSED = 1000  # unparsed line numbers kept (the count stays exact)
 MAX_UNPARSED_TEXT = 300  # bytes of each stored unparsed line's text (for --verbose)
 MAX_EMBEDDED_JSON = 64 * 1024  # JSON carried as a string value (``"body": "{...}"``)
 _CHECK_EVERY_LINE_BELOW = 64 * 1024  # pending documents this small are validated on every line
-
-Source = IO[bytes] | IO[str] | Iterable[bytes] | Iterable[str]
 
 # --- the reader ----------------------------------------------------------------------------
 
@@ -182,7 +179,7 @@ def pump(source: Source, tally: LineTally, lane: FastLane | None = None) -> Iter
     decode = json_decode
     array_in = _ARRAY_OPEN.search  # a prefix holding a `[` that may open an array takes the careful path
     known = lane.known if lane is not None else None
-    lines, drain = _line_source(source)
+    lines, drain = line_source(source)
     n = 0
     fast = False  # nothing pending: a line holding `{` may be one whole record
     fast_records = 0  # lines counted here, added to the tally in bulk
@@ -230,62 +227,7 @@ def pump(source: Source, tally: LineTally, lane: FastLane | None = None) -> Iter
         tally.record_lines += fast_records
 
 
-_CHUNK = 1 << 18
 _HTTP_STARTS = (b"HTTP/", b"< HTT")  # what the careful path looks at for a status line
-
-
-def _chunk_lines(read: Callable[[int], bytes]) -> Iterator[list[bytes]]:
-    """The lines of a binary stream read in chunks (``read1``: whatever is there, so a live
-    stream is not held back), a list per chunk, without their newlines; a line over
-    MAX_LINE_BYTES is cut there and the rest of it skipped."""
-    rest = b""
-    skipping = False
-    while True:
-        chunk = read(_CHUNK)
-        if not chunk:
-            if rest and not skipping:
-                yield [rest]
-            return
-        if skipping:
-            nl = chunk.find(b"\n")
-            if nl < 0:
-                continue
-            chunk = chunk[nl + 1 :]
-            skipping = False
-        lines = (rest + chunk if rest else chunk).split(b"\n")
-        rest = lines.pop()
-        if len(rest) > MAX_LINE_BYTES:
-            lines.append(rest[: MAX_LINE_BYTES + 1])
-            rest = b""
-            skipping = True
-        if lines:
-            yield lines
-
-
-def _line_source(source: Source) -> tuple[Iterable[bytes], Callable[[], None] | None]:
-    read1 = getattr(source, "read1", None)
-    if read1 is not None and _is_binary(source):
-        return chain.from_iterable(_chunk_lines(read1)), None
-    readline = getattr(source, "readline", None)
-    if readline is None:
-        return source, None  # type: ignore[return-value]  # str lines are handled by the careful path
-    reader: Callable[[int], bytes] = readline
-
-    def drain() -> None:  # skip the rest of an overlong physical line
-        while chunk := reader(MAX_LINE_BYTES):
-            if chunk.endswith(b"\n" if isinstance(chunk, bytes) else "\n"):
-                return
-
-    return iter(partial(reader, MAX_LINE_BYTES + 1), b"" if _is_binary(source) else ""), drain
-
-
-def _is_binary(source: object) -> bool:
-    mode = getattr(source, "mode", None)
-    if isinstance(mode, str):
-        return "b" in mode
-    from io import TextIOBase
-
-    return not isinstance(source, TextIOBase)
 
 
 def _flatten(line: int, end: int, value: Any, http: HttpInfo | None, prefix: bytes = b"") -> Iterator[_Raw]:

@@ -123,6 +123,7 @@ class SummaryRow:
     count: int
     first_line: int
     last_line: int
+    folded: bool = False  # the unknown codes past the distinct ones counted each (catalog and code None)
 
 
 class Summary:
@@ -164,3 +165,5 @@ class SummaryReport:
     unparsed_lines: tuple[int, ...]
     lines: int
     records: int
+    other_unknown: int = 0  # errors with unknown codes counted together in the folded row
+    code_limit: int = 0  # distinct unknown codes counted each before the others are folded

@@ -36,8 +36,15 @@ class CodeBlock(NamedTuple):
 Block = Line | Heading | Table | CodeBlock
 
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})\s*([\w+#.-]*)")
-_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*$")
+_ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")  # the closing #s are stripped after (linear time)
+# a table's separator row, matched on the stripped line: no two adjacent runs of spaces (linear time)
+_TABLE_SEP = re.compile(r"\|?\s*:?-{2,}:?\s*(?:\|\s*:?-+:?\s*)*\|?")
+
+
+def _is_table_sep(text: str) -> bool:
+    return _TABLE_SEP.fullmatch(text.strip()) is not None
+
+
 _JSON_KEY = re.compile(r'^\s*"[^"\n]{1,80}"\s*:')
 
 
@@ -117,7 +124,7 @@ def read_blocks(lines: Sequence[tuple[int, str]]) -> Iterator[Block]:
             yield CodeBlock(number, body, is_json)
             i = j + 1
             continue
-        if "|" in text and i + 1 < n and _TABLE_SEP.match(lines[i + 1][1]) and "-" in lines[i + 1][1]:
+        if "|" in text and i + 1 < n and _is_table_sep(lines[i + 1][1]) and "-" in lines[i + 1][1]:
             header = _split_row(text)
             rows: list[tuple[int, tuple[str, ...]]] = []
             j = i + 2
@@ -128,7 +135,7 @@ def read_blocks(lines: Sequence[tuple[int, str]]) -> Iterator[Block]:
             i = j
             continue
         if m := _ATX.match(text):
-            yield Heading(number, len(m.group(1)), m.group(2))
+            yield Heading(number, len(m.group(1)), m.group(2).rstrip().rstrip("#").rstrip())
             i += 1
             continue
         if (
@@ -136,7 +143,7 @@ def read_blocks(lines: Sequence[tuple[int, str]]) -> Iterator[Block]:
             and text.strip()
             and re.fullmatch(r"\s*(=+|-+)\s*", lines[i + 1][1])
             and len(lines[i + 1][1].strip()) >= 3
-            and not _TABLE_SEP.match(text)
+            and not _is_table_sep(text)
             and len(text.strip()) <= 80
         ):
             yield Heading(number, 1 if "=" in lines[i + 1][1] else 2, text.strip())

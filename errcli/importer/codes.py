@@ -30,9 +30,11 @@ IDENTIFIER = re.compile(
     r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+"
 )
 KEBAB = re.compile(r"[a-z][a-z0-9]*(?:[-.][a-z0-9]+)+")
-RANGE_XXX = re.compile(r"[(（\[]?\s*(\d)\s*([xX×*]{2,5})\s*[)）\]]?")
-RANGE_SPAN = re.compile(r"[(（\[]?\s*(-?\d{1,7})\s*[-–—~～至到]\s*(-?\d{1,7})\s*[)）\]]?")
-_HTTP_IN_TITLE = re.compile(r"\s*[(（\[]\s*HTTP\s*(\d{3})\s*[)）\]]\s*$", re.IGNORECASE)
+# Ranges and statuses in titles. None starts with a run of spaces (a search would try it from every
+# space of a long run) or has two runs of spaces next to each other: linear time on any text.
+RANGE_XXX = re.compile(r"(?:[(（\[]\s*)?(\d)\s*([xX×*]{2,5})(?:\s*[)）\]])?\s*")
+RANGE_SPAN = re.compile(r"(?:[(（\[]\s*)?(-?\d{1,7})\s*[-–—~～至到]\s*(-?\d{1,7})(?:\s*[)）\]])?\s*")
+_HTTP_IN_TITLE = re.compile(r"[(（\[]\s*HTTP\s*(\d{3})\s*[)）\]]\s*$", re.IGNORECASE)
 _INT = re.compile(r"-?(?:0|[1-9]\d{0,8})")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -62,21 +63,51 @@ def dump_draft(draft: dict[str, Any]) -> str:
 
 
 def check_output(path: Path | None, force: bool) -> None:
-    """Refuse early (before any work) to overwrite a file without ``--force``."""
-    if path is not None and str(path) != "-" and path.exists() and not force:
-        raise _exists(path)
-    if path is not None and path.is_dir():
+    """Refuse early (before any work) to overwrite a file without ``--force``, or anything that is not one."""
+    if path is None or str(path) == "-":
+        return
+    if path.is_dir():
         raise UsageError(f"{path} is a folder", hint="give a file name for -o")
+    _check_target(path)
+    if path.exists() and not force:
+        raise _exists(path)
 
 
 def write_draft(path: Path, text: str, force: bool) -> None:
-    """Write the draft; an existing file is replaced only with ``force`` (atomically)."""
+    """Write the draft; an existing file is replaced only with ``force`` (atomically), and never a device,
+    FIFO, socket or kernel file, nor a link to one."""
+    _check_target(path)
     if path.exists() and not force:
         raise _exists(path)
     try:
         write_bytes_atomic(path, text.encode("utf-8"))
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+_KERNEL_DIRS = ("/proc", "/sys", "/dev")  # their "files" are the kernel's: a draft never replaces one
+
+
+def _check_target(path: Path) -> None:
+    """An existing ``-o`` must be a regular file (a symlink must lead to one, outside /proc, /sys, /dev)."""
+    try:
+        link = path.lstat()
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if stat.S_ISREG(link.st_mode) or stat.S_ISLNK(link.st_mode):
+        try:
+            target = path.resolve(strict=True)
+            regular = stat.S_ISREG(target.stat().st_mode)
+        except (OSError, RuntimeError):
+            regular = False  # a dangling link, or a loop
+        if regular and not any(str(target) == d or str(target).startswith(d + "/") for d in _KERNEL_DIRS):
+            return
+    raise UsageError(
+        f"{path} is not a regular file",
+        hint="-o writes a new catalog file: give a file name (not a device, FIFO or link to one)",
+    )
 
 
 def _exists(path: Path) -> UsageError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\[\]]+)\]\([^()]*\)")  # no bracket inside: linear on a run of [ or (
 _MD_STRONG = re.compile(r"(\*\*|__)(.+?)\1")
 _HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")

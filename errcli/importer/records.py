@@ -61,7 +61,8 @@ class Categories:
         for cat in self.by_id.values():
             if cat.range == (low, high):
                 return cat.id
-        title = re.sub(r"\s*[(（\[]?\s*" + re.escape(key) + r"\s*[)）\]]?\s*", " ", text, flags=re.IGNORECASE)
+        # no run of spaces before the range is matched (strip_md collapses them): linear time
+        title = re.sub(r"(?:[(（\[]\s*)?" + re.escape(key) + r"(?:\s*[)）\]])?", " ", text, flags=re.IGNORECASE)
         title = strip_md(re.sub(r"^\d{1,2}[.)、]\s*", "", title)).strip(" -–—:：") or key
         self.by_id[key] = Category(key, title, (low, high))
         return key

@@ -18,9 +18,10 @@ from errcli.importer.vocabulary import LABEL_OF, LABEL_PARTS, LIMIT_WORDS, norm
 from errcli.model import Code, Severity
 
 BULLET = re.compile(r"^(\s*)(?:[-*+]\s+|[•·▪●◦‣]\s*|\d{1,2}[.)、]\s+|[（(]\d{1,2}[)）]\s*|[a-z][.)]\s+)(.*)$")
+# matched on the line without its indent; each run of spaces has one place to go (linear time)
 _LABEL = re.compile(
-    r"^\s*(?:[-*+•]\s+)?(?:\*\*|__)?\s*(?P<label>[^\s:：*|`][^:：*|`]{0,30}?)\s*(?:\*\*|__)?\s*[:：]"
-    r"\s*(?:\*\*|__)?\s*(?P<rest>.*)$"
+    r"(?:[-*+•]\s+)?(?:(?:\*\*|__)\s*)?(?P<label>[^\s:：*|`](?:[^:：*|`]{0,29}?[^\s:：*|`])?)\s*(?:(?:\*\*|__)\s*)?[:：]"
+    r"\s*(?:(?:\*\*|__)\s*)?(?P<rest>.*)$"
 )
 _CODE_START = re.compile(
     r"^\s*(?://|/\*|\*/|#!|<\?|\$ |>>> |console\.|print\(|fetch\(|curl\s+-"
@@ -49,7 +50,7 @@ def looks_code(text: str, strict: bool = False) -> bool:
 
 def labelled(text: str) -> tuple[str, str, str] | None:
     """``(field, label, rest)`` of a labelled line (``原因:``, ``**Cause:** …``, a bare ``Solution``)."""
-    if m := _LABEL.match(text):
+    if m := _LABEL.match(text.lstrip()):
         label, rest = m["label"], m["rest"].strip()
         name = _label_name(label)
         if name == "http" and http_of(rest) is None:

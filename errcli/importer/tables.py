@@ -29,9 +29,9 @@ from errcli.importer.vocabulary import (
     HEADER_OF,
     HEADER_RUN,
     HEADER_WORD,
-    SEVERITY_TAIL,
     WEAK_CODE_HEADERS,
     norm,
+    severity_tail,
 )
 from errcli.model import Code
 
@@ -58,8 +58,8 @@ class Loose(NamedTuple):
         if not m:
             return None
         code, title = m.group(1), m.group(2)
-        if "severity" in self.roles and (tail := SEVERITY_TAIL.search(title)) and tail.group(0).strip():
-            return ("code", "title", "severity"), [code, title[: tail.start()].strip(), tail.group(0).strip()]
+        if "severity" in self.roles and (tail := title[(start := severity_tail(title)) :].strip()):
+            return ("code", "title", "severity"), [code, title[:start].strip(), tail]
         return ("code", "title"), [code, title]
 
 

@@ -109,11 +109,21 @@ SEVERITY_EMOJI: dict[str, Severity] = {
     "🔴": "critical", "❌": "critical", "⛔": "critical", "🚨": "critical", "🟠": "warning", "🟡": "warning",
     "⚠": "warning", "🔵": "info", "🟢": "info", "ℹ": "info",
 }  # fmt: skip
-SEVERITY_TAIL = re.compile(
-    r"(?P<emoji>(?:[\u2139\u26a0\u26d4\u274c\U0001f300-\U0001faff]\ufe0f?\s*)*)"
-    r"(?P<word>" + "|".join(sorted(map(re.escape, SEVERITY_WORDS), key=len, reverse=True)) + r")?\s*$",
+# A title's severity tail (emoji, then a word, at its end), matched on the title reversed from its
+# start: one anchored match, linear time (a search for a tail would rescan it from every position).
+_SEVERITY_TAIL_REVERSED = re.compile(
+    r"\s*(?:" + "|".join(re.escape(w[::-1]) for w in sorted(SEVERITY_WORDS, key=len, reverse=True)) + r")?"
+    r"(?:\s*\ufe0f?[\u2139\u26a0\u26d4\u274c\U0001f300-\U0001faff])*",
     re.IGNORECASE,
 )
+
+
+def severity_tail(title: str) -> int:
+    """Where ``title``'s severity tail (``⚠️ warning``, ``🔴``, ``严重``, trailing spaces) starts."""
+    m = _SEVERITY_TAIL_REVERSED.match(title[::-1])
+    return len(title) - (m.end() if m is not None else 0)
+
+
 YES = {"yes", "y", "true", "是", "可", "可以", "✓", "✔", "✅", "retryable", "可重试", "可重試"}
 NO = {"no", "n", "false", "否", "不", "不可", "不可以", "✗", "✘", "❌", "×", "不可重试", "不可重試"}
 EMPTY_CELL = {"", "-", "—", "–", "n/a", "na", "none", "无", "無", "/", "—-"}

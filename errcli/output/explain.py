@@ -112,13 +112,17 @@ def explain_footer(
     verbose: bool,
     out: Output | None = None,
     unparsed_texts: Sequence[bytes] = (),
+    folded: tuple[int, int] = (0, 0),
 ) -> str:
     """The counts after explain's output; with ``verbose`` the unparsed lines themselves (escaped,
-    each cut to the terminal's width)."""
+    each cut to the terminal's width). ``folded``: the errors counted in the summary's row of other
+    unknown codes, and how many distinct unknown codes were counted each."""
     lang: Lang = out.lang if out is not None else "en"
     parts = [phrase(lang, "errors", errors, n=errors)]
     if errors:
         parts[0] += phrase(lang, "identified", known=errors - unknown, unknown=unknown)
+    if folded[0]:
+        parts[0] += phrase(lang, "folded", folded[0], n=folded[0], limit=f"{folded[1]:,}")
     parts.append(phrase(lang, "not_errors", not_errors, n=not_errors))
     parts.append(phrase(lang, "unparsed", unparsed, n=unparsed))
     width = out.console().width if out is not None and out.format != "markdown" else 100
@@ -150,8 +154,12 @@ def print_summary(report: SummaryReport, out: Output, verbose: bool, unparsed_te
     rows = [
         (
             safe(row.catalog or "?"),
-            safe(str(row.code)),
-            text_of(row.entry.title, out.lang) if row.entry else LABELS[out.lang]["unknown"],
+            "…" if row.folded else safe(str(row.code)),
+            text_of(row.entry.title, out.lang)
+            if row.entry
+            else phrase(out.lang, "other_codes")
+            if row.folded
+            else LABELS[out.lang]["unknown"],
             severity_word(row.entry.severity, out.lang) if row.entry else "",
             str(row.count),
             str(row.first_line),
@@ -174,6 +182,7 @@ def print_summary(report: SummaryReport, out: Output, verbose: bool, unparsed_te
             verbose,
             out,
             unparsed_texts,
+            (report.other_unknown, report.code_limit),
         )
     )
 

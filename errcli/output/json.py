@@ -96,6 +96,7 @@ def summary_document(report: SummaryReport) -> dict[str, Any]:
                 "count": row.count,
                 "first_line": row.first_line,
                 "last_line": row.last_line,
+                **({"folded": True} if row.folded else {}),
             }
             for row in report.rows
         ],
@@ -106,6 +107,7 @@ def summary_document(report: SummaryReport) -> dict[str, Any]:
         records=report.records,
         unparsed_lines=list(report.unparsed_lines),
         unparsed_count=report.unparsed_count,
+        other_unknown=report.other_unknown,
     )
 
 

@@ -144,6 +144,9 @@ PHRASES: dict[Lang, dict[str, str]] = {  # the sentences around cards and tables
         "verbose_hint": " (--verbose lists them)",
         "unparsed_list": "unparsed lines:",
         "more": "… and {n} more",
+        "other_codes": "other unknown codes",
+        "folded.one": "; {n} error with other unknown codes (past the first {limit} distinct ones) shares one row",
+        "folded.other": "; {n} errors with other unknown codes (past the first {limit} distinct ones) share one row",
     },
     "zh": {
         "matches.one": "{query}：{count} 个匹配（{catalogs}）",
@@ -163,6 +166,9 @@ PHRASES: dict[Lang, dict[str, str]] = {  # the sentences around cards and tables
         "verbose_hint": "（--verbose 列出）",
         "unparsed_list": "未能解析的行：",
         "more": "…… 另有 {n} 行",
+        "other_codes": "其他未知错误码",
+        "folded.one": "；超出前 {limit} 个不同未知错误码的 {n} 个错误合并为一行",
+        "folded.other": "；超出前 {limit} 个不同未知错误码的 {n} 个错误合并为一行",
     },
 }
 

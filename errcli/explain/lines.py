@@ -1,0 +1,145 @@
+"""Bytes → lines for the reader: chunks read as they come, lines ended by LF, CRLF or a lone CR,
+UTF-16 with a BOM read as UTF-8, overlong lines cut. Constant memory, whatever the input."""
+
+from __future__ import annotations
+
+import codecs
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
+from itertools import chain
+from typing import IO, Any
+
+MAX_LINE_BYTES = 1 << 20  # a longer line is not parsed (counted as unparsed)
+_CHUNK = 1 << 18
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+Source = IO[bytes] | IO[str] | Iterable[bytes] | Iterable[str]
+
+
+def _split_cr(lines: list[bytes], rest: bytes) -> tuple[list[bytes], bytes]:
+    """Lines ended by a lone CR split out of LF-ended ``lines`` (a CRLF keeps its CR) and out of
+    ``rest``, the unfinished line after them (a CR at its very end may be a CRLF's: it stays)."""
+    out: list[bytes] = []
+    for line in lines:
+        body = line[:-1] if line[-1:] == b"\r" else line
+        if b"\r" in body:
+            parts = body.split(b"\r")
+            if len(body) < len(line):
+                parts[-1] += b"\r"
+            out.extend(parts)
+        else:
+            out.append(line)
+    cut = rest.rfind(b"\r", 0, len(rest) - 1)
+    if cut >= 0:
+        out.extend(rest[:cut].split(b"\r"))
+        rest = rest[cut + 1 :]
+    return out, rest
+
+
+def _last_lines(rest: bytes) -> list[bytes]:
+    """The stream's last line, which no LF ends (lone CRs in it end lines)."""
+    if b"\r" not in rest:
+        return [rest]
+    parts = rest.split(b"\r")
+    if len(parts) > 1 and not parts[-1]:
+        parts.pop()
+    return parts
+
+
+def chunk_lines(read: Callable[[int], bytes]) -> Iterator[list[bytes]]:
+    """The lines of a binary stream read in chunks (``read1``: whatever is there, so a live
+    stream is not held back), a list per chunk, without their LFs; a line over
+    MAX_LINE_BYTES is cut there and the rest of it skipped."""
+    rest = b""
+    skipping = False
+    after_cr = False  # the skipped line ended with a CR at a chunk's end: an LF next belongs to it
+    while True:
+        chunk = read(_CHUNK)
+        if not chunk:
+            if rest and not skipping:
+                yield _last_lines(rest)
+            return
+        if after_cr:
+            after_cr = False
+            chunk = chunk.removeprefix(b"\n")
+        if skipping:
+            end = min((i for i in (chunk.find(b"\n"), chunk.find(b"\r")) if i >= 0), default=-1)
+            if end < 0:
+                continue
+            if chunk[end : end + 2] == b"\r\n":
+                end += 1
+            elif end == len(chunk) - 1 and chunk[end] == 0x0D:
+                after_cr = True
+            chunk = chunk[end + 1 :]
+            skipping = False
+        data = rest + chunk if rest else chunk
+        lines = data.split(b"\n")
+        rest = lines.pop()
+        if b"\r" in data:
+            lines, rest = _split_cr(lines, rest)
+        if len(rest) > MAX_LINE_BYTES:
+            lines.append(rest[: MAX_LINE_BYTES + 1])
+            rest = b""
+            skipping = True
+        if lines:
+            yield lines
+
+
+def _text_reader(read: Callable[[int], bytes]) -> Callable[[int], bytes]:
+    """``read`` itself, or for a stream that starts with a UTF-16 BOM, a reader of its text as UTF-8."""
+    head = b""
+    while len(head) < 2:
+        chunk = read(_CHUNK)
+        if not chunk:
+            break
+        head += chunk
+    waiting = [head]
+    if head[:2] not in _UTF16_BOMS:
+
+        def same(n: int) -> bytes:
+            return waiting.pop() if waiting else read(n)
+
+        return same
+    decoder = codecs.getincrementaldecoder("utf-16")("replace")  # the BOM says which byte order
+
+    def utf8(n: int) -> bytes:
+        while True:
+            raw = waiting.pop() if waiting else read(n)
+            if not raw:
+                return decoder.decode(b"", final=True).encode("utf-8")
+            text = decoder.decode(raw)
+            if text:
+                return text.encode("utf-8")
+
+    return utf8
+
+
+def line_source(source: Source) -> tuple[Iterable[Any], Callable[[], None] | None]:
+    """The lines of ``source`` (bytes, or str from a text stream or a list), and for a text
+    stream a function that skips the rest of an overlong physical line."""
+    if _is_binary(source):
+        read = getattr(source, "read1", None) or getattr(source, "readline", None)
+        if read is not None:
+            return chain.from_iterable(chunk_lines(_text_reader(read))), None
+    readline = getattr(source, "readline", None)
+    if readline is None:
+        return source, None  # str lines are handled by the careful path
+    reader: Callable[[int], str] = readline
+
+    def drain() -> None:  # skip the rest of an overlong physical line
+        while chunk := reader(MAX_LINE_BYTES):
+            if chunk.endswith("\n"):
+                return
+
+    return iter(partial(reader, MAX_LINE_BYTES + 1), ""), drain
+
+
+def _is_binary(source: object) -> bool:
+    if not hasattr(source, "readline") and not hasattr(source, "read1"):
+        return False  # an iterable of lines
+    mode = getattr(source, "mode", None)
+    if isinstance(mode, str):
+        return "b" in mode
+    from io import TextIOBase
+
+    return not isinstance(source, TextIOBase)
