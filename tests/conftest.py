@@ -4,6 +4,7 @@ import os
 import pty
 import select
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -71,6 +72,25 @@ MIXED_LOG = (
     '{"code": 2002, "message": "Symbol not found"}\n'
     '{"code": 2002, "message": "Symbol not found"}\n'
 )
+
+
+# Linux keeps a process's peak memory across exec, so a child forked from this (large) test process
+# reports at least our own size: the command is measured from a small launcher instead.
+_MEASURED = (
+    "import os, subprocess, sys\n"
+    "child = subprocess.Popen(sys.argv[1:])\n"
+    "_, status, usage = os.wait4(child.pid, 0)\n"
+    "sys.stderr.write(f'\\npeak-kib {usage.ru_maxrss} exit {os.waitstatus_to_exitcode(status)}\\n')\n"
+)
+
+
+def run_measured(argv: list[str], env: dict[str, str], timeout: float = 180) -> tuple[int, bytes, float]:
+    """Run ``argv``: its exit status, its stdout and its peak resident memory in MiB."""
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURED, *argv], env=env, capture_output=True, timeout=timeout, check=False
+    )
+    _, peak, _, status = done.stderr.decode(errors="replace").strip().splitlines()[-1].split()
+    return int(status), done.stdout, int(peak) / 1024
 
 
 def run_in_pty(args: list[str], env: dict[str, str]) -> str:

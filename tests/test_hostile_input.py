@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CLEAN_ENV, run
+from conftest import CLEAN_ENV, run, run_measured
 
 from errcli.catalog import CatalogSet
 from errcli.explain import explain_stream
@@ -39,17 +39,8 @@ def test_summary_memory_stays_flat_with_distinct_unknown_codes(tmp_path: Path) -
     with log.open("w", encoding="utf-8") as fh:
         for i in range(lines):
             fh.write(f'{{"code": {900000 + i}, "message": "x"}}\n')
-    with subprocess.Popen(
-        [ERRCODE, "explain", "--summary", str(log), "--json"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env=_env(tmp_path),
-    ) as proc:
-        out = proc.stdout.read() if proc.stdout is not None else b""
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    peak_mb = usage.ru_maxrss / 1024  # KiB on Linux
-    assert proc.returncode in (0, 1)
+    returncode, out, peak_mb = run_measured([ERRCODE, "explain", "--summary", str(log), "--json"], _env(tmp_path))
+    assert returncode in (0, 1)
     doc = json.loads(out)
     assert doc["errors"] + doc["not_errors"] + doc["unparsed_count"] == doc["lines"] == lines
     folded = [row for row in doc["summary"] if row.get("folded")]
