@@ -26,10 +26,9 @@ _REPEATED = frozenset(key for key, opt in OPTIONS.items() if opt.repeat)
 
 
 def _resolve(where: str) -> Callable[..., Any]:
-    from importlib import import_module
-
+    """``module:function`` of the command table, imported (``__import__``: importlib costs start-up time)."""
     module, _, name = where.partition(":")
-    found: Callable[..., Any] = getattr(import_module(module), name)
+    found: Callable[..., Any] = getattr(__import__(module, fromlist=[name]), name)
     return found
 
 

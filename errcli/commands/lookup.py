@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from errcli.catalog import CatalogSet
-from errcli.commands.search import SearchAnswer, find
 from errcli.errors import ExitCode
 from errcli.lookup import LookupResult, check_catalogs, lookup, parse_query
+
+if TYPE_CHECKING:
+    from errcli.commands.search import SearchAnswer
 
 
 @dataclass(frozen=True)
@@ -36,8 +39,14 @@ def run(
     only = check_catalogs(catalog, cs)
     parsed = [parse_query(q, cs.ids) for q in query]
     if any(p.kind == "text" for p in parsed):
-        return LookupAnswer((), cs, find(cs, " ".join(query), only, limit, min_score, as_lookup=True))
+        return _searched(cs, " ".join(query), only, limit, min_score)
     results = [lookup(cs, p, only) for p in parsed]
     if len(results) == 1 and not results[0].all_matches and not parsed[0].strict:
-        return LookupAnswer((), cs, find(cs, query[0], only, limit, min_score, as_lookup=True))
+        return _searched(cs, query[0], only, limit, min_score)
     return LookupAnswer(results, cs)
+
+
+def _searched(cs: CatalogSet, text: str, only: Sequence[str], limit: int, min_score: float) -> LookupAnswer:
+    from errcli.commands.search import find  # imported only when words are searched
+
+    return LookupAnswer((), cs, find(cs, text, only, limit, min_score, as_lookup=True))

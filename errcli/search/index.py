@@ -9,7 +9,6 @@ foreign file is rebuilt; without a writable cache folder the index is built in m
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +22,8 @@ from errcli.store.cache import cache_dir
 from errcli.store.files import read_mapped
 
 if TYPE_CHECKING:
+    import weakref
+
     from errcli.catalog import CatalogSet
 
 CACHE_PREFIX = "index-"
@@ -228,6 +229,8 @@ def _remember(cs: CatalogSet, key: Key | None, index: Index) -> None:
     if key is not None:
         _by_key[key] = index
     else:
+        import weakref  # only for catalogs without a file (start-up time)
+
         _by_set.append((weakref.ref(cs), index))
 
 
@@ -246,12 +249,13 @@ def load_index(cs: CatalogSet, *, use_cache: bool = True) -> Index:
     index: Index | None = None
     directory = cache_dir() if use_cache and key is not None and CACHEABLE else None
     if directory is not None and key is not None:
-        from errcli.search.build import build_into
-
         path = cache_path(key, directory)
         index = _open(path, key, cs, "cache")
-        if index is None and build_into(cs, key, path):
-            index = _open(path, key, cs, "built")
+        if index is None:
+            from errcli.search.build import build_into  # only to build: a warm search never imports it
+
+            if build_into(cs, key, path):
+                index = _open(path, key, cs, "built")
     if index is None:  # no cache folder, not writable, or a catalog without a file
         from errcli.search.build import build
 
