@@ -17,6 +17,7 @@ from errcli.errors import CatalogError
 from errcli.store.files import NotRegularFile, read_bounded
 
 MAX_CATALOG_BYTES = 64 * 1024 * 1024
+MIN_INT, MAX_INT = -(2**63), 2**64 - 1  # what msgpack, and so the compiled cache, can hold
 HUGE_NUMBER = "the number is out of range: whole numbers must fit in 64 bits (-2**63 to 2**64-1)"
 _PATH_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
 _NO_KEY = object()
@@ -47,31 +48,32 @@ def read_text(path: Path) -> str:
 
 
 class _Mapping:
-    """A mapping being read: its values so far, the line of each key and the key waiting for a value."""
+    """A mapping being read: its values so far, the place of each key and the key waiting for a value."""
 
-    __slots__ = ("data", "key", "lines")
+    __slots__ = ("data", "key", "marks")
 
     def __init__(self) -> None:
         self.data: dict[Any, Any] = {}
         self.key: Any = _NO_KEY
-        self.lines: dict[Any, int] = {}  # only while the mapping is read: a few at a time
+        self.marks: dict[Any, Any] = {}  # each key's place, only while the mapping is read
 
 
-def load_plain(text: str, path: str) -> Any:
+def load_plain(text: str, path: str, huge: list[int] | None = None) -> Any:
     """Plain YAML (mappings, lists, scalars) from parser events; tags, aliases and a key given
     twice in one mapping are refused.
 
     Read as a stream of events straight into Python values, a file keeps memory to the data
-    itself even for 100 000 entries.
+    itself even for 100 000 entries. ``huge`` collects the lines of whole numbers past 64 bits
+    (what the compiled cache cannot hold).
     """
     import yaml
 
     loader_cls: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    scalar = _scalar_reader(path)
+    scalar = _scalar_reader(path, [] if huge is None else huge)
     stack: list[_Mapping | list[Any]] = []
     root: list[Any] = []
 
-    def add(value: Any, line: int) -> None:
+    def add(value: Any, event: Any) -> None:
         top = stack[-1] if stack else root
         if not isinstance(top, _Mapping):
             top.append(value)
@@ -79,35 +81,34 @@ def load_plain(text: str, path: str) -> Any:
             top.data[top.key] = value
             top.key = _NO_KEY
         elif isinstance(value, (dict, list)):
-            raise CatalogError(path, line, "mapping keys must be plain values")
-        elif value in top.lines:
-            first = top.lines[value]
+            raise CatalogError(path, event.start_mark.line + 1, "mapping keys must be plain values")
+        elif value in top.marks:
+            first, line = top.marks[value].line + 1, event.start_mark.line + 1
             raise CatalogError(
                 path, line, f"duplicate key `{value}` (lines {first} and {line}); give each key once in a mapping"
             )
         else:
             top.key = value
-            top.lines[value] = line
+            top.marks[value] = event.start_mark  # its line is worked out only for a duplicate
 
     try:
         events: Iterator[Any] = yaml.parse(text, Loader=loader_cls)
         for event in events:
             kind = type(event)
-            line = event.start_mark.line + 1
             if kind is yaml.AliasEvent:
-                raise CatalogError(path, line, "anchors and aliases (`&`, `*`) are not allowed")
+                raise CatalogError(path, event.start_mark.line + 1, "anchors and aliases (`&`, `*`) are not allowed")
             tag = getattr(event, "tag", None)
             if tag is not None and tag != "!":
-                raise CatalogError(path, line, f"tag `{tag}` is not allowed; write plain values")
+                raise CatalogError(path, event.start_mark.line + 1, f"tag `{tag}` is not allowed; write plain values")
             if kind is yaml.ScalarEvent:
-                add(scalar(event), line)
+                add(scalar(event), event)
             elif kind is yaml.MappingStartEvent:
                 stack.append(_Mapping())
             elif kind is yaml.SequenceStartEvent:
                 stack.append([])
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 done = stack.pop()
-                add(done.data if isinstance(done, _Mapping) else done, line)
+                add(done.data if isinstance(done, _Mapping) else done, event)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise CatalogError(path, mark.line + 1 if mark else None, f"not valid YAML: {exc.problem or exc}") from None
@@ -120,7 +121,7 @@ def load_plain(text: str, path: str) -> Any:
     return root[0] if root else None
 
 
-def _scalar_reader(path: str) -> Callable[[Any], Any]:
+def _scalar_reader(path: str, huge: list[int]) -> Callable[[Any], Any]:
     """A plain scalar's value by YAML 1.1's rules (as PyYAML's safe loader reads it); CatalogError
     for one that cannot be read so (a date such as 2025-13-45, a number of thousands of digits)."""
     import yaml
@@ -135,12 +136,15 @@ def _scalar_reader(path: str) -> Callable[[Any], Any]:
         if tag == "tag:yaml.org,2002:str":
             return event.value
         try:
-            return constructor.construct_object(yaml.ScalarNode(tag, event.value))
+            value = constructor.construct_object(yaml.ScalarNode(tag, event.value))
         except (ValueError, OverflowError) as exc:
             kind = tag.rpartition(":")[2]
             shown = event.value if len(event.value) <= 40 else event.value[:40] + "…"
             why = HUGE_NUMBER if kind == "int" else f"`{shown}` is no valid {kind} ({exc}); quote it for text"
             raise CatalogError(path, event.start_mark.line + 1, why) from None
+        if type(value) is int and not MIN_INT <= value <= MAX_INT:
+            huge.append(event.start_mark.line + 1)
+        return value
 
     return read
 

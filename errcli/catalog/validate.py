@@ -11,13 +11,12 @@ from typing import Any, get_args, get_origin
 import msgspec
 
 from errcli.catalog.discover import catalog_files
-from errcli.catalog.loader import HUGE_NUMBER, LineFinder, load_plain, read_text
+from errcli.catalog.loader import HUGE_NUMBER, MAX_INT, MIN_INT, LineFinder, load_plain, read_text
 from errcli.catalog.rules import derive
 from errcli.errors import CatalogError
 from errcli.model import Catalog, Code, Entry
 
 CATALOG_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-MIN_INT, MAX_INT = -(2**63), 2**64 - 1  # what msgpack, and so the compiled cache, can hold
 _UNKNOWN_FIELD = re.compile(r"^Object contains unknown field `(.*)` - at `")
 _TYPE_WORDS = {
     "bool": "true or false",
@@ -59,7 +58,8 @@ def parse_catalog(text: str, path: str) -> Catalog:
     that is no YAML at all stops at the first. Lines are looked up only for a problem: finding
     them costs a second parse.
     """
-    data = load_plain(text, path)
+    huge: list[int] = []
+    data = load_plain(text, path, huge)
     if data is None:
         raise CatalogError(path, 1, "the file is empty; expected a catalog mapping with `id` and `entries`")
     if not isinstance(data, dict):
@@ -80,27 +80,13 @@ def parse_catalog(text: str, path: str) -> Catalog:
         catalog_id, category_ids = data.get("id"), _raw_category_ids(data.get("categories"))
     errors = [_validation_error(message, path, line_of) for message in found]
     errors += _check(catalog_id, category_ids, entries, codes, line_of, path)
-    if _has_huge_number(data):
+    if huge:  # found while reading: the walk that names each one runs only then
         errors += _huge_numbers(data, line_of, path)
     if catalog is not None and not errors:
         entries_derived = tuple(derive(entry, catalog.id) for entry in catalog.entries)
         return msgspec.structs.replace(catalog, entries=entries_derived, path=path)
     first, *rest = sorted(errors, key=lambda e: e.line or 0) or [CatalogError(path, None, "not a valid catalog")]
     raise CatalogError(first.path, first.line, first.message, rest)
-
-
-def _has_huge_number(data: Any) -> bool:
-    """Whether a whole number anywhere in ``data`` is past what msgpack (the compiled cache) holds."""
-    todo = [data]
-    while todo:
-        value = todo.pop()
-        if isinstance(value, dict):
-            todo.extend(value.values())
-        elif isinstance(value, list):
-            todo.extend(value)
-        elif isinstance(value, int) and not MIN_INT <= value <= MAX_INT:
-            return True
-    return False
 
 
 def _huge_numbers(data: Any, line_of: _LineOf, path: str) -> list[CatalogError]:
