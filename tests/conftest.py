@@ -93,6 +93,20 @@ def run_measured(argv: list[str], env: dict[str, str], timeout: float = 180) -> 
     return int(status), done.stdout, int(peak) / 1024
 
 
+def process_env(tmp_path: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of errcode run as a whole process: clean, with its folders under ``tmp_path``."""
+    return {
+        **os.environ,
+        "ERRCODE_PATH": "",
+        "ERRCODE_LANG": "en",
+        "NO_COLOR": "1",
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "PYTHONPATH": str(ROOT),
+        **(extra or {}),
+    }
+
+
 def run_in_pty(args: list[str], env: dict[str, str]) -> str:
     """Run a process on a pseudo-terminal (stdin, stdout, stderr); what reached the screen."""
     main, child = pty.openpty()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT, run
+from conftest import ROOT, process_env, run
 
 from errcli.catalog import parse_catalog
 from errcli.errors import CatalogError
@@ -27,16 +27,7 @@ BEYOND = 2**64  # one past what msgpack (and so the cache) can hold
 
 def errcode(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """errcode as a whole process, in a clean environment under ``tmp_path``."""
-    clean = {
-        **os.environ,
-        "ERRCODE_PATH": "",
-        "ERRCODE_LANG": "en",
-        "NO_COLOR": "1",
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "PYTHONPATH": str(ROOT),
-        **(env or {}),
-    }
+    clean = process_env(tmp_path, env)
     done = subprocess.run([BIN, *args], env=clean, capture_output=True, text=True, timeout=60, check=False)
     assert "Traceback" not in done.stdout + done.stderr, done.stderr
     return done

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
-from conftest import ROOT, run
+from conftest import ROOT, process_env, run
 
 from errcli.catalog import CatalogSet, load_all, load_file, user_paths
 from errcli.errors import CatalogError
@@ -430,16 +430,7 @@ def test_unreadable_folder_is_reported_not_a_traceback(tmp_path: Path, monkeypat
 
 def errcode_process(tmp_path: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The command as a whole process, given 30 s: reading a FIFO or /dev/zero must not block or run on."""
-    clean = {
-        **os.environ,
-        "ERRCODE_PATH": "",
-        "ERRCODE_LANG": "en",
-        "NO_COLOR": "1",
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_CACHE_HOME": str(tmp_path / "cache"),
-        "PYTHONPATH": str(ROOT),
-        **(env or {}),
-    }
+    clean = process_env(tmp_path, env)
     return subprocess.run(
         [sys.executable, "-m", "errcli", *args], env=clean, capture_output=True, text=True, timeout=30, check=False
     )
