@@ -12,6 +12,7 @@ the old file or the new one and the build never holds everything twice.
 from __future__ import annotations
 
 import _thread
+import functools
 import itertools
 import os
 from array import array
@@ -147,13 +148,20 @@ def script_changes(han: str) -> tuple[int, int] | None:
     """How many of these Han characters OpenCC changes to Simplified, and how many to Traditional
     (which script a text is written in); None without OpenCC."""
     try:
-        import opencc
-
-        to_simplified = sum(a != b for a, b in zip(han, opencc.OpenCC("t2s").convert(han), strict=False))
-        to_traditional = sum(a != b for a, b in zip(han, opencc.OpenCC("s2t").convert(han), strict=False))
+        to_simplified, to_traditional = _converters()
+        simplified = sum(a != b for a, b in zip(han, to_simplified.convert(han), strict=False))
+        traditional = sum(a != b for a, b in zip(han, to_traditional.convert(han), strict=False))
     except Exception:  # noqa: BLE001 -- without OpenCC (or with a broken one) the script stays unknown
         return None
-    return to_simplified, to_traditional
+    return simplified, traditional
+
+
+@functools.cache
+def _converters() -> tuple[Any, Any]:
+    """OpenCC's t2s and s2t converters, made once: each loads its dictionaries (about 80 ms)."""
+    import opencc
+
+    return opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
 
 
 def extract_t2s() -> tuple[str, bool]:
