@@ -360,3 +360,17 @@ def test_arguments_are_checked_before_the_catalogs_are_asked(
 
     with pytest.raises(UsageError, match=message):
         request(tool, arguments)
+
+
+def test_logs_escape_what_the_client_sent(tmp_path: Path) -> None:
+    """A refused call is logged with the client's text: escaped, so it cannot act on a terminal."""
+    server = Server(tmp_path)
+    try:
+        handshake(server)
+        hostile = "\x1b]52;c;aGk=\x07\x1b[2J"
+        reply = server.request("tools/call", {"name": "lookup", "arguments": {"query": "1", "catalogs": [hostile]}})
+        assert reply["result"]["isError"] is True
+    finally:
+        server.close()
+    assert b"\x1b" not in server.stderr
+    assert b"refused" in server.stderr

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from errcli._text import safe
 from errcli._version import __version__
 from errcli.commands.completion import TextAnswer
 from errcli.errors import ErrcodeError, ExitCode, UsageError
@@ -246,10 +247,17 @@ def answer(catalogs: Catalogs, tool: str, arguments: Mapping[str, Any]) -> tuple
     return document, dumps_json(document)
 
 
+class _SafeFormatter(logging.Formatter):
+    """Log lines carry arguments and catalog text: escaped as every other output is."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return safe(super().format(record), multiline=True)
+
+
 def _logging() -> None:
     """Logs go to stderr: stdout is the protocol's."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("errcode mcp: %(levelname)s %(message)s"))
+    handler.setFormatter(_SafeFormatter("errcode mcp: %(levelname)s %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.WARNING)
