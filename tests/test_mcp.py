@@ -362,15 +362,19 @@ def test_arguments_are_checked_before_the_catalogs_are_asked(
         request(tool, arguments)
 
 
-def test_logs_escape_what_the_client_sent(tmp_path: Path) -> None:
-    """A refused call is logged with the client's text: escaped, so it cannot act on a terminal."""
+def test_logs_escape_catalog_text_and_client_arguments(tmp_path: Path) -> None:
+    """Log lines carry a skipped catalog's path and the client's text: escaped, so they cannot act on a terminal."""
+    folder = tmp_path / "config" / "errcode" / "catalogs"
+    folder.mkdir(parents=True)
+    (folder / "bad\x1b[2J.yaml").write_text("id: [not valid\n", encoding="utf-8")
     server = Server(tmp_path)
     try:
         handshake(server)
-        hostile = "\x1b]52;c;aGk=\x07\x1b[2J"
+        hostile = "\x1b]52;c;aGk=\x07"
         reply = server.request("tools/call", {"name": "lookup", "arguments": {"query": "1", "catalogs": [hostile]}})
         assert reply["result"]["isError"] is True
     finally:
         server.close()
-    assert b"\x1b" not in server.stderr
+    assert b"skipped catalog" in server.stderr
     assert b"refused" in server.stderr
+    assert b"\x1b" not in server.stderr
