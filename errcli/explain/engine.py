@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from errcli.catalog import CatalogSet
@@ -23,6 +23,7 @@ from errcli.explain.http import HttpInfo
 from errcli.explain.lines import Source
 from errcli.explain.plan import CACHE_LIMIT, MISSING, envs_of, get_path
 from errcli.explain.reader import LineTally, pump
+from errcli.explain.split import MIN_SPLIT_BYTES, WARM_BYTES, Fork, Half, Window, cut, line_end, resume
 from errcli.explain.result import Action, Evidence, ExplainedError, ExplainReport, Summary, SummaryReport, SummaryRow
 from errcli.explain.template import DIGITS, FOLD
 from errcli.explain.template import template as make_template
@@ -34,7 +35,6 @@ MEMO_MAX_LINE = 2048  # the summary remembers shapes of lines up to this long
 MEMO_LIMIT = 20_000  # templates remembered (then the memo starts over)
 MEMO_VALUES = 1_000  # canons remembered per template
 CANON_LIMIT = 100_000  # canons remembered in all: ~30 MB for lines of 200 bytes
-SAME_LIMIT = 8_192  # whole lines remembered as they are
 SIGHTINGS = 3  # a template is made when its folded line is seen this often
 ONCE_LIMIT = 50_000  # folded lines seen once, before they are remembered
 MEMO_BYTES = 32 << 20  # bytes of lines held by each of the memo's tables (then it starts over)
@@ -182,9 +182,6 @@ def _details(finding: Finding, entry: Entry | None) -> dict[str, Any]:
     return out
 
 
-Rows = tuple[list[Any], ...]  # the summary rows a record counts in: [verdict, count, first, last]
-
-
 class _Shapes:
     """The summary's line memo: the pump's fast-path hooks.
 
@@ -205,7 +202,6 @@ class _Shapes:
         self.canons = 0  # canons remembered over all templates
         self.canon_bytes = 0  # ... and the bytes of their lines
         self.once_bytes = 0
-        self.same: dict[bytes, Rows] = {}
         self.once: dict[bytes, int] = {}  # folded lines seen, not yet remembered: how often
         self.records = 0
         self.not_errors = 0
@@ -216,40 +212,43 @@ class _Shapes:
         self.canon = 0
 
     def known(self, n: int, body: bytes) -> bool:
-        rows = self.same.get(body)
-        if rows is None:
-            self.template = None
-            if len(body) > MEMO_MAX_LINE:
-                self.body = None
-                return False
+        if len(body) > MEMO_MAX_LINE:
+            self.body = None
+            return False
+        self.key = key = body.translate(FOLD)
+        template = self.memo.get(key)
+        if template is None:
             self.body = body
-            self.key = key = body.translate(FOLD)
-            template = self.memo.get(key)
-            if template is None:
-                return False
-            keep, num, numref, by_canon = template
-            if num and int.from_bytes(body.translate(DIGITS), "big") & num != numref:
-                self.body = None  # a letter where the template has a number: decoded, not remembered
-                return False
-            self.canon = canon = int.from_bytes(body, "big") & keep
-            rows = by_canon.get(canon)
-            if rows is None:
-                self.template = template
-                return False
-            if len(self.same) >= SAME_LIMIT:
-                self.same.clear()
-            self.same[body] = rows
+            self.template = None
+            return False
+        keep, num, numref, by_canon = template
+        if num and int.from_bytes(body.translate(DIGITS), "big") & num != numref:
+            self.body = None  # a letter where the template has a number: decoded, not remembered
+            return False
+        self.canon = canon = int.from_bytes(body, "big") & keep
+        verdicts = by_canon.get(canon)
+        if verdicts is None:
+            self.body = body
+            self.template = template
+            return False
         self.records += 1
-        if rows:
-            for row in rows:
-                row[1] += 1
-                row[3] = n
+        if verdicts:
+            by_verdict = self.by_verdict
+            for verdict in verdicts:
+                seen = by_verdict.get(id(verdict))
+                if seen is not None and seen[0] is verdict:
+                    row = seen[1]
+                    row[1] += 1
+                    row[3] = n  # lines come in order here
+                else:
+                    self.new_row(verdict, n)
         else:
             self.not_errors += 1
         return True
 
     def decoded(self, n: int, value: dict[str, Any]) -> None:
-        rows = self.count(n, self.explainer.object_verdicts(value))
+        verdicts = self.explainer.object_verdicts(value)
+        self.count(n, verdicts)
         body = self.body
         if body is None:
             return
@@ -279,18 +278,17 @@ class _Shapes:
             self.canon = int.from_bytes(body, "big") & keep
         by_canon = template[3]
         if len(by_canon) < MEMO_VALUES:
-            by_canon[self.canon] = rows
+            by_canon[self.canon] = verdicts
             self.canons += 1
             self.canon_bytes += len(body)
 
-    def count(self, n: int, verdicts: tuple[Verdict, ...]) -> Rows:
-        """Count one record; returns its rows (the memo counts the next record of its shape by them)."""
+    def count(self, n: int, verdicts: tuple[Verdict, ...]) -> None:
+        """Count one record."""
         self.records += 1
         if not verdicts:
             self.not_errors += 1
-            return ()
+            return
         by_verdict = self.by_verdict
-        out = []
         for verdict in verdicts:
             seen = by_verdict.get(id(verdict))
             if seen is not None and seen[0] is verdict:
@@ -299,12 +297,29 @@ class _Shapes:
                 row[2] = min(row[2], n)  # a response without a JSON body is counted when it ends
                 row[3] = max(row[3], n)
             else:
-                row = self.rows.row(verdict, n)
-                if len(by_verdict) >= CACHE_LIMIT:
-                    by_verdict.clear()
-                by_verdict[id(verdict)] = (verdict, row)
-            out.append(row)
-        return tuple(out)
+                self.new_row(verdict, n)
+
+    def new_row(self, verdict: Verdict, n: int) -> None:
+        """Count ``verdict`` in its row, the first time this memo sees it."""
+        row = self.rows.row(verdict, n)
+        if len(self.by_verdict) >= CACHE_LIMIT:
+            self.by_verdict.clear()
+        self.by_verdict[id(verdict)] = (verdict, row)
+
+    def restart(self, rows: SummaryRows) -> None:
+        """Count into ``rows`` from now on, from nothing; what the memo has learnt is kept."""
+        self.rows = rows
+        self.by_verdict = {}
+        self.records = 0
+        self.not_errors = 0
+
+
+def _count(records: Iterator[Any], shapes: _Shapes) -> None:
+    """Count the records the lane left to decode."""
+    record_verdicts = shapes.explainer.record_verdicts
+    count = shapes.count
+    for line_no, _end, value, http, _prefix in records:
+        count(line_no, record_verdicts(value, http))
 
 
 class SummaryRows:
@@ -339,6 +354,28 @@ class SummaryRows:
         row[2] = min(row[2], n)
         row[3] = max(row[3], n)
         return row
+
+    def absorb(self, rows: Sequence[list[Any]], folded: bool, offset: int) -> bool:
+        """Add the rows of the stream's next part (its line numbers moved on by ``offset``), as
+        counting that part here would; False, changing nothing, when that could differ (some of
+        its unknown codes were folded, or together they pass the limit)."""
+        if folded:
+            return False
+        new_unknown = sum(
+            1 for v, *_ in rows if v.entry is None and (v.catalog, v.code, True) not in self.rows
+        )
+        if new_unknown and self.unknown_codes + new_unknown > UNKNOWN_CODES_LIMIT:
+            return False
+        for verdict, count, first, last in sorted(rows, key=lambda r: r[2]):
+            key = (verdict.catalog, verdict.code, verdict.entry is None)
+            row = self.rows.get(key)
+            if row is None:
+                self.unknown_codes += verdict.entry is None
+                self.rows[key] = [verdict, count, first + offset, last + offset]
+            else:
+                row[1] += count
+                row[3] = max(row[3], last + offset)
+        return True
 
 
 class ExplainStream:
@@ -386,18 +423,24 @@ class ExplainStream:
                     self.unknown += 1
                 yield error
 
-    def summarize(self) -> SummaryReport:
-        """Consume the stream into counts per (catalog, code), without a full result per error."""
+    def summarize(self, split_from: int = MIN_SPLIT_BYTES) -> SummaryReport:
+        """Consume the stream into counts per (catalog, code), without a full result per error.
+
+        A regular file of at least ``split_from`` bytes is counted in two halves on two cores
+        (:mod:`errcli.explain.split`); 0 counts in one pass.
+        """
         rows = SummaryRows()
         shapes = _Shapes(self.explainer, rows)
-        record_verdicts = self.explainer.record_verdicts
         # JSON values are trees, freed by reference counting; the cyclic collector would only
         # rescan the catalogs and caches over and over, so it waits until the end
         collecting = gc.isenabled()
         gc.disable()
         try:
-            for line_no, _end, value, http, _prefix in pump(self.source, self.tally, shapes):
-                shapes.count(line_no, record_verdicts(value, http))
+            where = cut(self.source, split_from) if split_from else None
+            if where is None:
+                _count(pump(self.source, self.tally, shapes), shapes)
+            else:
+                self._count_halves(where, rows, shapes)
         finally:
             if collecting:
                 gc.enable()
@@ -425,6 +468,65 @@ class ExplainStream:
             code_limit=UNKNOWN_CODES_LIMIT,
             **self.counts(),
         )
+
+    def _count_halves(self, where: tuple[int, int, int], rows: SummaryRows, shapes: _Shapes) -> None:
+        """Count the first half here while a forked process counts the second, then add its counts
+        (or count the second half here too, when they cannot simply be added).
+
+        The first lines are counted before the fork, so that both processes start with what the
+        memo learnt from them.
+        """
+        fd, start, middle = where
+        warm = line_end(fd, start + WARM_BYTES, middle)
+        fork: Fork | None = None
+        halves: list[tuple[Half, int]] = []
+        stage = "warm" if warm is not None else "first"
+
+        def second() -> Half:  # runs in the forked process
+            tally = LineTally()
+            theirs = SummaryRows()
+            shapes.restart(theirs)
+            _count(pump(Window(fd, middle), tally, shapes, resumed=True), shapes)
+            return Half(list(theirs.rows.values()), theirs.other is not None, shapes.records, shapes.not_errors, tally)
+
+        def begin() -> None:
+            nonlocal fork
+            try:
+                fork = Fork(second)
+            except OSError:
+                fork = None
+
+        def tail(idle: bool, lines: int) -> Iterable[bytes] | None:
+            nonlocal stage
+            if stage == "warm":
+                stage = "first"
+                begin()
+                return resume(fd, warm or start, middle)
+            if stage != "first":
+                return None
+            stage = "rest"
+            half = None
+            if fork is not None:
+                if idle:
+                    half = fork.result()
+                else:
+                    fork.cancel()  # something is open at the cut: read on here
+            if half is None or not rows.absorb(half.rows, half.folded, lines):
+                return resume(fd, middle)
+            halves.append((half, lines))
+            return None
+
+        if warm is None:
+            begin()
+        try:
+            _count(pump(Window(fd, start, warm or middle), self.tally, shapes, tail=tail), shapes)
+        finally:
+            if fork is not None:
+                fork.cancel()
+        for half, lines in halves:
+            shapes.records += half.records
+            shapes.not_errors += half.not_errors
+            self.tally.absorb(half.tally, lines)
 
     def counts(self) -> dict[str, Any]:
         """What the stream has counted so far, as the reports take it."""

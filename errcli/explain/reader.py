@@ -16,9 +16,9 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any, Protocol
 
 from errcli.explain.decode import bracket_depth, json_decode, try_decode
@@ -28,7 +28,7 @@ from errcli.explain.http import (
     HttpInfo,
     HttpResponse,
 )
-from errcli.explain.lines import MAX_LINE_BYTES, Source, line_source
+from errcli.explain.lines import MAX_LINE_BYTES, Source, chunk_lines, line_source
 
 # --- limits: what keeps memory constant and every input finite --------------------------
 
@@ -79,6 +79,17 @@ class LineTally:
             self.add_unparsed(line, data)
         else:
             self.blank_lines += 1
+
+    def absorb(self, other: LineTally, offset: int) -> None:
+        """Add the tally of the stream's next part, whose line numbers start after ``offset``."""
+        self.lines += other.lines
+        self.record_lines += other.record_lines
+        self.blank_lines += other.blank_lines
+        self.http_lines += other.http_lines
+        self.unparsed_count += other.unparsed_count
+        room = MAX_STORED_UNPARSED - len(self.unparsed_lines)
+        self.unparsed_lines.extend(n + offset for n in other.unparsed_lines[:room])
+        self.unparsed_texts.extend(other.unparsed_texts[: max(room, 0)])
 
     def add_unparsed(self, line: int, data: bytes = b"") -> None:
         self.unparsed_count += 1
@@ -168,58 +179,79 @@ class FastLane(Protocol):
         """The line's object, decoded: the hook deals with it (it is not yielded)."""
 
 
-def pump(source: Source, tally: LineTally, lane: FastLane | None = None) -> Iterator[_Raw]:
+Tail = Callable[[bool, int], "Iterable[bytes] | None"]
+
+
+def pump(
+    source: Source, tally: LineTally, lane: FastLane | None = None, *, resumed: bool = False, tail: Tail | None = None
+) -> Iterator[_Raw]:
     """Every record of ``source``: ``(line, end_line, value, http, prefix)``.
 
     When nothing is pending, a line that is an optional prefix and then one JSON object is
     decoded at once (``lane``, when given, sees it first, and takes the objects); everything
     else takes the careful path (:class:`_ScanState`).
+
+    ``resumed``: the binary ``source`` starts at a line boundary inside a stream, where nothing
+    was pending (no byte-order mark is looked for). ``tail``, when given, is told at the end of
+    ``source`` whether anything was pending there (``tail(idle, lines_so_far)``): the lines it
+    returns are read next, as the same stream, and it is asked again at their end (None: the end).
     """
     state = _ScanState(tally)
     decode = json_decode
     array_in = _ARRAY_OPEN.search  # a prefix holding a `[` that may open an array takes the careful path
     known = lane.known if lane is not None else None
-    lines, drain = line_source(source)
+    if resumed:
+        state.first = False
+        lines: Iterable[Any] = chain.from_iterable(chunk_lines(_reader(source)))
+        drain = None
+    else:
+        lines, drain = line_source(source)
+    sources = [lines]
     n = 0
     fast = False  # nothing pending: a line holding `{` may be one whole record
     fast_records = 0  # lines counted here, added to the tally in bulk
     try:
-        for line in lines:
-            n += 1
-            if len(line) > MAX_LINE_BYTES:
-                if drain is not None and not line.endswith(b"\n" if isinstance(line, bytes) else "\n"):
-                    drain()
-                line = _OVERLONG  # noqa: PLW2901 - replaced on purpose: too long to parse
-            if fast and type(line) is bytes:
-                p = line.find(b"{")
-                if p == 0 or (p > 0 and not array_in(line, 0, p)):
-                    body = line[p:] if p else line
-                    if known is not None and known(n, body):
-                        fast_records += 1
-                        continue
-                    try:
-                        value = decode(body)
-                    except Exception:  # noqa: BLE001, S110 - anything odd takes the careful path below
-                        pass
-                    else:
-                        fast_records += 1
-                        prefix = line[max(0, p - MAX_PREFIX) : p] if p else b""
-                        if type(value) is dict:
-                            if lane is not None:
-                                lane.decoded(n, value)
-                                continue
-                            yield n, n, value, None, prefix
+        while sources:
+            for line in sources.pop():
+                n += 1
+                if len(line) > MAX_LINE_BYTES:
+                    if drain is not None and not line.endswith(b"\n" if isinstance(line, bytes) else "\n"):
+                        drain()
+                    line = _OVERLONG  # noqa: PLW2901 - replaced on purpose: too long to parse
+                if fast and type(line) is bytes:
+                    p = line.find(b"{")
+                    if p == 0 or (p > 0 and not array_in(line, 0, p)):
+                        body = line[p:] if p else line
+                        if known is not None and known(n, body):
+                            fast_records += 1
+                            continue
+                        try:
+                            value = decode(body)
+                        except Exception:  # noqa: BLE001, S110 - anything odd takes the careful path below
+                            pass
                         else:
-                            yield from _flatten(n, n, value, None, prefix)
+                            fast_records += 1
+                            prefix = line[max(0, p - MAX_PREFIX) : p] if p else b""
+                            if type(value) is dict:
+                                if lane is not None:
+                                    lane.decoded(n, value)
+                                    continue
+                                yield n, n, value, None, prefix
+                            else:
+                                yield from _flatten(n, n, value, None, prefix)
+                            continue
+                    elif p < 0 and line[:5] not in _HTTP_STARTS and (b"[" not in line or not array_in(line)):
+                        # no `{`, no `[` that can open an array, no status line: text (a start-up line, a
+                        # stack trace), as the careful path would find it
+                        tally.add_text(n, line)
                         continue
-                elif p < 0 and line[:5] not in _HTTP_STARTS and (b"[" not in line or not array_in(line)):
-                    # no `{`, no `[` that can open an array, no status line: text (a start-up line, a
-                    # stack trace), as the careful path would find it
-                    tally.add_text(n, line)
-                    continue
-            tally.lines = n
-            yield from state.feed(n, line)
-            fast = state.idle
+                tally.lines = n
+                yield from state.feed(n, line)
+                fast = state.idle
+            if tail is not None:  # the end of a source: read on, or not
+                more = tail(state.idle, n)
+                if more is not None:
+                    sources.append(more)
         tally.lines = n
         yield from state.finish()
     finally:
@@ -228,6 +260,13 @@ def pump(source: Source, tally: LineTally, lane: FastLane | None = None) -> Iter
 
 
 _HTTP_STARTS = (b"HTTP/", b"< HTT")  # what the careful path looks at for a status line
+
+
+def _reader(source: Source) -> Callable[[int], bytes]:
+    read = getattr(source, "read1", None) or getattr(source, "read", None)
+    if read is None:
+        raise TypeError("a resumed source is a binary stream")
+    return read
 
 
 def _flatten(line: int, end: int, value: Any, http: HttpInfo | None, prefix: bytes = b"") -> Iterator[_Raw]:
