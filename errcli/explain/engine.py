@@ -23,8 +23,8 @@ from errcli.explain.http import HttpInfo
 from errcli.explain.lines import Source
 from errcli.explain.plan import CACHE_LIMIT, MISSING, envs_of, get_path
 from errcli.explain.reader import LineTally, pump
-from errcli.explain.split import MIN_SPLIT_BYTES, WARM_BYTES, Fork, Half, Window, cut, line_end, resume
 from errcli.explain.result import Action, Evidence, ExplainedError, ExplainReport, Summary, SummaryReport, SummaryRow
+from errcli.explain.split import MIN_SPLIT_BYTES, WARM_BYTES, Fork, Half, Window, cut, line_end, resume
 from errcli.explain.template import DIGITS, FOLD
 from errcli.explain.template import template as make_template
 from errcli.model import Catalog, Entry
@@ -361,9 +361,7 @@ class SummaryRows:
         its unknown codes were folded, or together they pass the limit)."""
         if folded:
             return False
-        new_unknown = sum(
-            1 for v, *_ in rows if v.entry is None and (v.catalog, v.code, True) not in self.rows
-        )
+        new_unknown = sum(1 for v, *_ in rows if v.entry is None and (v.catalog, v.code, True) not in self.rows)
         if new_unknown and self.unknown_codes + new_unknown > UNKNOWN_CODES_LIMIT:
             return False
         for verdict, count, first, last in sorted(rows, key=lambda r: r[2]):

@@ -7,13 +7,20 @@ import codecs
 from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from itertools import chain
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 MAX_LINE_BYTES = 1 << 20  # a longer line is not parsed (counted as unparsed)
 _CHUNK = 1 << 18
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
-Source = IO[bytes] | IO[str] | Iterable[bytes] | Iterable[str]
+
+class Chunks(Protocol):
+    """A binary stream that gives what it has (``read1``), such as a window on a file."""
+
+    def read1(self, n: int = ..., /) -> bytes: ...
+
+
+Source = IO[bytes] | IO[str] | Chunks | Iterable[bytes] | Iterable[str]
 
 
 def _split_cr(lines: list[bytes], rest: bytes) -> tuple[list[bytes], bytes]:
@@ -123,6 +130,8 @@ def line_source(source: Source) -> tuple[Iterable[Any], Callable[[], None] | Non
             return chain.from_iterable(chunk_lines(_text_reader(read))), None
     readline = getattr(source, "readline", None)
     if readline is None:
+        if not isinstance(source, Iterable):
+            raise TypeError("explain reads a stream or lines")
         return source, None  # str lines are handled by the careful path
     reader: Callable[[int], str] = readline
 

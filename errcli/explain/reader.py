@@ -182,7 +182,7 @@ class FastLane(Protocol):
 Tail = Callable[[bool, int], "Iterable[bytes] | None"]
 
 
-def pump(
+def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined on purpose
     source: Source, tally: LineTally, lane: FastLane | None = None, *, resumed: bool = False, tail: Tail | None = None
 ) -> Iterator[_Raw]:
     """Every record of ``source``: ``(line, end_line, value, http, prefix)``.
@@ -200,12 +200,8 @@ def pump(
     decode = json_decode
     array_in = _ARRAY_OPEN.search  # a prefix holding a `[` that may open an array takes the careful path
     known = lane.known if lane is not None else None
-    if resumed:
-        state.first = False
-        lines: Iterable[Any] = chain.from_iterable(chunk_lines(_reader(source)))
-        drain = None
-    else:
-        lines, drain = line_source(source)
+    state.first = not resumed
+    lines, drain = _lines(source, resumed)
     sources = [lines]
     n = 0
     fast = False  # nothing pending: a line holding `{` may be one whole record
@@ -262,11 +258,15 @@ def pump(
 _HTTP_STARTS = (b"HTTP/", b"< HTT")  # what the careful path looks at for a status line
 
 
-def _reader(source: Source) -> Callable[[int], bytes]:
-    read = getattr(source, "read1", None) or getattr(source, "read", None)
+def _lines(source: Source, resumed: bool) -> tuple[Iterable[Any], Callable[[], None] | None]:
+    """The lines of ``source`` and its drain (see :func:`~errcli.explain.lines.line_source`); a
+    resumed source is a binary stream read as it is."""
+    if not resumed:
+        return line_source(source)
+    read: Callable[[int], bytes] | None = getattr(source, "read1", None) or getattr(source, "read", None)
     if read is None:
         raise TypeError("a resumed source is a binary stream")
-    return read
+    return chain.from_iterable(chunk_lines(read)), None
 
 
 def _flatten(line: int, end: int, value: Any, http: HttpInfo | None, prefix: bytes = b"") -> Iterator[_Raw]:

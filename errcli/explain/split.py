@@ -15,6 +15,7 @@ import pickle
 import signal
 import stat
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -133,10 +134,8 @@ class Fork:
             os.close(self.fd)
             self.fd = None
         if self.pid:
-            try:
+            with suppress(OSError):
                 os.kill(self.pid, signal.SIGKILL)
-            except OSError:
-                pass
             self._wait()
 
     def _wait(self) -> int:
@@ -157,10 +156,8 @@ def _child(count: Callable[[], Half], read: int, write: int) -> None:  # pragma:
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C reaches both: this one just ends
         os.close(read)
-        data = pickle.dumps(count(), protocol=pickle.HIGHEST_PROTOCOL)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(write, view) :]
+        with os.fdopen(write, "wb") as pipe:  # the pipe to the parent (never stdout)
+            pickle.dump(count(), pipe, protocol=pickle.HIGHEST_PROTOCOL)
         status = 0
     except BaseException:  # noqa: BLE001, S110 - the parent counts this half itself
         pass
