@@ -14,6 +14,7 @@ import gc
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from operator import itemgetter
 from typing import Any
 
 from errcli.catalog import CatalogSet
@@ -31,6 +32,9 @@ from errcli.model import Catalog, Entry
 
 MAX_DETAILS = 50
 _DETAIL_PATHS = (("details",), ("error", "details"), ("data",))
+ZEROS = bytes.maketrans(b"0123456789", b"0" * 10)  # every digit folds to 0: lines equal but for digits
+DIGIT_MARKS = bytes(0xFF if 0x30 <= b <= 0x39 else 0 for b in range(256))
+_MARKED = re.compile(rb"[^\x00]+")
 MEMO_MAX_LINE = 2048  # the summary remembers shapes of lines up to this long
 MEMO_LIMIT = 20_000  # templates remembered (then the memo starts over)
 MEMO_VALUES = 1_000  # canons remembered per template
@@ -203,6 +207,11 @@ class _Shapes:
         self.canon_bytes = 0  # ... and the bytes of their lines
         self.once_bytes = 0
         self.once: dict[bytes, int] = {}  # folded lines seen, not yet remembered: how often
+        # lines with their digits folded → (what tells their verdicts apart, {those bytes: verdicts})
+        self.exact: dict[bytes, tuple[Any, dict[Any, tuple[Verdict, ...]]]] = {}
+        self.exact_once: dict[bytes, None] = {}
+        self.exact_key = b""
+        self.exact_entry: tuple[Any, dict[Any, tuple[Verdict, ...]]] | None = None
         self.records = 0
         self.not_errors = 0
         # the line being looked up: its body, folded form, template and canon (None: not remembered)
@@ -215,6 +224,16 @@ class _Shapes:
         if len(body) > MEMO_MAX_LINE:
             self.body = None
             return False
+        # first, lines that differ from a remembered one in digits only, where no verdict looks
+        self.exact_key = exact_key = body.translate(ZEROS)
+        exact = self.exact.get(exact_key)
+        if exact is not None:
+            canon_of, table = exact
+            verdicts = table.get(canon_of(body) if canon_of is not None else None)
+            if verdicts is not None:
+                self.hit(n, verdicts)
+                return True
+        self.exact_entry = exact
         self.key = key = body.translate(FOLD)
         template = self.memo.get(key)
         if template is None:
@@ -231,6 +250,12 @@ class _Shapes:
             self.body = body
             self.template = template
             return False
+        self.learn_exact(body, keep, verdicts)
+        self.hit(n, verdicts)
+        return True
+
+    def hit(self, n: int, verdicts: tuple[Verdict, ...]) -> None:
+        """Count a line the memo knows."""
         self.records += 1
         if verdicts:
             by_verdict = self.by_verdict
@@ -244,7 +269,26 @@ class _Shapes:
                     self.new_row(verdict, n)
         else:
             self.not_errors += 1
-        return True
+
+    def learn_exact(self, body: bytes, keep: int, verdicts: tuple[Verdict, ...]) -> None:
+        """Remember ``body``'s verdicts for the lines that differ from it in digits only: told apart by
+        the digits its template keeps (a code), from the second line of that form on."""
+        exact = self.exact_entry
+        if exact is None:
+            key = self.exact_key
+            if key not in self.exact_once:
+                if len(self.exact_once) >= ONCE_LIMIT:
+                    self.exact_once.clear()
+                self.exact_once[key] = None
+                return
+            if len(self.exact) >= MEMO_LIMIT:
+                self.exact.clear()
+            kept = (int.from_bytes(body.translate(DIGIT_MARKS), "big") & keep).to_bytes(len(body), "big")
+            slices = [slice(*m.span()) for m in _MARKED.finditer(kept)]
+            exact = self.exact[key] = (itemgetter(*slices) if slices else None, {})
+        canon_of, table = exact
+        if len(table) < MEMO_VALUES:
+            table[canon_of(body) if canon_of is not None else None] = verdicts
 
     def decoded(self, n: int, value: dict[str, Any]) -> None:
         verdicts = self.explainer.object_verdicts(value)
@@ -277,6 +321,7 @@ class _Shapes:
             template = self.memo[key] = [keep, num, numref, {}]
             self.canon = int.from_bytes(body, "big") & keep
         by_canon = template[3]
+        self.learn_exact(body, template[0], verdicts)
         if len(by_canon) < MEMO_VALUES:
             by_canon[self.canon] = verdicts
             self.canons += 1
