@@ -156,8 +156,8 @@ class Detector:
         signature = plan.signature(node)
         if signature is None or depth > MAX_WALK_DEPTH:
             return None
-        out: list[Any] = [keys, signature]
-        for key in plan.other_keys:
+        out: list[Any] = [plan.names, signature]
+        for key in (*plan.other_keys, *(k for k in plan.read_keys if k in plan.list_keys)):
             value = node[key]
             kind = type(value)
             if kind is dict:

@@ -75,3 +75,23 @@ NESTED_HINTS = (
 # an HTTP client's response object: {status, statusText | headers, data | body}
 WRAPPER_MARKS = frozenset({"statusText", "status_text", "headers", "statusCode"})
 WRAPPER_BODY_KEYS = ("data", "body", "response")
+# every field name the walk tells apart (envelope keys come from the catalogs on top)
+KNOWN_NAMES = frozenset(
+    {
+        *CODE_KEYS,
+        *ERROR_CODE_KEYS,
+        *STATUS_KEYS,
+        *MESSAGE_KEYS,
+        *ERROR_ONLY_KEYS,
+        *NESTED_HINTS,
+        *WRAPPER_MARKS,
+        *WRAPPER_BODY_KEYS,
+        "success",
+        "ok",
+        "type",
+        "level",
+        "retry_after",
+        "retryAfter",
+        "Retry-After",
+    }
+)

@@ -13,6 +13,7 @@ from errcli.explain.fields import (
     ERROR_CODE_KEYS,
     ERROR_ONLY_KEYS,
     INNER_STRIP,
+    KNOWN_NAMES,
     MESSAGE_KEYS,
     MESSAGE_LIKE,
     STATUS_KEYS,
@@ -130,7 +131,9 @@ class Plan:
         "has_success",
         "inert",
         "level_key",
+        "list_keys",
         "message_keys",
+        "names",
         "other_keys",
         "read_keys",
         "read_spec",
@@ -161,7 +164,22 @@ class Plan:
             read.add(env.code_path[0])
             read.add(env.message_path[0])
             read.update(path[0] for path, _ in env.error_when)
+        # read only as the head of longer envelope paths (data.notify.code): a list there has no
+        # value for them, and the walk goes into it as into any other list
+        deep = {env.code_path[0] for env, _ in self.envs if len(env.code_path) > 1}
+        deep |= {env.message_path[0] for env, _ in self.envs if len(env.message_path) > 1}
+        deep -= {*self.code_keys, *self.status_keys, *self.message_keys, *self.error_keys}
+        deep -= {"success", "ok", "type", "level"}
+        for env, _ in self.envs:
+            deep -= {env.code_path[0]} if len(env.code_path) == 1 else set()
+            deep -= {env.message_path[0]} if len(env.message_path) == 1 else set()
+            deep -= {path[0] for path, _ in env.error_when}
         self.read_keys = tuple(k for k in keys if k in read)
+        self.list_keys = frozenset(deep)
+        # the keys as a shape key holds them: names with a digit that no envelope or field of the walk
+        # has (an order id, a notify serial, an instrument) are all one name, as the walk treats them
+        known = KNOWN_NAMES.union(*(e.keys for e in envs))
+        self.names = tuple(_ANY_ID if k not in known and _HAS_DIGIT(k) else k for k in keys)
         self.other_keys = tuple(k for k in keys if k not in read)
         self.inert = not self.read_keys and not self.wrapper
         code_heads = {*CODE_KEYS, *STATUS_KEYS, *ERROR_CODE_KEYS, "type", *(e.code_path[0] for e, _ in self.envs)}
@@ -191,7 +209,9 @@ class Plan:
                         items.append((k, vk, v))
                 append(tuple(items))
             elif kind is list:
-                return None
+                if key not in self.list_keys:
+                    return None
+                append(_LIST)  # the shape key takes its items as the walk does
             elif kind is bool:
                 append((bool, value))  # True == 1, but a true flag is no code 1
             else:
@@ -200,3 +220,6 @@ class Plan:
 
 
 _DICT = object()  # marks a nested object inside a signature
+_HAS_DIGIT = re.compile(r"\d").search
+_ANY_ID = "\x00id"  # stands for every name with a digit that nothing reads
+_LIST = ("list",)  # marks a list under a key read only as a path head (its items are shape-keyed)
