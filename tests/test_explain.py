@@ -1313,12 +1313,26 @@ def test_summary_templates_tell_twins_apart(bundled: CatalogSet, line: str, twin
     )
 
 
-def test_summary_templates_skip_interpolated_values(explainer: Explainer) -> None:
-    """Lines that differ in ids, amounts, uuids and prices are counted from their template, not decoded."""
-    from errcli.explain.engine import SummaryRows, _Shapes
+def _decoded_lines(explainer: Explainer, lines: list[bytes]) -> tuple[int, list[tuple[int, int, int]]]:
+    """How many of ``lines`` the summary's memo had decoded, and the rows (count, first, last)."""
+    from errcli.explain.memo import LineMemo, SummaryRows
 
     rows = SummaryRows()
-    shapes = _Shapes(explainer, rows)
+    memo = LineMemo(explainer, rows)
+    decoded = 0
+    for n, body in enumerate(lines, 1):
+        if not memo.known(n, body):
+            decoded += 1
+            try:
+                value = json.loads(body)
+            except ValueError:
+                continue  # no JSON: the pump's careful path takes it
+            memo.decoded(n, value)
+    return decoded, [(row[1], row[2], row[3]) for row in rows.rows.values()]
+
+
+def test_summary_templates_skip_interpolated_values(explainer: Explainer) -> None:
+    """Lines that differ in ids, amounts, uuids and prices are counted from their template, not decoded."""
     lines = [
         (
             f'{{"success":false,"data":{{"price":{100 + i}.5}},"error":{{"code":4001,'
@@ -1326,10 +1340,52 @@ def test_summary_templates_skip_interpolated_values(explainer: Explainer) -> Non
         ).encode()
         for i in range(10, 40)
     ]
-    decoded = 0
-    for n, body in enumerate(lines, 1):
-        if not shapes.known(n, body):
-            decoded += 1
-            shapes.decoded(n, json.loads(body))
-    assert decoded == 3  # seen, seen again, remembered: every later line is counted from the template
-    assert [(row[1], row[2], row[3]) for row in rows.rows.values()] == [(30, 1, 30)]
+    # seen, seen again and remembered: every later line is counted from the template
+    assert _decoded_lines(explainer, lines) == (2, [(30, 1, 30)])
+
+
+def test_summary_run_templates_take_values_of_any_length(explainer: Explainer) -> None:
+    """Ids, amounts and prices of other lengths are counted from the run template of the second line."""
+    lines = [
+        (
+            f'{{"success":false,"data":{{"price":{7**i}.{i}}},"error":{{"code":4001,'
+            f'"message":"Order not found: O{3**i} acct{i * 91}"}}}}'
+        ).encode()
+        for i in range(1, 30)
+    ]
+    assert len({len(line) for line in lines}) > 10
+    assert _decoded_lines(explainer, lines) == (2, [(29, 1, 29)])
+
+
+@pytest.mark.parametrize(
+    ("line", "twin"),
+    [
+        # (a line, its twin: another length where values vary; the twin means something else or is no JSON)
+        ('{"code": 1001, "message": "Order O12 not found"}', '{"code": 10011, "message": "Order O1 not found"}'),
+        ('{"code": 0, "data": {"x": 105}}', '{"code": 0, "data": {"x": 1a}}'),
+        ('{"code": 0, "data": {"x": "\\u4e2d"}}', '{"code": 0, "data": {"x": "\\u4e"}}'),
+        ('{"code": 0, "data": {"s": "\\b"}}', '{"code": 0, "data": {"s": "\\dd"}}'),
+        ('{"code": 7, "message": "cannot fill O12345"}', '{"code": 7, "message": "cannot fill Oabcdef"}'),
+        ('{"code": 7, "msg": "bad value"}', '{"code": 7, "msg": "bad vdcfe"}'),
+        ('{"code": 1001, "message": "x 1e5"}', '{"code": 1001, "message": "x 1e55"}'),
+        ('{"code": 0, "data": {"n": 1e5}}', '{"code": 0, "data": {"n": 1e5e}}'),
+    ],
+)
+def test_summary_run_templates_tell_twins_apart(bundled: CatalogSet, line: str, twin: str) -> None:
+    """A run template stands for lines that differ only where no verdict looks; a twin of another length
+    that differs where one looks, or that is no JSON, is counted as the full path counts it."""
+    fast, stream, slow = _both_ways(bundled, ("\n".join([line] * 4 + [twin] * 3 + [line]) + "\n").encode())
+    assert _rows(fast.rows) == _rows(slow.rows())
+    assert (fast.not_errors, fast.unparsed_count, fast.records) == (
+        stream.not_errors,
+        stream.unparsed_count,
+        stream.records,
+    )
+
+
+def test_summary_run_templates_decode_an_id_without_digits(explainer: Explainer) -> None:
+    """An interpolated value is one because it holds a digit: a line whose value there has none is decoded
+    (its message may mean something else), and so is a line with letters where a number was."""
+    line = b'{"code": 7, "message": "cannot fill O12345", "qty": 12}'
+    assert _decoded_lines(explainer, [line, line, line, line.replace(b"O12345", b"Oabcdef")])[0] == 3
+    assert _decoded_lines(explainer, [line, line, line, line.replace(b": 12}", b": 12a}")])[0] == 3

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from errcli.catalog import CatalogSet
-from errcli.explain import engine, split
+from errcli.explain import engine, memo, split
 from errcli.explain.engine import ExplainStream
 from errcli.explain.result import SummaryReport
 
@@ -132,7 +132,7 @@ def test_too_many_unknown_codes_to_add_are_counted_here(
 ) -> None:
     """Which unknown codes get a row of their own depends on the order they come in: when the halves
     together pass the limit, the second half is counted again in order."""
-    monkeypatch.setattr(engine, "UNKNOWN_CODES_LIMIT", 40)
+    monkeypatch.setattr(memo, "UNKNOWN_CODES_LIMIT", 40)
     watch = Watch(monkeypatch)
     path = tmp_path / "codes.log"
     codes = [900000 + i % 30 for i in range(2000)] + [900100 + i % 30 for i in range(2000)]  # 30 new in each half

@@ -53,17 +53,17 @@ def test_summary_memory_stays_flat_with_distinct_unknown_codes(tmp_path: Path) -
 
 
 def test_summary_folding_is_said_in_the_footer(bundled: CatalogSet) -> None:
-    from errcli.explain import engine
+    from errcli.explain import memo
 
     text = "".join(f'{{"code": {900000 + i}, "message": "x"}}\n' for i in range(30))
     text += '{"code": 1001, "message": "Invalid or expired token"}\n'
-    limit = engine.UNKNOWN_CODES_LIMIT
-    engine.UNKNOWN_CODES_LIMIT = 10
+    limit = memo.UNKNOWN_CODES_LIMIT
+    memo.UNKNOWN_CODES_LIMIT = 10
     try:
         report = explain_stream(bundled, io.BytesIO(text.encode())).summarize()
         result = run("explain", "--summary", "-", stdin=text)
     finally:
-        engine.UNKNOWN_CODES_LIMIT = limit
+        memo.UNKNOWN_CODES_LIMIT = limit
     assert report.other_unknown == 20
     assert report.rows[-1].folded
     assert report.rows[-1].count == 20

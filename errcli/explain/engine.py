@@ -14,7 +14,6 @@ import gc
 import io
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from operator import itemgetter
 from typing import Any
 
 from errcli.catalog import CatalogSet
@@ -22,28 +21,15 @@ from errcli.explain.classify import Classifier, Verdict, is_status_entry
 from errcli.explain.detect import Detector, Finding
 from errcli.explain.http import HttpInfo
 from errcli.explain.lines import Source
+from errcli.explain.memo import LineMemo, SummaryRows, count_records
 from errcli.explain.plan import CACHE_LIMIT, MISSING, envs_of, get_path
 from errcli.explain.reader import LineTally, pump
 from errcli.explain.result import Action, Evidence, ExplainedError, ExplainReport, Summary, SummaryReport, SummaryRow
 from errcli.explain.split import MIN_SPLIT_BYTES, WARM_BYTES, Fork, Half, Window, cut, line_end, resume
-from errcli.explain.template import DIGITS, FOLD
-from errcli.explain.template import template as make_template
 from errcli.model import Catalog, Entry
 
 MAX_DETAILS = 50
 _DETAIL_PATHS = (("details",), ("error", "details"), ("data",))
-ZEROS = bytes.maketrans(b"0123456789", b"0" * 10)  # every digit folds to 0: lines equal but for digits
-DIGIT_MARKS = bytes(0xFF if 0x30 <= b <= 0x39 else 0 for b in range(256))
-_MARKED = re.compile(rb"[^\x00]+")
-MEMO_MAX_LINE = 2048  # the summary remembers shapes of lines up to this long
-MEMO_LIMIT = 20_000  # templates remembered (then the memo starts over)
-MEMO_VALUES = 1_000  # canons remembered per template
-CANON_LIMIT = 100_000  # canons remembered in all: ~30 MB for lines of 200 bytes
-SIGHTINGS = 3  # a template is made when its folded line is seen this often
-ONCE_LIMIT = 50_000  # folded lines seen once, before they are remembered
-MEMO_BYTES = 32 << 20  # bytes of lines held by each of the memo's tables (then it starts over)
-UNKNOWN_CODES_LIMIT = 10_000  # distinct unknown codes counted one by one; the others share a row
-MAX_CODE_CHARS = 200  # a longer unknown code is counted among the others
 
 # A call that places, cancels or moves something, seen in a log prefix or the message.
 _CALL = re.compile(
@@ -70,7 +56,7 @@ class Explainer:
         self.classifier = Classifier(cs, chosen, forced=bool(wanted))
         symbols = set(self.classifier.by_symbol)
         self.detector = Detector(envs_of(chosen), symbols, set(self.classifier.by_int))
-        self._shapes: dict[tuple[Any, ...], tuple[Verdict, ...]] = {}
+        self._by_shape: dict[tuple[Any, ...], tuple[Verdict, ...]] = {}
 
     # -- records --
 
@@ -92,15 +78,15 @@ class Explainer:
         """:meth:`record_verdicts` of a JSON object: cached by the object's shape key."""
         key = self.detector.shape_key(value)
         if key is not None:
-            cached = self._shapes.get(key)
+            cached = self._by_shape.get(key)
             if cached is not None:
                 return cached
         found = self.findings(value, None)
         verdicts = () if found is None else tuple(self.verdict(f) for f in found)
         if key is not None:
-            if len(self._shapes) > CACHE_LIMIT:
-                self._shapes.clear()
-            self._shapes[key] = verdicts
+            if len(self._by_shape) > CACHE_LIMIT:
+                self._by_shape.clear()
+            self._by_shape[key] = verdicts
         return verdicts
 
     def explain(self, line: int, end_line: int, finding: Finding, prefix: bytes = b"") -> ExplainedError:
@@ -186,241 +172,6 @@ def _details(finding: Finding, entry: Entry | None) -> dict[str, Any]:
     return out
 
 
-class _Shapes:
-    """The summary's line memo: the pump's fast-path hooks.
-
-    A line met again as it is costs one dictionary look-up. Otherwise its *template*
-    (:mod:`errcli.explain.template`) is looked up by the line with digits and hex letters
-    folded; within a template, records are told apart by the bytes their verdict can depend
-    on (``canon``): the codes, the messages with their interpolated values left out, the keys.
-    A template is made from the second line that has its folded form (a line with a uuid in
-    it may never come back: the first one only notes it).
-    """
-
-    def __init__(self, explainer: Explainer, rows: SummaryRows) -> None:
-        self.explainer = explainer
-        self.rows = rows
-        self.by_verdict: dict[int, tuple[Verdict, list[Any]]] = {}  # the row of a verdict seen lately
-        # folded line → [keep, num, numref, {canon: rows}]
-        self.memo: dict[bytes, list[Any]] = {}
-        self.canons = 0  # canons remembered over all templates
-        self.canon_bytes = 0  # ... and the bytes of their lines
-        self.once_bytes = 0
-        self.once: dict[bytes, int] = {}  # folded lines seen, not yet remembered: how often
-        # lines with their digits folded → (what tells their verdicts apart, {those bytes: verdicts})
-        self.exact: dict[bytes, tuple[Any, dict[Any, tuple[Verdict, ...]]]] = {}
-        self.exact_once: dict[bytes, None] = {}
-        self.exact_key = b""
-        self.exact_entry: tuple[Any, dict[Any, tuple[Verdict, ...]]] | None = None
-        self.records = 0
-        self.not_errors = 0
-        # the line being looked up: its body, folded form, template and canon (None: not remembered)
-        self.body: bytes | None = None
-        self.key = b""
-        self.template: list[Any] | None = None
-        self.canon = 0
-
-    def known(self, n: int, body: bytes) -> bool:
-        if len(body) > MEMO_MAX_LINE:
-            self.body = None
-            return False
-        # first, lines that differ from a remembered one in digits only, where no verdict looks
-        self.exact_key = exact_key = body.translate(ZEROS)
-        exact = self.exact.get(exact_key)
-        if exact is not None:
-            canon_of, table = exact
-            verdicts = table.get(canon_of(body) if canon_of is not None else None)
-            if verdicts is not None:
-                self.hit(n, verdicts)
-                return True
-        self.exact_entry = exact
-        self.key = key = body.translate(FOLD)
-        template = self.memo.get(key)
-        if template is None:
-            self.body = body
-            self.template = None
-            return False
-        keep, num, numref, by_canon = template
-        if num and int.from_bytes(body.translate(DIGITS), "big") & num != numref:
-            self.body = None  # a letter where the template has a number: decoded, not remembered
-            return False
-        self.canon = canon = int.from_bytes(body, "big") & keep
-        verdicts = by_canon.get(canon)
-        if verdicts is None:
-            self.body = body
-            self.template = template
-            return False
-        self.learn_exact(body, keep, verdicts)
-        self.hit(n, verdicts)
-        return True
-
-    def hit(self, n: int, verdicts: tuple[Verdict, ...]) -> None:
-        """Count a line the memo knows."""
-        self.records += 1
-        if verdicts:
-            by_verdict = self.by_verdict
-            for verdict in verdicts:
-                seen = by_verdict.get(id(verdict))
-                if seen is not None and seen[0] is verdict:
-                    row = seen[1]
-                    row[1] += 1
-                    row[3] = n  # lines come in order here
-                else:
-                    self.new_row(verdict, n)
-        else:
-            self.not_errors += 1
-
-    def learn_exact(self, body: bytes, keep: int, verdicts: tuple[Verdict, ...]) -> None:
-        """Remember ``body``'s verdicts for the lines that differ from it in digits only: told apart by
-        the digits its template keeps (a code), from the second line of that form on."""
-        exact = self.exact_entry
-        if exact is None:
-            key = self.exact_key
-            if key not in self.exact_once:
-                if len(self.exact_once) >= ONCE_LIMIT:
-                    self.exact_once.clear()
-                self.exact_once[key] = None
-                return
-            if len(self.exact) >= MEMO_LIMIT:
-                self.exact.clear()
-            kept = (int.from_bytes(body.translate(DIGIT_MARKS), "big") & keep).to_bytes(len(body), "big")
-            slices = [slice(*m.span()) for m in _MARKED.finditer(kept)]
-            exact = self.exact[key] = (itemgetter(*slices) if slices else None, {})
-        canon_of, table = exact
-        if len(table) < MEMO_VALUES:
-            table[canon_of(body) if canon_of is not None else None] = verdicts
-
-    def decoded(self, n: int, value: dict[str, Any]) -> None:
-        verdicts = self.explainer.object_verdicts(value)
-        self.count(n, verdicts)
-        body = self.body
-        if body is None:
-            return
-        template = self.template
-        if template is None:
-            key = self.key
-            seen = self.once.get(key, 0)
-            if seen < SIGHTINGS - 1:
-                if len(self.once) >= ONCE_LIMIT or self.once_bytes >= MEMO_BYTES:
-                    self.once.clear()
-                    self.once_bytes = 0
-                if not seen:
-                    self.once_bytes += len(key)
-                self.once[key] = seen + 1
-                return
-            del self.once[key]
-            self.once_bytes -= len(key)
-            made = make_template(body, self.explainer.detector)
-            if made is None:
-                return
-            if len(self.memo) >= MEMO_LIMIT or self.canons >= CANON_LIMIT or self.canon_bytes >= MEMO_BYTES:
-                self.memo.clear()
-                self.canons = 0
-                self.canon_bytes = 0
-            keep, num, numref = made
-            template = self.memo[key] = [keep, num, numref, {}]
-            self.canon = int.from_bytes(body, "big") & keep
-        by_canon = template[3]
-        self.learn_exact(body, template[0], verdicts)
-        if len(by_canon) < MEMO_VALUES:
-            by_canon[self.canon] = verdicts
-            self.canons += 1
-            self.canon_bytes += len(body)
-
-    def count(self, n: int, verdicts: tuple[Verdict, ...]) -> None:
-        """Count one record."""
-        self.records += 1
-        if not verdicts:
-            self.not_errors += 1
-            return
-        by_verdict = self.by_verdict
-        for verdict in verdicts:
-            seen = by_verdict.get(id(verdict))
-            if seen is not None and seen[0] is verdict:
-                row = seen[1]
-                row[1] += 1
-                row[2] = min(row[2], n)  # a response without a JSON body is counted when it ends
-                row[3] = max(row[3], n)
-            else:
-                self.new_row(verdict, n)
-
-    def new_row(self, verdict: Verdict, n: int) -> None:
-        """Count ``verdict`` in its row, the first time this memo sees it."""
-        row = self.rows.row(verdict, n)
-        if len(self.by_verdict) >= CACHE_LIMIT:
-            self.by_verdict.clear()
-        self.by_verdict[id(verdict)] = (verdict, row)
-
-    def restart(self, rows: SummaryRows) -> None:
-        """Count into ``rows`` from now on, from nothing; what the memo has learnt is kept."""
-        self.rows = rows
-        self.by_verdict = {}
-        self.records = 0
-        self.not_errors = 0
-
-
-def _count(records: Iterator[Any], shapes: _Shapes) -> None:
-    """Count the records the lane left to decode."""
-    record_verdicts = shapes.explainer.record_verdicts
-    count = shapes.count
-    for line_no, _end, value, http, _prefix in records:
-        count(line_no, record_verdicts(value, http))
-
-
-class SummaryRows:
-    """The summary's rows, ``[verdict, count, first, last]``: one per (catalog, code), in bounded memory.
-
-    Catalog entries are finite and each is counted exactly; so are the first
-    :data:`UNKNOWN_CODES_LIMIT` distinct unknown codes. Later unknown codes share one row
-    (``other``), with their count and first and last line.
-    """
-
-    def __init__(self) -> None:
-        self.rows: dict[tuple[Any, ...], list[Any]] = {}
-        self.unknown_codes = 0
-        self.other: list[Any] | None = None
-
-    def row(self, verdict: Verdict, n: int) -> list[Any]:
-        """The row ``verdict`` counts in, with this record counted."""
-        key = (verdict.catalog, verdict.code, verdict.entry is None)
-        row = self.rows.get(key)
-        if row is None:
-            code = verdict.code
-            if verdict.entry is None and (
-                self.unknown_codes >= UNKNOWN_CODES_LIMIT or (isinstance(code, str) and len(code) > MAX_CODE_CHARS)
-            ):
-                if self.other is None:
-                    self.other = [verdict, 0, n, n]
-                row = self.other
-            else:
-                self.unknown_codes += verdict.entry is None
-                row = self.rows[key] = [verdict, 0, n, n]
-        row[1] += 1
-        row[2] = min(row[2], n)
-        row[3] = max(row[3], n)
-        return row
-
-    def absorb(self, rows: Sequence[list[Any]], folded: bool, offset: int) -> bool:
-        """Add the rows of the stream's next part (its line numbers moved on by ``offset``), as
-        counting that part here would; False, changing nothing, when that could differ (some of
-        its unknown codes were folded, or together they pass the limit)."""
-        if folded:
-            return False
-        new_unknown = sum(1 for v, *_ in rows if v.entry is None and (v.catalog, v.code, True) not in self.rows)
-        if new_unknown and self.unknown_codes + new_unknown > UNKNOWN_CODES_LIMIT:
-            return False
-        for verdict, count, first, last in sorted(rows, key=lambda r: r[2]):
-            key = (verdict.catalog, verdict.code, verdict.entry is None)
-            row = self.rows.get(key)
-            if row is None:
-                self.unknown_codes += verdict.entry is None
-                self.rows[key] = [verdict, count, first + offset, last + offset]
-            else:
-                row[1] += count
-                row[3] = max(row[3], last + offset)
-        return True
-
-
 class ExplainStream:
     """Explain a stream as it is read: iterate for the errors; the counters are final at the end.
 
@@ -473,7 +224,7 @@ class ExplainStream:
         (:mod:`errcli.explain.split`); 0 counts in one pass.
         """
         rows = SummaryRows()
-        shapes = _Shapes(self.explainer, rows)
+        memo = LineMemo(self.explainer, rows)
         # JSON values are trees, freed by reference counting; the cyclic collector would only
         # rescan the catalogs and caches over and over, so it waits until the end
         collecting = gc.isenabled()
@@ -481,9 +232,9 @@ class ExplainStream:
         try:
             where = cut(self.source, split_from) if split_from else None
             if where is None:
-                _count(pump(self.source, self.tally, shapes), shapes)
+                count_records(pump(self.source, self.tally, memo), memo)
             else:
-                self._count_halves(where, rows, shapes)
+                self._count_halves(where, rows, memo)
         finally:
             if collecting:
                 gc.enable()
@@ -499,8 +250,8 @@ class ExplainStream:
             table.append(SummaryRow(None, None, None, other[1], other[2], other[3], folded=True))
             summary.total += other[1]
             unknown += other[1]
-        self.records += shapes.records
-        self.not_errors += shapes.not_errors
+        self.records += memo.records
+        self.not_errors += memo.not_errors
         self.errors += summary.total
         self.unknown += unknown
         return SummaryReport(
@@ -508,11 +259,11 @@ class ExplainStream:
             errors=summary.total,
             unknown=unknown,
             other_unknown=other[1] if other is not None else 0,
-            code_limit=UNKNOWN_CODES_LIMIT,
+            code_limit=rows.limit,
             **self.counts(),
         )
 
-    def _count_halves(self, where: tuple[int, int, int], rows: SummaryRows, shapes: _Shapes) -> None:
+    def _count_halves(self, where: tuple[int, int, int], rows: SummaryRows, memo: LineMemo) -> None:
         """Count the first half here while a forked process counts the second, then add its counts
         (or count the second half here too, when they cannot simply be added).
 
@@ -528,9 +279,9 @@ class ExplainStream:
         def second() -> Half:  # runs in the forked process
             tally = LineTally()
             theirs = SummaryRows()
-            shapes.restart(theirs)
-            _count(pump(Window(fd, middle), tally, shapes, resumed=True), shapes)
-            return Half(list(theirs.rows.values()), theirs.other is not None, shapes.records, shapes.not_errors, tally)
+            memo.restart(theirs)
+            count_records(pump(Window(fd, middle), tally, memo, resumed=True), memo)
+            return Half(list(theirs.rows.values()), theirs.other is not None, memo.records, memo.not_errors, tally)
 
         def begin() -> None:
             nonlocal fork
@@ -562,13 +313,13 @@ class ExplainStream:
         if warm is None:
             begin()
         try:
-            _count(pump(Window(fd, start, warm or middle), self.tally, shapes, tail=tail), shapes)
+            count_records(pump(Window(fd, start, warm or middle), self.tally, memo, tail=tail), memo)
         finally:
             if fork is not None:
                 fork.cancel()
         for half, lines in halves:
-            shapes.records += half.records
-            shapes.not_errors += half.not_errors
+            memo.records += half.records
+            memo.not_errors += half.not_errors
             self.tally.absorb(half.tally, lines)
 
     def counts(self) -> dict[str, Any]:

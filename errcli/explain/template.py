@@ -24,6 +24,7 @@ are counted as the reference line is.
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -111,6 +112,7 @@ class _Masks:
         self.detector = detector
         self.free = bytearray(len(data))
         self.num = bytearray(len(data))
+        self.token = bytearray(len(data))  # interpolated values inside messages
 
     def tokens(self, start: int, end: int) -> None:
         """The interpolated values inside a message (as fold_message folds them)."""
@@ -119,6 +121,7 @@ class _Masks:
             a, b = m.span()
             if b < cut or cut == end:  # a value cut at the fold's limit may go on past it
                 self.free[a:b] = b"\xff" * (b - a)
+                self.token[a:b] = b"\xff" * (b - a)
 
     def digits(self, start: int, end: int) -> None:
         """Digits that may change but must stay digits (a number, a notify key's serial)."""
@@ -161,8 +164,8 @@ class _Masks:
         spec = dict(plan.read_spec)
         for name, _, _, value in items:
             fold = spec.get(name)
-            if fold is None:
-                self.unread(value, depth)
+            if fold is None or (value[0] == "a" and name in plan.list_keys):
+                self.unread(value, depth)  # (a list under a path head is walked like any list)
             elif value[0] == "s":
                 if fold:
                     self.tokens(value[1], value[2])
@@ -172,8 +175,8 @@ class _Masks:
                         self.tokens(item[1], item[2])
 
 
-def template(body: bytes, detector: Detector) -> tuple[int, int, int] | None:
-    """``(keep, num, numref)`` of a JSON object line, or None when it is no plain JSON object."""
+def _masks(body: bytes, detector: Detector) -> _Masks | None:
+    """The reference's variable bytes, or None when it is no plain JSON object."""
     parser = _Parser(body)
     try:
         root = parser.value(0)
@@ -183,9 +186,113 @@ def template(body: bytes, detector: Detector) -> tuple[int, int, int] | None:
         return None
     masks = _Masks(body, detector)
     masks.obj(root, 0)
+    return masks
+
+
+def template(body: bytes, detector: Detector) -> tuple[int, int, int] | None:
+    """``(keep, num, numref)`` of a JSON object line, or None when it is no plain JSON object."""
+    masks = _masks(body, detector)
+    if masks is None:
+        return None
+    return folded_template(body, masks.free, masks.num)
+
+
+def folded_template(body: bytes, free: bytes | bytearray, num: bytes | bytearray) -> tuple[int, int, int]:
+    """``(keep, num, numref)`` of ``body`` from its variable bytes (``free``) and numbers' digits."""
     size = len(body)
     full = (1 << (8 * size)) - 1
-    keep = full & ~int.from_bytes(masks.free, "big")
-    num = int.from_bytes(masks.num, "big")
-    numref = int.from_bytes(body.translate(DIGITS), "big") & num
-    return keep, num, numref
+    keep = full & ~int.from_bytes(free, "big")
+    digits = int.from_bytes(num, "big")
+    return keep, digits, int.from_bytes(body.translate(DIGITS), "big") & digits
+
+
+# --- run templates: lines of any length ------------------------------------------------------------
+
+RUNS = re.compile(rb"[0-9a-fA-F]+")  # what FOLD folds, run by run
+RUNS_MAX_LINE = 500  # a message's first 500 characters are folded: no line longer takes run templates
+
+
+def runs_key(folded: bytes) -> bytes:
+    """A folded line with each run of folded bytes cut to one: lines that differ in the length of
+    their ids, amounts and numbers share it."""
+    while b"11" in folded:
+        folded = folded.replace(b"11", b"1")
+    return folded
+
+
+class RunTemplate:
+    """What tells apart the verdicts of lines with one :func:`runs_key`, as ordinals into the line's
+    runs (:data:`RUNS`): runs that are compared (``kept``), runs that must be all digits
+    (a number's), runs that must hold a digit (an interpolated value's in a message)."""
+
+    __slots__ = ("by_canon", "canon_of", "count", "digit_runs", "kept", "number_of", "numbers", "numbers_set")
+
+    def __init__(self, count: int, kept: list[int], numbers: list[int], digits: list[int]) -> None:
+        self.count = count
+        self.kept = frozenset(kept)
+        self.canon_of = itemgetter(*kept) if kept else None
+        self.numbers = tuple(numbers)
+        self.numbers_set = frozenset(numbers)
+        self.number_of = itemgetter(*numbers) if len(numbers) > 1 else None
+        self.digit_runs = tuple(digits)
+        self.by_canon: dict[Any, Any] = {}
+
+    def fits(self, runs: list[bytes]) -> bool:
+        """The runs are digits where the reference's numbers are and hold a digit where its
+        interpolated values did."""
+        if len(runs) != self.count:
+            return False
+        if self.number_of is not None:
+            if not b"".join(self.number_of(runs)).isdigit():
+                return False
+        elif self.numbers and not runs[self.numbers[0]].isdigit():
+            return False
+        return not any(runs[i].isalpha() for i in self.digit_runs)
+
+    def canon(self, runs: list[bytes]) -> Any:
+        return self.canon_of(runs) if self.canon_of is not None else None
+
+    def folded(self, body: bytes) -> tuple[int, int, int]:
+        """The folded template of ``body``, a line this template fits: its runs not kept may vary."""
+        free = bytearray(body.translate(_RUN_MARKS))  # every run may vary ...
+        num = bytearray(len(body))
+        kept, numbers = self.kept, self.numbers_set
+        if kept or numbers:
+            for i, m in enumerate(RUNS.finditer(body)):
+                if i in kept:  # ... but those kept
+                    a, b = m.span()
+                    free[a:b] = bytes(b - a)
+                elif i in numbers:
+                    a, b = m.span()
+                    num[a:b] = b"\xff" * (b - a)
+        return folded_template(body, free, num)
+
+
+_RUN_MARKS = bytes(0xFF if chr(b) in "0123456789abcdefABCDEF" else 0 for b in range(256))
+
+
+def run_template(body: bytes, detector: Detector) -> RunTemplate | None:
+    """The run template of a JSON object line (at most :data:`RUNS_MAX_LINE` bytes), or None."""
+    if len(body) > RUNS_MAX_LINE:
+        return None
+    masks = _masks(body, detector)
+    if masks is None:
+        return None
+    free, num, token = masks.free, masks.num, masks.token
+    kept: list[int] = []
+    numbers: list[int] = []
+    digits: list[int] = []
+    count = 0
+    for i, m in enumerate(RUNS.finditer(body)):
+        count += 1
+        a, b = m.span()
+        escape = a > 0 and (body[a - 1] == 0x5C or (body[a - 1] == 0x75 and a > 1 and body[a - 2] == 0x5C))
+        if escape or 0 in free[a:b]:  # an escape's letters, or bytes the verdict may depend on
+            kept.append(i)
+        elif 0 not in num[a:b]:
+            numbers.append(i)
+        elif any(num[a:b]):
+            kept.append(i)  # part of a number (1e5): compared as it is
+        elif any(token[a:b]) and not m.group().isalpha():
+            digits.append(i)
+    return RunTemplate(count, kept, numbers, digits)

@@ -1,0 +1,372 @@
+"""The ``--summary`` line memo: a line is counted from what was learnt on lines like it, undecoded.
+
+Four levels, cheapest first; a line goes down until one of them knows it:
+
+1. *exact*: the line with its digits folded (:data:`ZEROS`). Lines equal there differ in digits
+   only, and are told apart by the digits their template keeps (a code).
+2. *folded*: the line with digits and hex letters folded (:data:`~errcli.explain.template.FOLD`)
+   → a template of lines of one length: the bytes their verdict may depend on, compared as one
+   integer (:mod:`errcli.explain.template`).
+3. *runs*: the folded line with every run of folded bytes cut to one
+   (:func:`~errcli.explain.template.runs_key`) → a template of lines of any length: the runs their
+   verdict may depend on are compared, the others checked for digits where the reference had them.
+4. the line is decoded and its verdicts computed (cached by the object's shape key).
+
+Each level learns from the line a lower one dealt with: an exact entry from a folded template, a
+folded template from a run template (no parse), a run template from the second line of its
+form; lines too long for run templates get a folded template from the third line of their form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, Protocol
+
+from errcli.explain.plan import CACHE_LIMIT
+from errcli.explain.template import (
+    DIGITS,
+    FOLD,
+    RUNS,
+    RUNS_MAX_LINE,
+    RunTemplate,
+    run_template,
+    runs_key,
+)
+from errcli.explain.template import template as make_template
+
+if TYPE_CHECKING:
+    from errcli.explain.classify import Verdict
+    from errcli.explain.detect import Detector
+    from errcli.explain.http import HttpInfo
+
+
+class Explainer(Protocol):
+    """What the memo asks of :class:`errcli.explain.engine.Explainer`."""
+
+    detector: Detector
+
+    def object_verdicts(self, value: dict[str, Any]) -> tuple[Verdict, ...]: ...
+
+    def record_verdicts(self, value: Any, http: HttpInfo | None) -> tuple[Verdict, ...]: ...
+
+ZEROS = bytes.maketrans(b"0123456789", b"0" * 10)  # every digit folds to 0: lines equal but for digits
+DIGIT_MARKS = bytes(0xFF if 0x30 <= b <= 0x39 else 0 for b in range(256))
+_MARKED = re.compile(rb"[^\x00]+")
+MEMO_MAX_LINE = 2048  # the summary remembers shapes of lines up to this long
+MEMO_LIMIT = 20_000  # templates remembered at each level (then that level starts over)
+MEMO_VALUES = 1_000  # canons remembered per template
+CANON_LIMIT = 100_000  # canons remembered in all: ~30 MB for lines of 200 bytes
+SIGHTINGS = 3  # a folded template is made from a long line when its folded form is seen this often
+ONCE_LIMIT = 50_000  # forms seen once, before they are remembered
+MEMO_BYTES = 32 << 20  # bytes of lines held by each of the memo's tables (then it starts over)
+UNKNOWN_CODES_LIMIT = 10_000  # distinct unknown codes counted one by one; the others share a row
+MAX_CODE_CHARS = 200  # a longer unknown code is counted among the others
+
+Verdicts = tuple["Verdict", ...]
+
+
+class LineMemo:
+    """The pump's fast-path hooks for ``--summary`` (:class:`~errcli.explain.reader.FastLane`)."""
+
+    def __init__(self, explainer: Explainer, rows: SummaryRows) -> None:
+        self.explainer = explainer
+        self.rows = rows
+        self.by_verdict: dict[int, tuple[Verdict, list[Any]]] = {}  # the row of a verdict seen lately
+        self.records = 0
+        self.not_errors = 0
+        # exact: line with digits folded → (what tells its verdicts apart, {those bytes: verdicts})
+        self.exact: dict[bytes, tuple[Any, dict[Any, Verdicts]]] = {}
+        self.exact_once: dict[bytes, None] = {}
+        # folded: folded line → [keep, num, numref, {canon: verdicts}]
+        self.memo: dict[bytes, list[Any]] = {}
+        self.canons = 0  # canons remembered over all folded templates
+        self.canon_bytes = 0  # ... and the bytes of their lines
+        self.once: dict[bytes, int] = {}  # folded forms of long lines seen, not yet remembered: how often
+        self.once_bytes = 0
+        # runs: runs key → its template
+        self.runs: dict[bytes, RunTemplate] = {}
+        self.runs_once: dict[bytes, None] = {}
+        self.folded_once: dict[bytes, None] = {}  # folded forms counted from a run template once
+        # the line being looked up (body None: it is not remembered)
+        self.body: bytes | None = None
+        self.exact_key = b""
+        self.exact_entry: tuple[Any, dict[Any, Verdicts]] | None = None
+        self.key = b""
+        self.template: list[Any] | None = None
+        self.canon = 0
+        self.runs_form = b""
+        self.run_template: RunTemplate | None = None
+        self.runs_canon: Any = None
+
+    # -- the hooks --
+
+    def known(self, n: int, body: bytes) -> bool:
+        """True when the line is counted from the memo."""
+        size = len(body)
+        if size > MEMO_MAX_LINE:
+            self.body = None
+            return False
+        self.body = body
+        self.exact_key = exact_key = body.translate(ZEROS)
+        exact = self.exact.get(exact_key)
+        if exact is not None:
+            canon_of, table = exact
+            verdicts = table.get(canon_of(body) if canon_of is not None else None)
+            if verdicts is not None:
+                self.hit(n, verdicts)
+                return True
+        self.exact_entry = exact
+        self.key = key = body.translate(FOLD)
+        self.template = template = self.memo.get(key)
+        self.run_template = None
+        if template is not None:
+            keep, num, numref, by_canon = template
+            if num and int.from_bytes(body.translate(DIGITS), "big") & num != numref:
+                self.body = None  # a letter where the template has a number: decoded, not remembered
+                return False
+            self.canon = canon = int.from_bytes(body, "big") & keep
+            verdicts = by_canon.get(canon)
+            if verdicts is None:
+                return False
+            self.learn_exact(body, keep, verdicts)
+            self.hit(n, verdicts)
+            return True
+        if size > RUNS_MAX_LINE:
+            return False
+        self.runs_form = form = runs_key(key)
+        runs_template = self.runs.get(form)
+        if runs_template is None:
+            return False
+        runs = RUNS.findall(body)
+        if not runs_template.fits(runs):
+            self.body = None
+            return False
+        self.run_template = runs_template
+        self.runs_canon = canon = runs_template.canon(runs)
+        verdicts = runs_template.by_canon.get(canon)
+        if verdicts is None:
+            return False
+        if key in self.folded_once:  # the second line of this folded form: it gets a folded template
+            self.learn_folded(body, runs_template.folded(body), verdicts)
+        else:
+            if len(self.folded_once) >= ONCE_LIMIT:
+                self.folded_once.clear()
+            self.folded_once[key] = None
+        self.hit(n, verdicts)
+        return True
+
+    def decoded(self, n: int, value: dict[str, Any]) -> None:
+        """The line's object, decoded: count it, and learn what its verdicts were."""
+        verdicts = self.explainer.object_verdicts(value)
+        self.count(n, verdicts)
+        body = self.body
+        if body is None:
+            return
+        if self.template is not None:
+            self.learn_canon(body, self.template, verdicts)
+            return
+        runs_template = self.run_template
+        if runs_template is not None:  # a new canon of a run template
+            self.learn_runs(runs_template, self.runs_canon, verdicts)
+            return
+        if len(body) <= RUNS_MAX_LINE:
+            self.first_runs(body, verdicts)
+        else:
+            self.first_folded(body, verdicts)
+
+    # -- counting --
+
+    def hit(self, n: int, verdicts: Verdicts) -> None:
+        """Count a line the memo knows (lines come in order here)."""
+        self.records += 1
+        if verdicts:
+            by_verdict = self.by_verdict
+            for verdict in verdicts:
+                seen = by_verdict.get(id(verdict))
+                if seen is not None and seen[0] is verdict:
+                    row = seen[1]
+                    row[1] += 1
+                    row[3] = n
+                else:
+                    self.new_row(verdict, n)
+        else:
+            self.not_errors += 1
+
+    def count(self, n: int, verdicts: Verdicts) -> None:
+        """Count one record."""
+        self.records += 1
+        if not verdicts:
+            self.not_errors += 1
+            return
+        by_verdict = self.by_verdict
+        for verdict in verdicts:
+            seen = by_verdict.get(id(verdict))
+            if seen is not None and seen[0] is verdict:
+                row = seen[1]
+                row[1] += 1
+                row[2] = min(row[2], n)  # a response without a JSON body is counted when it ends
+                row[3] = max(row[3], n)
+            else:
+                self.new_row(verdict, n)
+
+    def new_row(self, verdict: Verdict, n: int) -> None:
+        """Count ``verdict`` in its row, the first time this memo sees it."""
+        row = self.rows.row(verdict, n)
+        if len(self.by_verdict) >= CACHE_LIMIT:
+            self.by_verdict.clear()
+        self.by_verdict[id(verdict)] = (verdict, row)
+
+    def restart(self, rows: SummaryRows) -> None:
+        """Count into ``rows`` from now on, from nothing; what the memo has learnt is kept."""
+        self.rows = rows
+        self.by_verdict = {}
+        self.records = 0
+        self.not_errors = 0
+
+    # -- learning --
+
+    def learn_exact(self, body: bytes, keep: int, verdicts: Verdicts) -> None:
+        """Remember ``body``'s verdicts for the lines that differ from it in digits only: told apart by
+        the digits its template keeps (a code), from the second line of that form on."""
+        exact = self.exact_entry
+        if exact is None:
+            key = self.exact_key
+            if key not in self.exact_once:
+                if len(self.exact_once) >= ONCE_LIMIT:
+                    self.exact_once.clear()
+                self.exact_once[key] = None
+                return
+            if len(self.exact) >= MEMO_LIMIT:
+                self.exact.clear()
+            kept = (int.from_bytes(body.translate(DIGIT_MARKS), "big") & keep).to_bytes(len(body), "big")
+            slices = [slice(*m.span()) for m in _MARKED.finditer(kept)]
+            exact = self.exact[key] = (itemgetter(*slices) if slices else None, {})
+            self.exact_entry = exact
+        canon_of, table = exact
+        if len(table) < MEMO_VALUES:
+            table[canon_of(body) if canon_of is not None else None] = verdicts
+
+    def learn_canon(self, body: bytes, template: list[Any], verdicts: Verdicts) -> None:
+        """Remember the verdicts of ``body``'s canon in its folded template."""
+        self.learn_exact(body, template[0], verdicts)
+        by_canon = template[3]
+        if len(by_canon) < MEMO_VALUES:
+            by_canon[self.canon] = verdicts
+            self.canons += 1
+            self.canon_bytes += len(body)
+
+    def learn_folded(self, body: bytes, made: tuple[int, int, int], verdicts: Verdicts) -> None:
+        """Make the folded template of ``body`` and remember its verdicts there."""
+        if len(self.memo) >= MEMO_LIMIT or self.canons >= CANON_LIMIT or self.canon_bytes >= MEMO_BYTES:
+            self.memo.clear()
+            self.canons = 0
+            self.canon_bytes = 0
+        keep, num, numref = made
+        template = self.memo[self.key] = [keep, num, numref, {}]
+        self.canon = int.from_bytes(body, "big") & keep
+        self.learn_canon(body, template, verdicts)
+
+    def learn_runs(self, runs_template: RunTemplate, canon: Any, verdicts: Verdicts) -> None:
+        if len(runs_template.by_canon) < MEMO_VALUES:
+            runs_template.by_canon[canon] = verdicts
+
+    def first_runs(self, body: bytes, verdicts: Verdicts) -> None:
+        """A line no template knows: its run template is made from the second line of its form."""
+        form = self.runs_form
+        if form not in self.runs_once:
+            if len(self.runs_once) >= ONCE_LIMIT:
+                self.runs_once.clear()
+            self.runs_once[form] = None
+            return
+        del self.runs_once[form]
+        made = run_template(body, self.explainer.detector)
+        if made is None:
+            return
+        if len(self.runs) >= MEMO_LIMIT:
+            self.runs.clear()
+        self.runs[form] = made
+        self.learn_runs(made, made.canon(RUNS.findall(body)), verdicts)
+        self.learn_folded(body, made.folded(body), verdicts)
+
+    def first_folded(self, body: bytes, verdicts: Verdicts) -> None:
+        """A long line no template knows: its folded template is made from the third of its form."""
+        key = self.key
+        seen = self.once.get(key, 0)
+        if seen < SIGHTINGS - 1:
+            if len(self.once) >= ONCE_LIMIT or self.once_bytes >= MEMO_BYTES:
+                self.once.clear()
+                self.once_bytes = 0
+            if not seen:
+                self.once_bytes += len(key)
+            self.once[key] = seen + 1
+            return
+        del self.once[key]
+        self.once_bytes -= len(key)
+        made = make_template(body, self.explainer.detector)
+        if made is not None:
+            self.learn_folded(body, made, verdicts)
+
+
+def count_records(records: Iterator[Any], memo: LineMemo) -> None:
+    """Count the records the memo left to the pump (those that take the careful path)."""
+    record_verdicts = memo.explainer.record_verdicts
+    count = memo.count
+    for line_no, _end, value, http, _prefix in records:
+        count(line_no, record_verdicts(value, http))
+
+
+class SummaryRows:
+    """The summary's rows, ``[verdict, count, first, last]``: one per (catalog, code), in bounded memory.
+
+    Catalog entries are finite and each is counted exactly; so are the first
+    :data:`UNKNOWN_CODES_LIMIT` distinct unknown codes. Later unknown codes share one row
+    (``other``), with their count and first and last line.
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[Any, ...], list[Any]] = {}
+        self.limit = UNKNOWN_CODES_LIMIT
+        self.unknown_codes = 0
+        self.other: list[Any] | None = None
+
+    def row(self, verdict: Verdict, n: int) -> list[Any]:
+        """The row ``verdict`` counts in, with this record counted."""
+        key = (verdict.catalog, verdict.code, verdict.entry is None)
+        row = self.rows.get(key)
+        if row is None:
+            code = verdict.code
+            if verdict.entry is None and (
+                self.unknown_codes >= self.limit or (isinstance(code, str) and len(code) > MAX_CODE_CHARS)
+            ):
+                if self.other is None:
+                    self.other = [verdict, 0, n, n]
+                row = self.other
+            else:
+                self.unknown_codes += verdict.entry is None
+                row = self.rows[key] = [verdict, 0, n, n]
+        row[1] += 1
+        row[2] = min(row[2], n)
+        row[3] = max(row[3], n)
+        return row
+
+    def absorb(self, rows: Sequence[list[Any]], folded: bool, offset: int) -> bool:
+        """Add the rows of the stream's next part (its line numbers moved on by ``offset``), as
+        counting that part here would; False, changing nothing, when that could differ (some of
+        its unknown codes were folded, or together they pass the limit)."""
+        if folded:
+            return False
+        new_unknown = sum(1 for v, *_ in rows if v.entry is None and (v.catalog, v.code, True) not in self.rows)
+        if new_unknown and self.unknown_codes + new_unknown > self.limit:
+            return False
+        for verdict, count, first, last in sorted(rows, key=lambda r: r[2]):
+            key = (verdict.catalog, verdict.code, verdict.entry is None)
+            row = self.rows.get(key)
+            if row is None:
+                self.unknown_codes += verdict.entry is None
+                self.rows[key] = [verdict, count, first + offset, last + offset]
+            else:
+                row[1] += count
+                row[3] = max(row[3], last + offset)
+        return True
