@@ -59,7 +59,7 @@ MEMO_LIMIT = 20_000  # templates remembered at each level (then that level start
 MEMO_VALUES = 1_000  # canons remembered per template
 CANON_LIMIT = 100_000  # canons remembered in all: ~30 MB for lines of 200 bytes
 SIGHTINGS = 3  # a folded template is made from a long line when its folded form is seen this often
-ONCE_LIMIT = 50_000  # forms seen once, before they are remembered
+ONCE_LIMIT = 20_000  # forms seen once, before they are remembered (each level)
 MEMO_BYTES = 32 << 20  # bytes of lines held by each of the memo's tables (then it starts over)
 UNKNOWN_CODES_LIMIT = 10_000  # distinct unknown codes counted one by one; the others share a row
 MAX_CODE_CHARS = 200  # a longer unknown code is counted among the others
@@ -78,17 +78,17 @@ class LineMemo:
         self.not_errors = 0
         # exact: line with digits folded → (what tells its verdicts apart, {those bytes: verdicts})
         self.exact: dict[bytes, tuple[Any, dict[Any, Verdicts]]] = {}
-        self.exact_once: dict[bytes, None] = {}
+        self.exact_once: dict[int, None] = {}
         # folded: folded line → [keep, num, numref, {canon: verdicts}]
         self.memo: dict[bytes, list[Any]] = {}
         self.canons = 0  # canons remembered over all folded templates
         self.canon_bytes = 0  # ... and the bytes of their lines
-        self.once: dict[bytes, int] = {}  # folded forms of long lines seen, not yet remembered: how often
-        self.once_bytes = 0
+        # forms seen, not yet remembered (by their hash: a rare clash only changes what is learnt when)
+        self.once: dict[int, int] = {}  # folded forms of long lines: how often
         # runs: runs key → its template
         self.runs: dict[bytes, RunTemplate] = {}
-        self.runs_once: dict[bytes, None] = {}
-        self.folded_once: dict[bytes, None] = {}  # folded forms counted from a run template once
+        self.runs_once: dict[int, None] = {}
+        self.folded_once: dict[int, None] = {}  # folded forms counted from a run template once
         # the line being looked up (body None: it is not remembered)
         self.body: bytes | None = None
         self.exact_key = b""
@@ -148,12 +148,12 @@ class LineMemo:
         verdicts = runs_template.by_canon.get(canon)
         if verdicts is None:
             return False
-        if key in self.folded_once:  # the second line of this folded form: it gets a folded template
+        if hash(key) in self.folded_once:  # the second line of this folded form: it gets a folded template
             self.learn_folded(body, runs_template.folded(body), verdicts)
         else:
             if len(self.folded_once) >= ONCE_LIMIT:
                 self.folded_once.clear()
-            self.folded_once[key] = None
+            self.folded_once[hash(key)] = None
         self.hit(n, verdicts)
         return True
 
@@ -233,10 +233,10 @@ class LineMemo:
         exact = self.exact_entry
         if exact is None:
             key = self.exact_key
-            if key not in self.exact_once:
+            if hash(key) not in self.exact_once:
                 if len(self.exact_once) >= ONCE_LIMIT:
                     self.exact_once.clear()
-                self.exact_once[key] = None
+                self.exact_once[hash(key)] = None
                 return
             if len(self.exact) >= MEMO_LIMIT:
                 self.exact.clear()
@@ -275,12 +275,12 @@ class LineMemo:
     def first_runs(self, body: bytes, verdicts: Verdicts) -> None:
         """A line no template knows: its run template is made from the second line of its form."""
         form = self.runs_form
-        if form not in self.runs_once:
+        if hash(form) not in self.runs_once:
             if len(self.runs_once) >= ONCE_LIMIT:
                 self.runs_once.clear()
-            self.runs_once[form] = None
+            self.runs_once[hash(form)] = None
             return
-        del self.runs_once[form]
+        del self.runs_once[hash(form)]
         made = run_template(body, self.explainer.detector)
         if made is None:
             return
@@ -292,18 +292,14 @@ class LineMemo:
 
     def first_folded(self, body: bytes, verdicts: Verdicts) -> None:
         """A long line no template knows: its folded template is made from the third of its form."""
-        key = self.key
+        key = hash(self.key)
         seen = self.once.get(key, 0)
         if seen < SIGHTINGS - 1:
-            if len(self.once) >= ONCE_LIMIT or self.once_bytes >= MEMO_BYTES:
+            if len(self.once) >= ONCE_LIMIT:
                 self.once.clear()
-                self.once_bytes = 0
-            if not seen:
-                self.once_bytes += len(key)
             self.once[key] = seen + 1
             return
         del self.once[key]
-        self.once_bytes -= len(key)
         made = make_template(body, self.explainer.detector)
         if made is not None:
             self.learn_folded(body, made, verdicts)
