@@ -51,6 +51,7 @@ class Explainer(Protocol):
 
     def record_verdicts(self, value: Any, http: HttpInfo | None) -> tuple[Verdict, ...]: ...
 
+
 ZEROS = bytes.maketrans(b"0123456789", b"0" * 10)  # every digit folds to 0: lines equal but for digits
 DIGIT_MARKS = bytes(0xFF if 0x30 <= b <= 0x39 else 0 for b in range(256))
 _MARKED = re.compile(rb"[^\x00]+")

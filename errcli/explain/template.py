@@ -17,8 +17,8 @@ Lines are compared as integers, without decoding them:
   letter there would be invalid JSON), ``int.from_bytes(line.translate(DIGITS)) & num``.
 
 Known limits, the price of never decoding: a number with a leading zero (which no encoder
-writes) and an interpolated id made only of the letters a-f where the reference had digits
-are counted as the reference line is.
+writes) is counted as the reference line is, and so, in a folded template, is an interpolated
+id made only of the letters a-f where the reference had digits (run templates check for a digit).
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ _TOKEN = re.compile(
 # an interpolated value as fold_message sees it; none starts right after a backslash (an escape)
 _VARIABLE = re.compile(rb"(?<![\\A-Za-z0-9_.%$+/\-])[A-Za-z0-9_.%$+/\-]*\d[A-Za-z0-9_.%$+/\-]*")
 _DIGIT = re.compile(rb"\d")
+_EXPONENT = re.compile(rb"[eE]")
 _decode_key = msgspec.json.Decoder(str).decode
 
 # parsed nodes: ("o", [(key, key_start, key_end, node)]), ("a", [node]), ("s" | "n" | "l", start, end)
@@ -149,8 +150,8 @@ class _Masks:
                     continue
                 self.free[i] = 0xFF
                 i += 1
-        elif kind == "n":
-            self.digits(node[1], node[2])
+        elif kind == "n" and not _EXPONENT.search(self.data, node[1], node[2]):
+            self.digits(node[1], node[2])  # (with an exponent it is kept whole: 1e400 is out of range)
 
     def obj(self, node: Node, depth: int) -> None:
         if depth > MAX_DEPTH:
