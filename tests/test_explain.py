@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import random
 import re
 import uuid
 from collections.abc import Iterator
@@ -1401,8 +1402,10 @@ SKELETONS = [
     '{{"error": "{m}: {v}", "code": "{s}", "details": {{"amount": {n}}}}}',
     '{{"type": "error", "code": {c}, "message": "{m}"}}',
     '{{"code": {c}, "msg": "{v}", "data": [{n}, "{v}", {{"code": {c}}}]}}',
-    '{{"aid": "rtn_data", "data": [{{"notify": {{"N{n}": {{"type": "MESSAGE", "level": "{l}", "code": {c}, '
-    '"content": "{m} {v}"}}}}}}, {{"quotes": {{"IF{c}": {{"last_price": {n}}}}}}}]}}',
+    (
+        '{{"aid": "rtn_data", "data": [{{"notify": {{"N{n}": {{"type": "MESSAGE", "level": "{l}", "code": {c}, '
+        '"content": "{m} {v}"}}}}}}, {{"quotes": {{"IF{c}": {{"last_price": {n}}}}}}}]}}'
+    ),
     '{{"code": 0, "data": {{"k{c}": "{v}", "x": {n}}}}}',
 ]
 VALUES = st.one_of(
@@ -1437,20 +1440,17 @@ LEVELS = st.sampled_from(["ERROR", "INFO", "WARNING"])
 @st.composite
 def _family(draw: st.DrawFn) -> list[str]:
     skeleton = draw(st.sampled_from(SKELETONS))
-    lines = []
-    for _ in range(draw(st.integers(4, 24))):
-        lines.append(
-            skeleton.format(
-                n=draw(NUMBERS), v=draw(VALUES), c=draw(CODES), m=draw(WORDS), s=draw(SYMBOLS), l=draw(LEVELS)
-            )
-        )
-    return lines
+    values = {"n": NUMBERS, "v": VALUES, "c": CODES, "m": WORDS, "s": SYMBOLS, "l": LEVELS}
+    return [
+        skeleton.format(**{name: draw(strategy) for name, strategy in values.items()})
+        for _ in range(draw(st.integers(4, 24)))
+    ]
 
 
 @given(st.lists(_family(), min_size=1, max_size=3), st.randoms(use_true_random=False))
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_summary_agrees_with_the_full_stream_on_families_of_lines(
-    bundled: CatalogSet, families: list[list[str]], rnd: Any
+    bundled: CatalogSet, families: list[list[str]], rnd: random.Random
 ) -> None:
     lines = [line for family in families for line in family]
     rnd.shuffle(lines)
