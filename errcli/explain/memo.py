@@ -116,7 +116,7 @@ class LineMemo:
             canon_of, table = exact
             verdicts = table.get(canon_of(body) if canon_of is not None else None)
             if verdicts is not None:
-                self.hit(n, verdicts)
+                self.count(n, verdicts)
                 return True
         self.exact_entry = exact
         self.key = key = body.translate(FOLD)
@@ -132,7 +132,7 @@ class LineMemo:
             if verdicts is None:
                 return False
             self.learn_exact(body, keep, verdicts)
-            self.hit(n, verdicts)
+            self.count(n, verdicts)
             return True
         if size > RUNS_MAX_LINE:
             return False
@@ -149,13 +149,9 @@ class LineMemo:
         verdicts = runs_template.by_canon.get(canon)
         if verdicts is None:
             return False
-        if hash(key) in self.folded_once:  # the second line of this folded form: it gets a folded template
+        if not _first_sight(self.folded_once, key):  # the second line of this folded form: a folded template
             self.learn_folded(body, runs_template.folded(body), verdicts)
-        else:
-            if len(self.folded_once) >= ONCE_LIMIT:
-                self.folded_once.clear()
-            self.folded_once[hash(key)] = None
-        self.hit(n, verdicts)
+        self.count(n, verdicts)
         return True
 
     def decoded(self, n: int, value: dict[str, Any]) -> None:
@@ -179,22 +175,6 @@ class LineMemo:
 
     # -- counting --
 
-    def hit(self, n: int, verdicts: Verdicts) -> None:
-        """Count a line the memo knows (lines come in order here)."""
-        self.records += 1
-        if verdicts:
-            by_verdict = self.by_verdict
-            for verdict in verdicts:
-                seen = by_verdict.get(id(verdict))
-                if seen is not None and seen[0] is verdict:
-                    row = seen[1]
-                    row[1] += 1
-                    row[3] = n
-                else:
-                    self.new_row(verdict, n)
-        else:
-            self.not_errors += 1
-
     def count(self, n: int, verdicts: Verdicts) -> None:
         """Count one record."""
         self.records += 1
@@ -207,8 +187,10 @@ class LineMemo:
             if seen is not None and seen[0] is verdict:
                 row = seen[1]
                 row[1] += 1
-                row[2] = min(row[2], n)  # a response without a JSON body is counted when it ends
-                row[3] = max(row[3], n)
+                if n > row[3]:
+                    row[3] = n
+                elif n < row[2]:  # a response without a JSON body is counted when it ends
+                    row[2] = n
             else:
                 self.new_row(verdict, n)
 
@@ -234,10 +216,7 @@ class LineMemo:
         exact = self.exact_entry
         if exact is None:
             key = self.exact_key
-            if hash(key) not in self.exact_once:
-                if len(self.exact_once) >= ONCE_LIMIT:
-                    self.exact_once.clear()
-                self.exact_once[hash(key)] = None
+            if _first_sight(self.exact_once, key):
                 return
             if len(self.exact) >= MEMO_LIMIT:
                 self.exact.clear()
@@ -276,12 +255,8 @@ class LineMemo:
     def first_runs(self, body: bytes, verdicts: Verdicts) -> None:
         """A line no template knows: its run template is made from the second line of its form."""
         form = self.runs_form
-        if hash(form) not in self.runs_once:
-            if len(self.runs_once) >= ONCE_LIMIT:
-                self.runs_once.clear()
-            self.runs_once[hash(form)] = None
+        if _first_sight(self.runs_once, form):
             return
-        del self.runs_once[hash(form)]
         made = run_template(body, self.explainer.detector)
         if made is None:
             return
@@ -304,6 +279,18 @@ class LineMemo:
         made = make_template(body, self.explainer.detector)
         if made is not None:
             self.learn_folded(body, made, verdicts)
+
+
+def _first_sight(seen: dict[int, None], form: bytes) -> bool:
+    """True the first time ``form`` is seen (it is noted, by its hash); False the next time."""
+    key = hash(form)
+    if key in seen:
+        del seen[key]
+        return False
+    if len(seen) >= ONCE_LIMIT:
+        seen.clear()
+    seen[key] = None
+    return True
 
 
 def count_records(records: Iterator[Any], memo: LineMemo) -> None:
