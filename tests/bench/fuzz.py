@@ -1,10 +1,12 @@
 """Fuzzing: explain, the catalog loader and import on generated and mutated input (hypothesis).
 
-    python tests/bench/fuzz.py                      # 100 000 inputs: 60 % explain, 20 % catalogs, 20 % import
+    python tests/bench/fuzz.py                      # 100 000 inputs: half to explain, a sixth each
+                                                    # to --summary, the catalog loader and import
     python tests/bench/fuzz.py --examples 5000      # a quick pass
 
-Each input must be answered or refused as a user error (ErrcodeError, CatalogError); anything else
-is a failure, printed with the input that caused it (hypothesis shrinks it first). Seeds are the
+Each input must be answered or refused as a user error (ErrcodeError, CatalogError), and the
+``--summary`` counts of an input (its lines three times over) must be those of explaining every
+line in full; anything else is a failure, printed with the input that caused it (hypothesis shrinks it first). Seeds are the
 shared examples, the bundled catalogs and the seed documents; the mutations insert, delete and
 replace bytes, and splice control characters, huge numbers, deep nesting and odd encodings in.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import sys
 import time
 from collections.abc import Callable
@@ -24,7 +27,7 @@ from hypothesis import strategies as st
 from errcli.catalog import load_all
 from errcli.catalog.validate import parse_catalog
 from errcli.errors import ErrcodeError
-from errcli.explain import Explainer, explain_text
+from errcli.explain import Explainer, Summary, explain_stream, explain_text, summarize
 from errcli.importer import import_document
 from errcli.importer.report import Document
 
@@ -112,6 +115,19 @@ def main() -> int:
         report = explain_text(explainer, data)
         assert len(report.errors) + report.not_errors + report.unparsed_count <= max(report.lines, 1) * 64
 
+    def summary(data: bytes) -> None:  # the line memo says what explaining every line says
+        lines = data.split(b"\n")
+        text = b"\n".join(lines * 3)  # lines met again are counted from the memo
+        fast = summarize(explainer, io.BytesIO(text))
+        full = Summary()
+        stream = explain_stream(explainer, io.BytesIO(text))
+        for error in stream:
+            full.add(error)
+        got = [(r.catalog, r.code, r.count, r.first_line, r.last_line) for r in fast.rows]
+        want = [(r.catalog, r.code, r.count, r.first_line, r.last_line) for r in full.rows()]
+        assert got == want, (got, want)
+        assert (fast.not_errors, fast.unparsed_count) == (stream.not_errors, stream.unparsed_count)
+
     def catalog(data: bytes) -> None:
         with contextlib.suppress(ErrcodeError):
             parse_catalog(data.decode("utf-8", "replace"), "fuzz.yaml")
@@ -120,11 +136,12 @@ def main() -> int:
         with contextlib.suppress(ErrcodeError):
             import_document(Document(data.decode("utf-8", "replace"), "fuzz.md"))
 
-    share = args.examples // 5
+    share = args.examples // 6
     anything = st.one_of(mutated(responses), st.binary(max_size=512))
     print("| target | inputs | time | result |\n|---|---|---|---|")
     results = [
-        run("explain", anything, explain, args.examples - 2 * share),
+        run("explain", anything, explain, args.examples - 3 * share),
+        run("explain --summary against the full stream", anything, summary, share),
         run("catalog loader", mutated(catalogs), catalog, share),
         run("import", mutated(documents), importing, share),
     ]
