@@ -6,9 +6,10 @@
 
 Each input must be answered or refused as a user error (ErrcodeError, CatalogError), and the
 ``--summary`` counts of an input (its lines three times over) must be those of explaining every
-line in full; anything else is a failure, printed with the input that caused it (hypothesis shrinks it first). Seeds are the
-shared examples, the bundled catalogs and the seed documents; the mutations insert, delete and
-replace bytes, and splice control characters, huge numbers, deep nesting and odd encodings in.
+line in full; anything else is a failure, printed with the input that caused it (hypothesis
+shrinks it first). Seeds are the shared examples, the bundled catalogs and the seed documents;
+the mutations insert, delete and replace bytes, and splice control characters, huge numbers, deep
+nesting and odd encodings in.
 """
 
 from __future__ import annotations
