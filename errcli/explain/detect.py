@@ -29,7 +29,7 @@ from errcli.explain.fields import (
     WRAPPER_BODY_KEYS,
 )
 from errcli.explain.http import HttpInfo, parse_retry_after
-from errcli.explain.plan import CACHE_LIMIT, MISSING, Env, EnvHits, Plan, fold_message, get_path
+from errcli.explain.plan import CACHE_LIMIT, MISSING, Env, EnvHits, Plan, fold_message, get_path, known_names
 from errcli.explain.reader import MAX_EMBEDDED_JSON
 
 MAX_WALK_NODES = 2000  # nodes visited per record when looking for nested errors
@@ -127,6 +127,7 @@ class Detector:
         self.symbols = known_symbols
         self.numbers = known_numbers
         self.plans: dict[tuple[str, ...], Plan] = {}
+        self.names = known_names(self.envs)
         self._folded: dict[str, str] = {}
 
     def plan(self, keys: tuple[str, ...]) -> Plan:
@@ -134,7 +135,7 @@ class Detector:
         if plan is None:
             if len(self.plans) > CACHE_LIMIT:
                 self.plans.clear()
-            plan = self.plans[keys] = Plan(keys, self.envs)
+            plan = self.plans[keys] = Plan(keys, self.envs, self.names)
         return plan
 
     def fold(self, text: str) -> str:
@@ -157,7 +158,7 @@ class Detector:
         if signature is None or depth > MAX_WALK_DEPTH:
             return None
         out: list[Any] = [plan.names, signature]
-        for key in (*plan.other_keys, *(k for k in plan.read_keys if k in plan.list_keys)):
+        for key in plan.walked_keys:
             value = node[key]
             kind = type(value)
             if kind is dict:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import gc
 import io
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import suppress
 from typing import Any
 
 from errcli.catalog import CatalogSet
@@ -25,7 +26,7 @@ from errcli.explain.memo import LineMemo, SummaryRows, count_records
 from errcli.explain.plan import CACHE_LIMIT, MISSING, envs_of, get_path
 from errcli.explain.reader import LineTally, pump
 from errcli.explain.result import Action, Evidence, ExplainedError, ExplainReport, Summary, SummaryReport, SummaryRow
-from errcli.explain.split import MIN_SPLIT_BYTES, WARM_BYTES, Fork, Half, Window, cut, line_end, resume
+from errcli.explain.split import MIN_SPLIT_BYTES, WARM_BYTES, Fork, Half, Window, cut, line_end
 from errcli.model import Catalog, Entry
 
 MAX_DETAILS = 50
@@ -56,7 +57,7 @@ class Explainer:
         self.classifier = Classifier(cs, chosen, forced=bool(wanted))
         symbols = set(self.classifier.by_symbol)
         self.detector = Detector(envs_of(chosen), symbols, set(self.classifier.by_int))
-        self._by_shape: dict[tuple[Any, ...], tuple[Verdict, ...]] = {}
+        self._shapes: dict[tuple[Any, ...], tuple[Verdict, ...]] = {}
 
     # -- records --
 
@@ -78,15 +79,15 @@ class Explainer:
         """:meth:`record_verdicts` of a JSON object: cached by the object's shape key."""
         key = self.detector.shape_key(value)
         if key is not None:
-            cached = self._by_shape.get(key)
+            cached = self._shapes.get(key)
             if cached is not None:
                 return cached
         found = self.findings(value, None)
         verdicts = () if found is None else tuple(self.verdict(f) for f in found)
         if key is not None:
-            if len(self._by_shape) > CACHE_LIMIT:
-                self._by_shape.clear()
-            self._by_shape[key] = verdicts
+            if len(self._shapes) > CACHE_LIMIT:
+                self._shapes.clear()
+            self._shapes[key] = verdicts
         return verdicts
 
     def explain(self, line: int, end_line: int, finding: Finding, prefix: bytes = b"") -> ExplainedError:
@@ -271,10 +272,10 @@ class ExplainStream:
         memo learnt from them.
         """
         fd, start, middle = where
-        warm = line_end(fd, start + WARM_BYTES, middle)
+        warm = line_end(fd, start + WARM_BYTES, middle) or start
         fork: Fork | None = None
-        halves: list[tuple[Half, int]] = []
-        stage = "warm" if warm is not None else "first"
+        added: list[tuple[Half, int]] = []
+        ends = 0  # sources ended: the warm-up, then the rest of the first half
 
         def second() -> Half:  # runs in the forked process
             tally = LineTally()
@@ -283,41 +284,30 @@ class ExplainStream:
             count_records(pump(Window(fd, middle), tally, memo, resumed=True), memo)
             return Half(list(theirs.rows.values()), theirs.other is not None, memo.records, memo.not_errors, tally)
 
-        def begin() -> None:
-            nonlocal fork
-            try:
-                fork = Fork(second)
-            except OSError:
-                fork = None
-
-        def tail(idle: bool, lines: int) -> Iterable[bytes] | None:
-            nonlocal stage
-            if stage == "warm":
-                stage = "first"
-                begin()
-                return resume(fd, warm or start, middle)
-            if stage != "first":
+        def tail(idle: bool, lines: int) -> Window | None:
+            nonlocal fork, ends
+            ends += 1
+            if ends == 1:  # warmed up: the second half starts now, elsewhere
+                with suppress(OSError):
+                    fork = Fork(second)
+                return Window(fd, warm, middle)
+            if ends > 2:
                 return None
-            stage = "rest"
             half = None
             if fork is not None:
-                if idle:
-                    half = fork.result()
-                else:
-                    fork.cancel()  # something is open at the cut: read on here
-            if half is None or not rows.absorb(half.rows, half.folded, lines):
-                return resume(fd, middle)
-            halves.append((half, lines))
-            return None
+                half = fork.result() if idle else None
+                fork.cancel()  # something is open at the cut: it stops now (once read, nothing is left)
+            if half is not None and rows.absorb(half.rows, half.folded, lines):
+                added.append((half, lines))
+                return None
+            return Window(fd, middle)  # something is open at the cut, or the half cannot be added: read on
 
-        if warm is None:
-            begin()
         try:
-            count_records(pump(Window(fd, start, warm or middle), self.tally, memo, tail=tail), memo)
+            count_records(pump(Window(fd, start, warm), self.tally, memo, tail=tail), memo)
         finally:
             if fork is not None:
                 fork.cancel()
-        for half, lines in halves:
+        for half, lines in added:
             memo.records += half.records
             memo.not_errors += half.not_errors
             self.tally.absorb(half.tally, lines)

@@ -90,8 +90,5 @@ KNOWN_NAMES = frozenset(
         "ok",
         "type",
         "level",
-        "retry_after",
-        "retryAfter",
-        "Retry-After",
     }
 )

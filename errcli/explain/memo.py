@@ -19,17 +19,19 @@ form; lines too long for run templates get a folded template from the third line
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
 from errcli.explain.plan import CACHE_LIMIT
 from errcli.explain.template import (
+    DIGIT_MARKS,
     DIGITS,
     FOLD,
+    MARKED,
     RUNS,
     RUNS_MAX_LINE,
+    ZEROS,
     RunTemplate,
     run_template,
     runs_key,
@@ -52,9 +54,6 @@ class Explainer(Protocol):
     def record_verdicts(self, value: Any, http: HttpInfo | None) -> tuple[Verdict, ...]: ...
 
 
-ZEROS = bytes.maketrans(b"0123456789", b"0" * 10)  # every digit folds to 0: lines equal but for digits
-DIGIT_MARKS = bytes(0xFF if 0x30 <= b <= 0x39 else 0 for b in range(256))
-_MARKED = re.compile(rb"[^\x00]+")
 MEMO_MAX_LINE = 2048  # the summary remembers shapes of lines up to this long
 MEMO_LIMIT = 20_000  # templates remembered at each level (then that level starts over)
 MEMO_VALUES = 1_000  # canons remembered per template
@@ -109,8 +108,7 @@ class LineMemo:
         if size > MEMO_MAX_LINE:
             self.body = None
             return False
-        self.body = body
-        self.exact_key = exact_key = body.translate(ZEROS)
+        exact_key = body.translate(ZEROS)
         exact = self.exact.get(exact_key)
         if exact is not None:
             canon_of, table = exact
@@ -118,6 +116,8 @@ class LineMemo:
             if verdicts is not None:
                 self.count(n, verdicts)
                 return True
+        self.body = body  # what the levels below and the learning read
+        self.exact_key = exact_key
         self.exact_entry = exact
         self.key = key = body.translate(FOLD)
         self.template = template = self.memo.get(key)
@@ -221,7 +221,7 @@ class LineMemo:
             if len(self.exact) >= MEMO_LIMIT:
                 self.exact.clear()
             kept = (int.from_bytes(body.translate(DIGIT_MARKS), "big") & keep).to_bytes(len(body), "big")
-            slices = [slice(*m.span()) for m in _MARKED.finditer(kept)]
+            slices = [slice(*m.span()) for m in MARKED.finditer(kept)]
             exact = self.exact[key] = (itemgetter(*slices) if slices else None, {})
             self.exact_entry = exact
         canon_of, table = exact

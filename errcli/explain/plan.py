@@ -139,10 +139,12 @@ class Plan:
         "read_spec",
         "status_keys",
         "type_key",
+        "walked_keys",
         "wrapper",
     )
 
-    def __init__(self, keys: tuple[str, ...], envs: Sequence[Env]) -> None:
+    def __init__(self, keys: tuple[str, ...], envs: Sequence[Env], known: frozenset[str]) -> None:
+        """``known``: every field name the walk tells apart (:func:`known_names`)."""
         present = set(keys)
         self.envs = tuple((e, strength) for e in envs if (strength := e.strength(present)) > 0)
         self.code_keys = tuple(k for k in CODE_KEYS if k in present)
@@ -166,21 +168,19 @@ class Plan:
             read.update(path[0] for path, _ in env.error_when)
         # read only as the head of longer envelope paths (data.notify.code): a list there has no
         # value for them, and the walk goes into it as into any other list
-        deep = {env.code_path[0] for env, _ in self.envs if len(env.code_path) > 1}
-        deep |= {env.message_path[0] for env, _ in self.envs if len(env.message_path) > 1}
-        deep -= {*self.code_keys, *self.status_keys, *self.message_keys, *self.error_keys}
-        deep -= {"success", "ok", "type", "level"}
-        for env, _ in self.envs:
-            deep -= {env.code_path[0]} if len(env.code_path) == 1 else set()
-            deep -= {env.message_path[0]} if len(env.message_path) == 1 else set()
-            deep -= {path[0] for path, _ in env.error_when}
+        paths = [p for env, _ in self.envs for p in (env.code_path, env.message_path)]
+        heads = {p[0] for p in paths if len(p) > 1}
+        heads -= {p[0] for p in paths if len(p) == 1}
+        heads -= {path[0] for env, _ in self.envs for path, _ in env.error_when}
+        heads -= {*self.code_keys, *self.status_keys, *self.message_keys, *self.error_keys}
+        heads -= {"success", "ok", "type", "level"}
         self.read_keys = tuple(k for k in keys if k in read)
-        self.list_keys = frozenset(deep)
+        self.list_keys = frozenset(heads)
         # the keys as a shape key holds them: names with a digit that no envelope or field of the walk
         # has (an order id, a notify serial, an instrument) are all one name, as the walk treats them
-        known = KNOWN_NAMES.union(*(e.keys for e in envs))
         self.names = tuple(_ANY_ID if k not in known and _HAS_DIGIT(k) else k for k in keys)
         self.other_keys = tuple(k for k in keys if k not in read)
+        self.walked_keys = (*self.other_keys, *(k for k in self.read_keys if k in self.list_keys))
         self.inert = not self.read_keys and not self.wrapper
         code_heads = {*CODE_KEYS, *STATUS_KEYS, *ERROR_CODE_KEYS, "type", *(e.code_path[0] for e, _ in self.envs)}
         self.read_spec = tuple((k, k in MESSAGE_LIKE and k not in code_heads) for k in self.read_keys)
@@ -217,6 +217,11 @@ class Plan:
             else:
                 append(value)
         return tuple(out)
+
+
+def known_names(envs: Sequence[Env]) -> frozenset[str]:
+    """The field names the walk tells apart: its own and the envelopes' keys."""
+    return KNOWN_NAMES.union(*(e.keys for e in envs))
 
 
 _DICT = object()  # marks a nested object inside a signature

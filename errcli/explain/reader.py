@@ -179,7 +179,7 @@ class FastLane(Protocol):
         """The line's object, decoded: the hook deals with it (it is not yielded)."""
 
 
-Tail = Callable[[bool, int], "Iterable[bytes] | None"]
+Tail = Callable[[bool, int], "Source | None"]
 
 
 def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined on purpose
@@ -193,8 +193,8 @@ def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined
 
     ``resumed``: the binary ``source`` starts at a line boundary inside a stream, where nothing
     was pending (no byte-order mark is looked for). ``tail``, when given, is told at the end of
-    ``source`` whether anything was pending there (``tail(idle, lines_so_far)``): the lines it
-    returns are read next, as the same stream, and it is asked again at their end (None: the end).
+    ``source`` whether anything was pending there (``tail(idle, lines_so_far)``): the binary
+    stream it returns is read next, resumed, and it is asked again at its end (None: the end).
     """
     state = _ScanState(tally)
     decode = json_decode
@@ -247,7 +247,7 @@ def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined
             if tail is not None:  # the end of a source: read on, or not
                 more = tail(state.idle, n)
                 if more is not None:
-                    sources.append(more)
+                    sources.append(_lines(more, resumed=True)[0])
         tally.lines = n
         yield from state.finish()
     finally:

@@ -14,10 +14,13 @@ import os
 import pickle
 import signal
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from errcli.explain.reader import LineTally
 
 MIN_SPLIT_BYTES = 16 << 20  # smaller inputs are counted in one pass
 WARM_BYTES = 2 << 20  # counted before the fork: the memo both processes start with
@@ -94,7 +97,7 @@ class Half:
     folded: bool  # some unknown codes were counted together: the halves cannot simply be added
     records: int
     not_errors: int
-    tally: Any  # its LineTally
+    tally: LineTally
 
 
 class Fork:
@@ -102,7 +105,12 @@ class Fork:
 
     def __init__(self, count: Callable[[], Half]) -> None:
         read, write = os.pipe()
-        self.pid = os.fork()
+        try:
+            self.pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            raise
         if self.pid == 0:  # pragma: no cover - runs in the forked process, which never returns
             _child(count, read, write)
         os.close(write)
@@ -163,12 +171,3 @@ def _child(count: Callable[[], Half], read: int, write: int) -> None:  # pragma:
         pass
     finally:
         os._exit(status)
-
-
-def resume(fd: int, start: int, end: int | None = None) -> Iterable[bytes]:
-    """The lines of bytes ``start`` to ``end`` (None: the end of the file), which start a line."""
-    from itertools import chain
-
-    from errcli.explain.lines import chunk_lines
-
-    return chain.from_iterable(chunk_lines(Window(fd, start, end).read1))

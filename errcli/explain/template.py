@@ -35,8 +35,21 @@ if TYPE_CHECKING:
     from errcli.explain.detect import Detector
 
 # every digit and hex letter folds to 1: a uuid and an amount keep their length, not their value
-FOLD = bytes.maketrans(b"0123456789abcdefABCDEF", b"1" * 22)
-DIGITS = bytes.maketrans(b"0123456789", b"1" * 10)
+_FOLDED = b"0123456789abcdefABCDEF"
+_DIGITS = b"0123456789"
+FOLD = bytes.maketrans(_FOLDED, b"1" * len(_FOLDED))
+DIGITS = bytes.maketrans(_DIGITS, b"1" * len(_DIGITS))
+ZEROS = bytes.maketrans(_DIGITS, b"0" * len(_DIGITS))  # lines equal after it differ in digits only
+
+
+def _marks(chosen: bytes) -> bytes:
+    """A translation table: 0xFF for the ``chosen`` bytes, 0 for every other."""
+    return bytes(0xFF if b in chosen else 0 for b in range(256))
+
+
+FOLD_MARKS = _marks(_FOLDED)
+DIGIT_MARKS = _marks(_DIGITS)
+MARKED = re.compile(rb"[^\x00]+")  # a run of marked bytes
 
 MAX_DEPTH = 8  # deeper objects are kept whole (detect.MAX_WALK_DEPTH)
 _FOLDED_PREFIX = 500  # fold_message looks at a message's first 500 characters
@@ -209,7 +222,7 @@ def folded_template(body: bytes, free: bytes | bytearray, num: bytes | bytearray
 
 # --- run templates: lines of any length ------------------------------------------------------------
 
-RUNS = re.compile(rb"[0-9a-fA-F]+")  # what FOLD folds, run by run
+RUNS = re.compile(b"[" + re.escape(_FOLDED) + b"]+")  # what FOLD folds, run by run
 RUNS_MAX_LINE = 500  # a message's first 500 characters are folded: no line longer takes run templates
 
 
@@ -226,38 +239,33 @@ class RunTemplate:
     runs (:data:`RUNS`): runs that are compared (``kept``), runs that must be all digits
     (a number's), runs that must hold a digit (an interpolated value's in a message)."""
 
-    __slots__ = ("by_canon", "canon_of", "count", "digit_runs", "kept", "number_of", "numbers", "numbers_set")
+    __slots__ = ("by_canon", "canon_of", "count", "digit_runs", "kept", "numbers")
 
     def __init__(self, count: int, kept: list[int], numbers: list[int], digits: list[int]) -> None:
         self.count = count
         self.kept = frozenset(kept)
         self.canon_of = itemgetter(*kept) if kept else None
-        self.numbers = tuple(numbers)
-        self.numbers_set = frozenset(numbers)
-        self.number_of = itemgetter(*numbers) if len(numbers) > 1 else None
+        self.numbers = frozenset(numbers)
         self.digit_runs = tuple(digits)
         self.by_canon: dict[Any, Any] = {}
 
     def fits(self, runs: list[bytes]) -> bool:
         """The runs are digits where the reference's numbers are and hold a digit where its
         interpolated values did."""
-        if len(runs) != self.count:
-            return False
-        if self.number_of is not None:
-            if not b"".join(self.number_of(runs)).isdigit():
-                return False
-        elif self.numbers and not runs[self.numbers[0]].isdigit():
-            return False
-        return not any(runs[i].isalpha() for i in self.digit_runs)
+        return (
+            len(runs) == self.count
+            and all(runs[i].isdigit() for i in self.numbers)
+            and not any(runs[i].isalpha() for i in self.digit_runs)
+        )
 
     def canon(self, runs: list[bytes]) -> Any:
         return self.canon_of(runs) if self.canon_of is not None else None
 
     def folded(self, body: bytes) -> tuple[int, int, int]:
         """The folded template of ``body``, a line this template fits: its runs not kept may vary."""
-        free = bytearray(body.translate(_RUN_MARKS))  # every run may vary ...
+        free = bytearray(body.translate(FOLD_MARKS))  # every run may vary ...
         num = bytearray(len(body))
-        kept, numbers = self.kept, self.numbers_set
+        kept, numbers = self.kept, self.numbers
         if kept or numbers:
             for i, m in enumerate(RUNS.finditer(body)):
                 if i in kept:  # ... but those kept
@@ -267,9 +275,6 @@ class RunTemplate:
                     a, b = m.span()
                     num[a:b] = b"\xff" * (b - a)
         return folded_template(body, free, num)
-
-
-_RUN_MARKS = bytes(0xFF if chr(b) in "0123456789abcdefABCDEF" else 0 for b in range(256))
 
 
 def run_template(body: bytes, detector: Detector) -> RunTemplate | None:
