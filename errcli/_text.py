@@ -7,10 +7,6 @@ clipboard (OSC 52), retitle the window or clear the screen.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 # what JSON and YAML encoders write raw although a terminal acts on it or a reader cannot see it: C1
 # controls, zero-width characters, line separators, bidi marks and overrides, the byte-order mark
 INVISIBLE = "".join(
@@ -29,24 +25,26 @@ INVISIBLE = "".join(
 ESCAPED_INVISIBLE = {ord(c): f"\\u{ord(c):04x}" for c in INVISIBLE}  # as JSON and double-quoted YAML write them
 
 
+# what :func:`safe` escapes: C0 and C1 controls, DEL, and the invisible characters above
+_CONTROL = (*range(0x20), *(ord(c) for c in "\x7f" + INVISIBLE))
+_ESCAPES = {c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" for c in _CONTROL}
+_ESCAPES_MULTILINE = {c: e for c, e in _ESCAPES.items() if c not in (0x09, 0x0A)}  # tab and newline kept
+
+
 def safe(text: str, multiline: bool = False) -> str:
-    """Show control characters and bidi overrides as visible escapes."""
-
-    def escape(match: re.Match[str]) -> str:
-        char = match.group()
-        if multiline and char in "\n\t":
-            return char
-        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
-
-    return _CONTROL.sub(escape, text)
+    """Show control characters and bidi overrides as visible escapes (``multiline``: tabs and newlines kept)."""
+    return text.translate(_ESCAPES_MULTILINE if multiline else _ESCAPES)
 
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_SEPARATORS = re.compile(r"[\s\-.]+")
+_CAMEL = r"(?<=[a-z0-9])(?=[A-Z])"
+_SEPARATORS = r"[\s\-.]+"
 
 
 def fold_symbol(text: str) -> str:
     """``insufficient-balance``, ``insufficientBalance`` → ``INSUFFICIENT_BALANCE``."""
+    import re  # (here, not above: TAB completion imports this module for safe alone)
+    import unicodedata
+
     text = unicodedata.normalize("NFKC", text).strip()
-    text = _CAMEL.sub("_", text)
-    return _SEPARATORS.sub("_", text).upper()
+    text = re.sub(_CAMEL, "_", text)
+    return re.sub(_SEPARATORS, "_", text).upper()

@@ -118,7 +118,7 @@ def test_concurrent_runs_never_see_half_a_file(tmp_path: Path) -> None:
         assert proc.returncode == 0, err
     names = sorted(p.name for p in (tmp_path / "errcode").iterdir())
     assert len(names) == 2, names  # the catalogs and the completion data; no temporary files left behind
-    assert names[1] == "completion.json"
+    assert names[1] == "completion.marshal"
     assert load_all(environ={}).ids
 
 

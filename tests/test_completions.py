@@ -128,7 +128,7 @@ def test_bash_nothing_matches_gives_nothing(words: list[str], shell_env: dict[st
 
 
 def test_broken_or_missing_cache_gives_empty_completion(shell_env: dict[str, str], tmp_path: Path) -> None:
-    data = tmp_path / "cache" / "errcode" / "completion.json"
+    data = tmp_path / "cache" / "errcode" / "completion.marshal"
     data.write_bytes(b"\x00{not json")
     assert bash_complete(["errcode", "INSUF"], shell_env) == ([], "")
     data.unlink(missing_ok=True)  # TAB drops a damaged file (the next plain run writes it again)

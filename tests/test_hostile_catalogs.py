@@ -371,7 +371,7 @@ def test_a_same_size_edit_with_the_mtime_put_back_is_seen(
     assert "7002" in tab("700")
 
 
-# --- 16. a deleted or damaged completion.json --------------------------------------------------
+# --- 16. a deleted or damaged completion.marshal --------------------------------------------------
 
 
 def tab(word: str) -> str:
@@ -390,7 +390,7 @@ def test_a_missing_or_damaged_completion_file_is_written_again(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert run("1001").exit_code == 0
     assert "1001" in tab("100").split()
-    completion = tmp_path / "cache" / "errcode" / "completion.json"
+    completion = tmp_path / "cache" / "errcode" / "completion.marshal"
     if damage is None:
         completion.unlink()
     else:
@@ -409,7 +409,7 @@ def test_damage_inside_the_completion_file_is_removed_by_tab_then_written_again(
     """Damage between whole-looking ends: TAB cannot read it, drops it, and the next plain run writes it."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert run("1001").exit_code == 0
-    completion = tmp_path / "cache" / "errcode" / "completion.json"
+    completion = tmp_path / "cache" / "errcode" / "completion.marshal"
     whole = completion.read_bytes()
     completion.write_bytes(whole[:40] + b"\x00not json\x00" + whole[-40:])
     assert tab("100") == ""

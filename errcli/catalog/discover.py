@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from errcli.errors import CatalogError, UsageError
@@ -24,9 +24,8 @@ def user_paths(extra: Iterable[str] = (), environ: dict[str, str] | None = None)
     """User catalog files and folders, in priority order (later overrides earlier)."""
     env = os.environ if environ is None else environ
     paths: list[Path] = []
-    config_home = env.get("XDG_CONFIG_HOME") or (str(Path(env["HOME"]) / ".config") if env.get("HOME") else "")
-    if config_home:
-        default = Path(config_home) / "errcode" / "catalogs"
+    default = default_user_dir(env)
+    if default is not None:
         try:
             found = default.is_dir()
         except OSError:  # it cannot be looked at (a folder above it cannot be read): loading it says why
@@ -36,6 +35,29 @@ def user_paths(extra: Iterable[str] = (), environ: dict[str, str] | None = None)
     paths.extend(Path(p) for p in env.get("ERRCODE_PATH", "").split(os.pathsep) if p)
     paths.extend(Path(p) for p in extra if p)
     return paths
+
+
+def default_user_dir(environ: Mapping[str, str] | None = None) -> Path | None:
+    """The user catalog folder: ``$XDG_CONFIG_HOME/errcode/catalogs``, else under ``~/.config``."""
+    env = os.environ if environ is None else environ
+    config_home = env.get("XDG_CONFIG_HOME") or (str(Path(env["HOME"]) / ".config") if env.get("HOME") else "")
+    return Path(config_home) / "errcode" / "catalogs" if config_home else None
+
+
+def watched(environ: dict[str, str] | None = None) -> list[str]:
+    """Every path a plain run's catalogs come from, folders with the files in them, and the user folder
+    even when it is not there: when none of them changed, neither did the catalogs."""
+    paths = [bundled_dir()]
+    default = default_user_dir(environ)
+    if default is not None:
+        paths.append(default)
+    paths += user_paths((), environ)
+    found: list[str] = []
+    for path in paths:
+        found.append(str(path))
+        if is_dir(path):
+            found += (str(p) for p in catalog_files(path))
+    return list(dict.fromkeys(found))
 
 
 def exists(path: Path) -> bool:

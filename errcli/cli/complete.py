@@ -2,7 +2,7 @@
 
 The shell scripts in ``completions/`` call ``errcode __complete SHELL CWORD WORD...``.
 Subcommands, options and option values are known here; codes and catalog ids
-come from the small ``completion.json`` the catalog cache writes (see
+come from the small ``completion.marshal`` the catalog cache writes (see
 errcli.catalog), which describes a plain run (bundled, ``ERRCODE_PATH``, the user
 folder: never a one-off ``--catalog-path``). A missing or broken one only means no
 codes are offered. Nothing is ever printed to stderr, so a problem can never
@@ -11,13 +11,14 @@ garble the user's prompt.
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 
 from errcli._text import safe
 from errcli.cli.spec import COMMANDS as SPEC_COMMANDS
 from errcli.cli.spec import DEFAULT_COMMAND, HELP_FLAGS, ROOT_OPTIONS, Command
 from errcli.cli.spec import OPTIONS as SPEC_OPTIONS
+from errcli.store.files import COMPLETION_FILE, COMPLETION_HEAD, COMPLETION_TAIL, MAX_COMPLETION_BYTES, cache_folder
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (costs start-up time)
 
@@ -55,16 +56,20 @@ _ARGUMENTS = {name: c.args[0].choices for name, c in SPEC_COMMANDS.items() if c.
 
 def _load(environ: dict[str, str]) -> dict[str, Any]:
     """The completion data, or an empty one when it is missing, stale or broken."""
-    home = environ.get("HOME")
-    base = environ.get("XDG_CACHE_HOME") or (os.path.join(home, ".cache") if home else "")  # noqa: PTH118
-    data_path = os.path.join(base, "errcode", "completion.json")  # noqa: PTH118 -- pathlib costs start-up time
+    folder = cache_folder(environ)
+    if folder is None:
+        return {}
+    data_path = os.path.join(folder, COMPLETION_FILE)  # noqa: PTH118 -- pathlib costs start-up time
     try:
         with open(data_path, "rb") as file:  # noqa: PTH123
-            data: dict[str, Any] = json.loads(file.read())
+            raw = file.read(MAX_COMPLETION_BYTES)
+        whole = raw.startswith(COMPLETION_HEAD) and raw.endswith(COMPLETION_TAIL)
+        body = raw[len(COMPLETION_HEAD) : -len(COMPLETION_TAIL)] if whole else b""  # (b"": EOFError)
+        data: dict[str, Any] = marshal.loads(body)  # noqa: S302 - our own cache file, like a .pyc
         sources = [(path, kept) for path, *kept in data["files"]]
     except OSError:
         return {}
-    except (ValueError, KeyError, TypeError):  # damaged: removed, so the next plain run writes it again
+    except (ValueError, KeyError, TypeError, EOFError):  # damaged: removed, so the next plain run writes it again
         try:  # noqa: SIM105 - contextlib costs start-up time on every TAB
             os.unlink(data_path)  # noqa: PTH108
         except OSError:

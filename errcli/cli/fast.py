@@ -10,6 +10,7 @@ invalid options — it hands over to the Typer app, so errors and help look exac
 
 from __future__ import annotations
 
+import os
 import sys
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (costs start-up time)
@@ -106,6 +107,14 @@ def _main(args: list[str]) -> int:
 
         sys.stdout.write(f"errcode {__version__}\n")
         return 0
+    piped = not _is_terminal(sys.stdout)
+    if piped:  # the same run as before, with nothing changed since: its answer, printed again
+        from errcli import __version__
+        from errcli.store.answers import recall
+
+        kept = recall(args, os.environ, _encoding(sys.stdout), __version__)
+        if kept is not None:
+            return _replay(*kept)
     parsed = parse(args)
     if parsed is None:
         from errcli.cli.app import main as full_cli
@@ -114,7 +123,73 @@ def _main(args: list[str]) -> int:
         return 0
     from errcli.cli.main import guarded, run
 
+    if piped and not parsed[1].get("catalog_path"):
+        return guarded(lambda: _run_kept(args, *parsed))
     return guarded(lambda: run(*parsed))
+
+
+def _run_kept(args: list[str], name: str, values: dict[str, Any]) -> int:
+    """Answer as :func:`errcli.cli.main.run` does, and keep the answer (see :mod:`errcli.store.answers`)
+    when it is whole: nothing went to stderr (no query without an answer, no weak guesses)."""
+    from errcli import __version__
+    from errcli.catalog.discover import watched
+    from errcli.cli.main import run
+    from errcli.store import answers
+
+    sources = answers.snapshot(watched())
+    tee, problems = _Tee(sys.stdout), _Tee(sys.stderr)
+    sys.stderr = problems  # a text stream too
+    try:
+        status = run(name, values, tee)  # type: ignore[arg-type]  # a text stream too
+        sys.stdout.flush()
+    finally:
+        sys.stderr = problems.stream
+    if sources is not None and not problems.parts:
+        answers.keep(args, os.environ, _encoding(sys.stdout), __version__, ("".join(tee.parts), status), sources)
+    return status
+
+
+def _replay(text: str, status: int) -> int:
+    """A kept answer printed; a reader that went away or a failed write as :func:`errcli.cli.main.guarded` has them."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError:
+        from errcli.cli.main import guarded
+
+        def again() -> int:
+            sys.stdout.write(text)  # the output layer's errors, as a full run has them
+            return status
+
+        return guarded(again)
+    return status
+
+
+class _Tee:
+    """A text stream that writes through to ``stream`` and keeps what was written."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        written: int = self.stream.write(text)
+        return written
+
+    def __getattr__(self, name: str) -> Any:  # isatty, encoding, flush, fileno: the stream's own
+        return getattr(self.stream, name)
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (ValueError, OSError, AttributeError):
+        return False
+
+
+def _encoding(stream: Any) -> str:
+    return f"{getattr(stream, 'encoding', None)}:{getattr(stream, 'errors', None)}"
 
 
 def _tolerant(*streams: Any) -> None:

@@ -17,7 +17,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (costs st
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
-    from typing import Any
+    from typing import Any, TextIO
 
     from errcli.output.console import Output
 
@@ -32,31 +32,37 @@ def _resolve(where: str) -> Callable[..., Any]:
     return found
 
 
-def output_for(name: str, values: Mapping[str, Any]) -> Output:
-    """How the command's output looks and where it goes (a pager on a terminal, unless turned off)."""
+def output_for(name: str, values: Mapping[str, Any], stream: TextIO | None = None) -> Output:
+    """How the command's output looks and where it goes (a pager on a terminal, unless turned off;
+    ``stream``: instead of stdout)."""
     from errcli.env import default_lang, stdout_is_terminal
     from errcli.output.console import Output, default_format
 
     command = COMMANDS[name]
-    fmt = "json" if values.get("as_json") else values.get("fmt") or default_format()
+    fmt = "json" if values.get("as_json") else values.get("fmt") or default_format(stream)
     page = not values.get("no_pager") and command.page != "no"
     if command.page == "file":
         page = page and values.get("source") not in (None, "-")
     paged = False
-    if page and stdout_is_terminal():  # a pipe imports no pager
+    if page and stream is None and stdout_is_terminal():  # a pipe imports no pager
         from errcli.output import pager
 
         paged = pager.start_pager()
     lang = values.get("lang") or default_lang()
     return Output(
-        format=fmt, lang=lang, color=values.get("color") or "auto", brief=bool(values.get("brief")), paged=paged
+        format=fmt,
+        lang=lang,
+        color=values.get("color") or "auto",
+        brief=bool(values.get("brief")),
+        stream=stream,
+        paged=paged,
     )
 
 
-def run(name: str, values: Mapping[str, Any]) -> int:
-    """Answer command ``name`` with these option values; the exit status."""
+def run(name: str, values: Mapping[str, Any], stream: TextIO | None = None) -> int:
+    """Answer command ``name`` with these option values (printed on ``stream``, else stdout); the exit status."""
     command = COMMANDS[name]
-    out = output_for(name, values)
+    out = output_for(name, values, stream)
     handler, view = _resolve(command.run), _resolve(command.view)
     given = {
         key: () if value is None and key in _REPEATED else value for key, value in values.items() if key not in _SHOWN

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from errcli.store.files import read_ends, read_mapped, write_bytes_atomic
+from errcli.store.files import cache_folder, read_ends, read_mapped, write_bytes_atomic
 
 T = TypeVar("T")
 FORMAT = 3
@@ -28,9 +28,8 @@ FileKey = tuple[str, int, int, int, int]  # path, size, mtime_ns, ctime_ns, inod
 
 
 def cache_dir(environ: dict[str, str] | None = None) -> Path | None:
-    env = os.environ if environ is None else environ
-    base = env.get("XDG_CACHE_HOME") or (str(Path(env["HOME"]) / ".cache") if env.get("HOME") else "")
-    return Path(base) / "errcode" if base else None
+    folder = cache_folder(os.environ if environ is None else environ)
+    return Path(folder) if folder else None
 
 
 def file_keys(paths: Iterable[Path]) -> list[FileKey]:

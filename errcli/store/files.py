@@ -15,11 +15,26 @@ import stat
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (costs start-up time)
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
     from pathlib import Path
     from typing import Any, BinaryIO
 
 MAP_FROM = 1 << 20  # files this big are memory-mapped: what a run does not use of them is never read
+
+
+def cache_folder(environ: Mapping[str, str]) -> str | None:
+    """errcode's cache folder: ``$XDG_CACHE_HOME/errcode``, else ``~/.cache/errcode``; None without either."""
+    home = environ.get("HOME")
+    base = environ.get("XDG_CACHE_HOME") or (os.path.join(home, ".cache") if home else "")  # noqa: PTH118
+    return os.path.join(base, "errcode") if base else None  # noqa: PTH118 -- pathlib costs start-up time
+
+
+# TAB completion's data (written by errcli.catalog, read by errcli.cli.complete): marshal between a
+# head and a tail, so that a file cut short or damaged at either end is seen as such (marshal has no end mark)
+COMPLETION_FILE = "completion.marshal"
+COMPLETION_HEAD = b"errcode completion 1\n"
+COMPLETION_TAIL = b"\nend\n"
+MAX_COMPLETION_BYTES = 64 << 20  # what TAB reads of it at most
 
 
 class NotRegularFile(OSError):  # noqa: N818 - an OSError, named for what it is
@@ -52,12 +67,12 @@ def write_bytes_atomic(path: Path, data: bytes | bytearray, mode: int = 0o644) -
     write_atomic(path, fill, mode)
 
 
-def _check_regular(fd: int, path: Path) -> None:
+def _check_regular(fd: int, path: Path | str) -> None:
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         raise NotRegularFile(f"{path} is not a regular file")
 
 
-def _open_regular(path: Path) -> BinaryIO:
+def _open_regular(path: Path | str) -> BinaryIO:
     """``path`` opened for reading, refusing anything but a regular file without blocking on it."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     try:
@@ -70,7 +85,7 @@ def _open_regular(path: Path) -> BinaryIO:
         raise
 
 
-def read_bounded(path: Path, limit: int) -> bytes:
+def read_bounded(path: Path | str, limit: int) -> bytes:
     """At most ``limit`` + 1 bytes of a regular file (one more than the cap shows it was passed)."""
     with _open_regular(path) as fh:
         return fh.read(limit + 1)
