@@ -53,6 +53,19 @@ def replayed(args: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple[int, str
         return errcode(args, monkeypatch)
 
 
+def counted_parse(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The arguments the full way was asked to parse, from now on."""
+    calls: list[Any] = []
+    real = fast.parse
+
+    def parse(args: list[str]) -> Any:
+        calls.append(args)
+        return real(args)
+
+    monkeypatch.setattr(fast, "parse", parse)
+    return calls
+
+
 def kept_file(tmp_path: Path) -> Path:
     return tmp_path / "cache" / "errcode" / answers.FILE
 
@@ -147,9 +160,7 @@ def test_answers_with_problems_or_one_off_catalogs_are_not_kept(
 def test_a_terminal_is_answered_the_full_way(monkeypatch: pytest.MonkeyPatch) -> None:
     errcode(["1001"], monkeypatch)
     monkeypatch.setattr(fast, "_is_terminal", lambda _: True)
-    calls: list[Any] = []
-    real = fast.parse
-    monkeypatch.setattr(fast, "parse", lambda args: calls.append(args) or real(args))
+    calls = counted_parse(monkeypatch)
     errcode(["1001"], monkeypatch)
     assert calls == [["1001"]]
 
@@ -189,9 +200,7 @@ def test_a_catalog_added_to_the_user_folder_is_seen(monkeypatch: pytest.MonkeyPa
 def test_the_environment_is_part_of_the_answer(name: str, value: str, monkeypatch: pytest.MonkeyPatch) -> None:
     errcode(["1001"], monkeypatch)
     monkeypatch.setenv(name, value)
-    calls: list[Any] = []
-    real = fast.parse
-    monkeypatch.setattr(fast, "parse", lambda args: calls.append(args) or real(args))
+    calls = counted_parse(monkeypatch)
     errcode(["1001"], monkeypatch)
     assert calls == [["1001"]]  # not the answer kept for the other environment
 

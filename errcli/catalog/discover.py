@@ -11,12 +11,21 @@ from errcli.errors import CatalogError, UsageError
 CATALOG_SUFFIXES = (".yaml", ".yml")
 
 
-def bundled_dir() -> Path:
-    """The bundled catalogs: inside the installed package, or the source checkout."""
+def bundled_data(name: str) -> Path | None:
+    """A folder of errcode's data (``catalogs``, ``tables``): inside the installed package, or the source checkout."""
     package = Path(__file__).resolve().parents[1]
-    for candidate in (package / "data" / "catalogs", package.parent / "data" / "catalogs"):
+    for candidate in (package / "data" / name, package.parent / "data" / name):
         if candidate.is_dir():
             return candidate
+    return None
+
+
+def bundled_dir() -> Path:
+    """The bundled catalogs: inside the installed package, or the source checkout."""
+    found = bundled_data("catalogs")
+    if found is not None:
+        return found
+    package = Path(__file__).resolve().parents[1]
     raise CatalogError(str(package / "data" / "catalogs"), None, "bundled catalogs are missing; reinstall errcode")
 
 

@@ -70,6 +70,45 @@ _PYPINYIN_ENV = ("PYPINYIN_NO_PHRASES", "PYPINYIN_NO_DICT_COPY")
 _environ_lock = _thread.allocate_lock()
 
 
+TABLES = ("t2s.txt", "pinyin.txt")  # in data/tables: what the index build reads of OpenCC and pypinyin
+
+
+def shipped_table(name: str) -> list[str] | None:
+    """The lines of a table in ``data/tables`` (``#`` lines are its header), or None when it is not there.
+
+    The tables are OpenCC's one-character Traditional → Simplified pairs (:func:`extract_t2s`) and
+    pypinyin's character table (:func:`_pinyin_table`), written out once (``python tests/tables.py``)
+    so that a first run reads them in milliseconds instead of loading both libraries (about 100 ms);
+    the test suite checks that they equal what the installed libraries give.
+    """
+    from errcli.catalog.discover import bundled_data
+
+    folder = bundled_data("tables")
+    if folder is None:
+        return None
+    try:
+        text = (folder / name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return [line for line in text.split("\n") if line and not line.startswith("#")]
+
+
+def _t2s() -> tuple[str, bool]:
+    """The Traditional → Simplified pairs, as :func:`extract_t2s` gives them: shipped, else from OpenCC."""
+    lines = shipped_table("t2s.txt")
+    if lines is None or any(len(line) != 3 for line in lines):
+        return extract_t2s()
+    return "".join(line[0] + line[2] for line in lines), True
+
+
+def _pinyin() -> dict[int, str] | None:
+    """pypinyin's character table, as :func:`_pinyin_table` gives it: shipped, else from pypinyin."""
+    lines = shipped_table("pinyin.txt")
+    if lines is None or any(line[1:2] != " " for line in lines):
+        return _pinyin_table()
+    return {ord(line[0]): line[2:] for line in lines}
+
+
 def _pinyin_table() -> dict[int, str] | None:
     """pypinyin's character table: code point → ``"zhòng,chóng"``."""
     with _environ_lock:
@@ -92,7 +131,7 @@ class _Pinyin:
     """Every reading of each CJK character, from pypinyin's table, toneless (绿 → lv)."""
 
     def __init__(self) -> None:
-        table = _pinyin_table()
+        table = _pinyin()
         self.available = table is not None
         self._table: dict[int, str] = table or {}
         self._chars: dict[str, tuple[str, ...]] = {}
@@ -235,7 +274,7 @@ class _Builder:
     MEMO_PINYIN = 20_000
 
     def __init__(self, cs: CatalogSet, key: Key, sink: BinaryIO | None) -> None:
-        self.t2s, has_opencc = extract_t2s()
+        self.t2s, has_opencc = _t2s()
         self.table = t2s_table(self.t2s)
         self.pinyin = _Pinyin()
         self.features = (*(("opencc",) if has_opencc else ()), *(("pypinyin",) if self.pinyin.available else ()))

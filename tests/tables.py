@@ -1,0 +1,50 @@
+"""Write data/tables from the installed OpenCC and pypinyin (what the search index build reads).
+
+python tests/tables.py          # after upgrading either library; tests/test_tables.py checks them
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+from errcli.search import build
+
+FOLDER = Path(__file__).resolve().parent.parent / "data" / "tables"
+
+
+def derived() -> dict[str, str]:
+    """The text of each table, from the installed libraries."""
+    pairs, found = build.extract_t2s()
+    table = build._pinyin_table()
+    if not found or table is None:
+        raise SystemExit("OpenCC and pypinyin must be installed")
+    t2s = [f"{pairs[i]} {pairs[i + 1]}" for i in range(0, len(pairs), 2)]
+    pinyin = [f"{chr(c)} {readings}" for c, readings in table.items() if not 0xD800 <= c < 0xE000]
+    return {
+        "t2s.txt": _text(
+            f"OpenCC {version('opencc')} (Apache-2.0): one-character Traditional -> Simplified pairs"
+            " (t2s, then tw2s and hk2s for characters that are not Simplified themselves)",
+            t2s,
+        ),
+        "pinyin.txt": _text(
+            f"pypinyin {version('pypinyin')} (MIT): pinyin_dict, the readings of each character", pinyin
+        ),
+    }
+
+
+def _text(header: str, lines: list[str]) -> str:
+    return f"# {header}\n# written by tests/tables.py; read by errcli.search.build\n" + "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    for name, text in derived().items():
+        (FOLDER / name).write_text(text, encoding="utf-8")
+        sys.stdout.write(f"{FOLDER / name}: {text.count(chr(10)) - 2} lines\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
