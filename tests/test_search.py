@@ -814,37 +814,35 @@ def test_a_search_imports_neither_opencc_nor_pypinyin() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_a_build_reads_the_shipped_tables_not_the_libraries(tmp_path: Path) -> None:
-    """OpenCC and pypinyin take longer to load than a build takes: their tables are read from data/tables."""
+def _build_in_a_process(tmp_path: Path, before: str, report: str) -> list[str]:
+    """Build the bundled index in a fresh process (after ``before``); the first two lines it prints:
+    ``report`` of what it imported, and the PYPINYIN variables left set."""
     code = (
         "import os, sys\n"
         "from errcli.catalog import load_all\n"
         "from errcli.search import build\n"
+        f"{before}\n"
         "build.build(load_all(environ={}))\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('opencc', 'pypinyin')))\n"
+        f"print({report})\n"
         "print(sorted(k for k in os.environ if k.startswith('PYPINYIN')))\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYPINYIN")}
     env["XDG_CACHE_HOME"] = str(tmp_path)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, timeout=60)
-    assert out.stdout.split("\n")[:2] == ["[]", "[]"]
+    return out.stdout.split("\n")[:2]
+
+
+def test_a_build_reads_the_shipped_tables_not_the_libraries(tmp_path: Path) -> None:
+    """OpenCC and pypinyin take longer to load than a build takes: their tables are read from data/tables."""
+    report = "sorted(m for m in sys.modules if m.split('.')[0] in ('opencc', 'pypinyin'))"
+    assert _build_in_a_process(tmp_path, "", report) == ["[]", "[]"]
 
 
 def test_without_the_tables_a_build_reads_only_pypinyins_character_table(tmp_path: Path) -> None:
     """The phrase dictionary takes longer to import than a build takes: it is never loaded."""
-    code = (
-        "import os, sys\n"
-        "from errcli.catalog import load_all\n"
-        "from errcli.search import build\n"
-        "build.shipped_table = lambda name: None\n"
-        "build.build(load_all(environ={}))\n"
-        "print('pypinyin.phrases_dict' in sys.modules, 'pypinyin.pinyin_dict' in sys.modules)\n"
-        "print(sorted(k for k in os.environ if k.startswith('PYPINYIN')))\n"
-    )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYPINYIN")}
-    env["XDG_CACHE_HOME"] = str(tmp_path)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env, timeout=60)
-    assert out.stdout.split("\n")[:2] == ["False True", "[]"]  # and the switches are not left set
+    report = "'pypinyin.phrases_dict' in sys.modules, 'pypinyin.pinyin_dict' in sys.modules"
+    found = _build_in_a_process(tmp_path, "build.shipped_table = lambda name: None", report)
+    assert found == ["False True", "[]"]  # and the switches are not left set
 
 
 def test_pypinyin_switches_set_by_the_user_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
