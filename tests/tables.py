@@ -9,9 +9,14 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
+import msgspec
+
+from errcli import __version__
+from errcli.catalog import bundled_dir, catalog_files, seed, seed_catalogs
 from errcli.search import build
 
 FOLDER = Path(__file__).resolve().parent.parent / "data" / "tables"
+SEED = Path(__file__).resolve().parent.parent / "data" / "seed" / seed.NAME
 
 
 def derived() -> dict[str, str]:
@@ -34,6 +39,16 @@ def derived() -> dict[str, str]:
     }
 
 
+def seed_bytes() -> bytes:
+    """The seed of the bundled catalogs, as the tables in data/tables build it."""
+    bundled = catalog_files(bundled_dir())
+    found, compiled = seed_catalogs(bundled)
+    made = seed.Seed(
+        seed.FORMAT, __version__, seed.digests(bundled), seed.encode(compiled), seed.encode(build.build(found))
+    )
+    return msgspec.msgpack.encode(made)
+
+
 def _text(header: str, lines: list[str]) -> str:
     return f"# {header}\n# written by tests/tables.py; read by errcli.search.build\n" + "\n".join(lines) + "\n"
 
@@ -43,6 +58,9 @@ def main() -> int:
     for name, text in derived().items():
         (FOLDER / name).write_text(text, encoding="utf-8")
         sys.stdout.write(f"{FOLDER / name}: {text.count(chr(10)) - 2} lines\n")
+    SEED.parent.mkdir(parents=True, exist_ok=True)
+    SEED.write_bytes(seed_bytes())
+    sys.stdout.write(f"{SEED}: {SEED.stat().st_size} bytes\n")
     return 0
 
 

@@ -3,11 +3,17 @@ from them is the index built from the libraries."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+import msgspec
 import pytest
 import tables  # the writer of data/tables, beside this file
 
-from errcli.catalog import load_all
-from errcli.search import build
+from errcli.catalog import bundled_dir, catalog_files, load_all, seed
+from errcli.cli import complete
+from errcli.search import build, search
+from errcli.search import index as ix
 
 
 @pytest.mark.parametrize("name", build.TABLES)
@@ -32,3 +38,77 @@ def test_a_damaged_table_falls_back_to_the_library(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(build, "shipped_table", lambda _name: ["too long a line", "x"])
     assert build._t2s() == build.extract_t2s()
     assert build._pinyin() == build._pinyin_table()
+
+
+# --- the seed: the bundled catalogs and their index, compiled ahead ------------------------------
+
+
+def test_the_seed_is_current() -> None:
+    shipped = tables.SEED.read_bytes()
+    assert shipped == tables.seed_bytes(), "data/seed is stale: run python tests/tables.py"
+
+
+def _fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    seed._read.clear()
+    ix.forget()
+
+
+def test_an_empty_cache_is_seeded_and_answers_as_a_built_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fresh(tmp_path / "seeded", monkeypatch)
+    cs = load_all()
+    index = ix.load_index(cs)
+    assert index.source == "seed"
+    assert [c.path for c in cs.catalogs] == [str(p) for p in catalog_files(bundled_dir())]  # paths of this install
+    seeded = [(h.entry.catalog, h.entry.code, h.score) for q in QUERIES for h in search(cs, q).hits]
+    entries = [msgspec.to_builtins(e) for e in cs.entries()]
+
+    _fresh(tmp_path / "built", monkeypatch)
+    monkeypatch.setattr(seed, "bundled_data", lambda _name: None)  # no seed: built as before
+    built_cs = load_all()
+    assert ix.load_index(built_cs).source == "built"
+    assert [(h.entry.catalog, h.entry.code, h.score) for q in QUERIES for h in search(built_cs, q).hits] == seeded
+    assert [msgspec.to_builtins(e) for e in built_cs.entries()] == entries
+    seeded_tab, built_tab = (
+        complete._load({"XDG_CACHE_HOME": str(tmp_path / way / "cache")}) for way in ("seeded", "built")
+    )
+    assert seeded_tab["entries"]
+    assert seeded_tab == built_tab  # TAB completion offers the same
+
+
+QUERIES = ("资金", "資金", "zijin", "zjbz", "rate limit", "insuficient balanse", "1001", "NOT_FOUND")
+
+
+def test_an_edited_bundled_catalog_is_not_seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = tmp_path / "bundled"
+    shutil.copytree(bundled_dir(), copy)
+    edited = copy / "ztdx.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Insufficient", "Not enough", 1), encoding="utf-8")
+    _fresh(tmp_path, monkeypatch)
+    files = catalog_files(copy)
+    assert seed.seed_for(files) is None
+    seed._read.clear()
+    assert seed.seed_for(catalog_files(bundled_dir())) is not None
+
+
+def test_user_catalogs_are_built_not_seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("id: mine\nname: {en: Mine}\nentries:\n  - code: 7001\n    title: {en: vault sealed}\n", "utf-8")
+    _fresh(tmp_path, monkeypatch)
+    monkeypatch.setenv("ERRCODE_PATH", str(mine))
+    cs = load_all()
+    assert cs.ids[-1] == "mine"
+    assert ix.load_index(cs).source == "built"
+    assert search(cs, "vault").hits[0].entry.code == 7001
+
+
+@pytest.mark.parametrize("damage", [b"", b"\x93\x01", b"garbage"])
+def test_a_damaged_seed_means_a_build(damage: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "seed"
+    folder.mkdir()
+    (folder / seed.NAME).write_bytes(damage)
+    _fresh(tmp_path, monkeypatch)
+    monkeypatch.setattr(seed, "bundled_data", lambda _name: folder)
+    cs = load_all()
+    assert ix.load_index(cs).source == "built"
+    assert search(cs, "资金").hits

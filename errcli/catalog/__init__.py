@@ -161,6 +161,8 @@ def load_all(
         return built[0]
 
     found = _read_compiled(name, key, rebuild) if use_cache else None
+    if found is None and use_cache and not bases and _seeded(name, key, bundled):
+        found = _read_compiled(name, key, rebuild)
     if found is None:
         found = rebuild()
     elif not extra and not _completion_written() and cache.writable():  # deleted or damaged since
@@ -185,6 +187,31 @@ def _compile(
         elif not _completion_written():
             load_all(environ=environ)
     return found
+
+
+def _seeded(name: str, key: list[Any], bundled: list[Path]) -> bool:
+    """The compiled bundled catalogs of the seed (errcli.catalog.seed) written to the cache as ``name``,
+    with their paths here; False when there is no seed for these files (or the cache cannot be written)."""
+    from errcli.catalog.seed import seed_for
+    from errcli.store import cache
+
+    seed = seed_for(bundled)
+    if seed is None:
+        return False
+    try:
+        compiled = msgspec.msgpack.decode(seed.catalogs, type=_Compiled)
+    except (msgspec.DecodeError, ValueError):
+        return False
+    by_name = {path.name: str(path) for path in bundled}
+    moved = tuple(stored.moved(by_name.get(stored.header.path, "")) for stored in compiled.catalogs)
+    return cache.write(name, key, msgspec.structs.replace(compiled, catalogs=moved))
+
+
+def seed_catalogs(bundled: list[Path]) -> Any:
+    """The bundled catalogs compiled for the seed: parsed from ``bundled``, each path a bare file name."""
+    found = _parse(bundled, [])
+    stored = tuple(s.moved(Path(s.header.path).name) for s in _stored(found))
+    return found, _Compiled(stored, (), _problems_sum(()))
 
 
 def _read_compiled(name: str, key: list[Any], rebuild: Callable[[], CatalogSet]) -> CatalogSet | None:

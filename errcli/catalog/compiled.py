@@ -230,6 +230,12 @@ class StoredCatalog(msgspec.Struct, array_like=True, frozen=True):
         checks = (zlib.crc32(encoder.encode(header)), zlib.crc32(stored_offsets), *map(zlib.crc32, columns))
         return cls(header, memoryview(blob), stored_offsets, columns, checks, stored_sums)
 
+    def moved(self, path: str) -> StoredCatalog:
+        """The same catalog read from ``path`` (a seed's catalogs get this installation's paths)."""
+        header = msgspec.structs.replace(self.header, path=path)
+        checks = (zlib.crc32(msgspec.msgpack.encode(header)), *self.checks[1:])
+        return msgspec.structs.replace(self, header=header, checks=checks)
+
     def catalog(self, recover: Recover) -> Catalog:
         """The catalog, its entries read lazily (``recover`` gives them should a stored one be damaged);
         ValueError when the header or the offsets are damaged."""

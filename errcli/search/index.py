@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from errcli._version import __version__
+from errcli.errors import CatalogError
 from errcli.search.folding import normalize, t2s_table
 from errcli.search.layout import CACHEABLE, CLASS_NAMES, CLASS_SEP, INDEX_FORMAT, IndexData, Key
 from errcli.store.cache import cache_dir
-from errcli.store.files import read_mapped
+from errcli.store.files import read_mapped, write_bytes_atomic
 
 if TYPE_CHECKING:
     import weakref
@@ -251,6 +252,8 @@ def load_index(cs: CatalogSet, *, use_cache: bool = True) -> Index:
     if directory is not None and key is not None:
         path = cache_path(key, directory)
         index = _open(path, key, cs, "cache")
+        if index is None and _seeded(cs, key, path):
+            index = _open(path, key, cs, "seed")
         if index is None:
             from errcli.search.build import build_into  # only to build: a warm search never imports it
 
@@ -262,6 +265,30 @@ def load_index(cs: CatalogSet, *, use_cache: bool = True) -> Index:
         index = Index(build(cs, key or ()), "memory")
     _remember(cs, key, index)
     return index
+
+
+def _seeded(cs: CatalogSet, key: Key, path: Path) -> bool:
+    """The seed's index (errcli.catalog.seed) written to ``path`` with ``key``, when ``cs`` is exactly
+    the bundled catalogs the seed was made from; False otherwise."""
+    from errcli.catalog import bundled_dir, catalog_files
+    from errcli.catalog.seed import seed_for
+
+    try:
+        bundled = catalog_files(bundled_dir())
+    except CatalogError:
+        return False
+    if [c.path for c in cs.catalogs] != [str(p) for p in bundled]:
+        return False
+    seed = seed_for(bundled)
+    if seed is None:
+        return False
+    try:
+        data = msgspec.msgpack.decode(seed.index, type=IndexData)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_bytes_atomic(path, msgspec.msgpack.encode(msgspec.structs.replace(data, key=key)), 0o600)
+    except (OSError, ValueError, msgspec.DecodeError):
+        return False
+    return True
 
 
 def _open(path: Path, key: Key, cs: CatalogSet, source: str) -> Index | None:
