@@ -22,6 +22,7 @@ or the run stops.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -40,6 +41,7 @@ ERRCODE = [str(Path(PY).parent / "errcode")]
 FLOOR = [PY, str(HERE / "floor.py"), "1001"]
 REALLOG = HERE / "reallog.py"
 JQ = "/usr/bin/jq" if Path("/usr/bin/jq").exists() else "jq"
+RUN_NUMBERS = itertools.count()  # an environment of its own for each pair answered the full way
 GROUPS = {
     "startup": ("startup",),
     "peers": ("peers",),
@@ -88,7 +90,7 @@ def paired(
     for i in range(0 if warm_up else 1, runs + 1):
         if prepare is not None:
             prepare()
-        run_env = {**env, "ERRCODE_BENCH_RUN": str(i)} if full_way else env
+        run_env = {**env, "ERRCODE_BENCH_RUN": str(next(RUN_NUMBERS))} if full_way else env
         ta, rss = run_once(a, run_env)
         tb, _ = run_once(b, run_env)
         if i:  # the first pair warms the disk cache
