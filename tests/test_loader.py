@@ -492,3 +492,38 @@ def test_oversized_catalog_is_refused(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(errcli.catalog.loader, "MAX_CATALOG_BYTES", 100)
     error = error_of(write(tmp_path, GOOD))
     assert "limited to 100 bytes" in str(error)
+
+
+# --- entries become structs while the file is read ---------------------------------------------
+
+
+def test_entries_read_one_by_one_give_the_catalog_the_whole_tree_gives() -> None:
+    """parse_catalog turns each entry into a struct as soon as it is read (a big file's tree is never
+    held whole); the catalog is the one converting the whole tree gives."""
+    from errcli.catalog.loader import load_plain
+    from errcli.catalog.validate import parse_catalog
+    from errcli.model import Catalog
+
+    for path in sorted((ROOT / "data" / "catalogs").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        whole = msgspec.convert(load_plain(text, str(path)), Catalog, strict=True)
+        read = parse_catalog(text, str(path))
+        assert len(read.entries) == len(whole.entries)
+        assert [e.code for e in read.entries] == [e.code for e in whole.entries]
+        assert [e.title for e in read.entries] == [e.title for e in whole.entries]
+
+
+def test_a_bad_entry_among_good_ones_is_reported_with_its_line_and_duplicates_still_found(tmp_path: Path) -> None:
+    path = tmp_path / "mix.yaml"
+    path.write_text(
+        "id: mix\nname: {en: Mix}\nentries:\n"
+        "  - code: 1\n    title: {en: one}\n"
+        "  - code: 2\n    title: {en: two}\n    severity: loud\n"  # invalid: stays a mapping
+        "  - code: 1\n    title: {en: one again}\n",  # a duplicate of a converted entry
+        encoding="utf-8",
+    )
+    with pytest.raises(CatalogError) as caught:
+        load_file(path)
+    problems = [str(p) for p in caught.value.problems]
+    assert any("severity" in p and ":8" in p for p in problems), problems
+    assert any("duplicate" in p.lower() and "1" in p for p in problems), problems

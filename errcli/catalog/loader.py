@@ -58,13 +58,17 @@ class _Mapping:
         self.marks: dict[Any, Any] = {}  # each key's place, only while the mapping is read
 
 
-def load_plain(text: str, path: str, huge: list[int] | None = None) -> Any:
+def load_plain(
+    text: str, path: str, huge: list[int] | None = None, entry: Callable[[dict[Any, Any]], Any] | None = None
+) -> Any:
     """Plain YAML (mappings, lists, scalars) from parser events; tags, aliases and a key given
     twice in one mapping are refused.
 
     Read as a stream of events straight into Python values, a file keeps memory to the data
     itself even for 100 000 entries. ``huge`` collects the lines of whole numbers past 64 bits
-    (what the compiled cache cannot hold).
+    (what the compiled cache cannot hold). ``entry``, when given, takes each mapping of the top
+    level's ``entries`` list as it ends, and what it returns is kept instead (a catalog's entries
+    become structs one by one, so the tree of a big file is never held whole).
     """
     import yaml
 
@@ -107,8 +111,7 @@ def load_plain(text: str, path: str, huge: list[int] | None = None) -> Any:
             elif kind is yaml.SequenceStartEvent:
                 stack.append([])
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                done = stack.pop()
-                add(done.data if isinstance(done, _Mapping) else done, event)
+                add(_ended(stack, entry), event)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise CatalogError(path, mark.line + 1 if mark else None, f"not valid YAML: {exc.problem or exc}") from None
@@ -119,6 +122,19 @@ def load_plain(text: str, path: str, huge: list[int] | None = None) -> Any:
     if len(root) > 1:
         raise CatalogError(path, None, "one YAML document per catalog file, please")
     return root[0] if root else None
+
+
+def _ended(stack: list[_Mapping | list[Any]], entry: Callable[[dict[Any, Any]], Any] | None) -> Any:
+    """The value of the mapping or list that just ended (the top of ``stack``, taken off it): an
+    item of the top level's ``entries`` list as ``entry`` makes it."""
+    done = stack.pop()
+    if not isinstance(done, _Mapping):
+        return done
+    if entry is not None and len(stack) == 2:
+        root = stack[0]
+        if isinstance(root, _Mapping) and root.key == "entries" and isinstance(stack[1], list):
+            return entry(done.data)
+    return done.data
 
 
 def _scalar_reader(path: str, huge: list[int]) -> Callable[[Any], Any]:

@@ -59,7 +59,16 @@ def parse_catalog(text: str, path: str) -> Catalog:
     them costs a second parse.
     """
     huge: list[int] = []
-    data = load_plain(text, path, huge)
+
+    def entry(raw: dict[Any, Any]) -> Any:  # each entry a struct as soon as it is read (memory)
+        if huge:
+            return raw  # (huge numbers are found, and named, in the tree)
+        try:
+            return msgspec.convert(raw, Entry, strict=True)
+        except msgspec.ValidationError:
+            return raw  # its problems are reported below
+
+    data = load_plain(text, path, huge, entry)
     if data is None:
         raise CatalogError(path, 1, "the file is empty; expected a catalog mapping with `id` and `entries`")
     if not isinstance(data, dict):
@@ -171,7 +180,7 @@ def _convert_parts(data: dict[Any, Any]) -> tuple[list[tuple[int, Entry]], list[
             entries.append((i, msgspec.convert(raw, Entry, strict=True)))
         except msgspec.ValidationError:
             found += _problems(raw, Entry, f"$.entries[{i}]")
-        code = raw.get("code") if isinstance(raw, dict) else None
+        code = raw.code if isinstance(raw, Entry) else raw.get("code") if isinstance(raw, dict) else None
         if isinstance(code, (int, str)) and not isinstance(code, bool):
             codes.append((i, code))
     return entries, codes, found
