@@ -154,15 +154,16 @@ def _replay(text: str, status: int) -> int:
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
-    except OSError:
-        from errcli.cli.main import guarded
+    except OSError as exc:
+        error = exc
+    else:
+        return status
+    from errcli.cli.main import guarded
 
-        def again() -> int:
-            sys.stdout.write(text)  # the output layer's errors, as a full run has them
-            return status
+    def failed() -> int:
+        raise error  # mapped as a full run's failed write is
 
-        return guarded(again)
-    return status
+    return guarded(failed)
 
 
 class _Tee:
