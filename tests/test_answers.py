@@ -239,3 +239,14 @@ def test_a_source_that_changes_during_the_run_keeps_nothing(tmp_path: Path) -> N
     time.sleep(0.02)
     path.write_text(USER.replace("first", "other"), encoding="utf-8")
     assert not answers.keep(["1001"], os.environ, "utf-8:strict", __version__, ("text", 0), sources)
+
+
+def test_a_kept_answer_that_cannot_be_written_fails_as_a_full_run_does(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
+    subprocess.run([str(BIN), "1001"], env=env, capture_output=True, timeout=60, check=True)
+    assert len(kept_keys(tmp_path)) == 1
+    with Path("/dev/full").open("w") as full:
+        argv = [str(BIN), "1001"]
+        done = subprocess.run(argv, env=env, stdout=full, stderr=subprocess.PIPE, text=True, timeout=60, check=False)
+    assert done.returncode == 2
+    assert done.stderr == "errcode: cannot write the output: No space left on device\n"
