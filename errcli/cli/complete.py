@@ -18,7 +18,14 @@ from errcli._text import safe
 from errcli.cli.spec import COMMANDS as SPEC_COMMANDS
 from errcli.cli.spec import DEFAULT_COMMAND, HELP_FLAGS, ROOT_OPTIONS, Command
 from errcli.cli.spec import OPTIONS as SPEC_OPTIONS
-from errcli.store.files import COMPLETION_FILE, COMPLETION_HEAD, COMPLETION_TAIL, MAX_COMPLETION_BYTES, cache_folder
+from errcli.store.files import (
+    COMPLETION_FILE,
+    COMPLETION_HEAD,
+    COMPLETION_TAIL,
+    MAX_COMPLETION_BYTES,
+    cache_folder,
+    stat_key,
+)
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (costs start-up time)
 
@@ -75,12 +82,11 @@ def _load(environ: dict[str, str]) -> dict[str, Any]:
         except OSError:
             pass
         return {}
-    for path, kept in sources:  # size, mtime, ctime, inode: as errcli.store.cache keeps them
+    for path, kept in sources:  # as errcli.store.cache keeps them
         try:
-            stat = os.stat(path)  # noqa: PTH116 -- the cheapest check on every TAB
+            if list(stat_key(path)) != kept:
+                return {}
         except OSError:
-            return {}
-        if [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino] != kept:
             return {}
     return data
 

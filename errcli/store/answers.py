@@ -17,7 +17,7 @@ from __future__ import annotations
 import marshal
 import os
 
-from errcli.store.files import cache_folder, read_bounded, write_bytes_atomic
+from errcli.store.files import cache_folder, read_bounded, stat_key, write_bytes_atomic
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (costs start-up time)
 
@@ -56,12 +56,11 @@ Stat = tuple[int, int, int, int] | None  # size, mtime_ns, ctime_ns, inode; None
 
 
 def stat_of(path: str) -> Stat:
-    """What a source looks like now; OSError when it cannot be looked at."""
+    """What a source looks like now (None: not there); OSError when it cannot be looked at."""
     try:
-        st = os.stat(path)  # noqa: PTH116 - pathlib costs start-up time
+        return stat_key(path)
     except (FileNotFoundError, NotADirectoryError):
         return None
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 def snapshot(paths: Sequence[str]) -> list[tuple[str, Stat]] | None:
@@ -90,8 +89,10 @@ def _read(path: str) -> dict[str, Any] | None:
     except OSError:
         return None
     except (ValueError, EOFError, TypeError):
-        with _quiet():
+        try:  # noqa: SIM105 - contextlib costs start-up time
             os.unlink(path)  # noqa: PTH108 - damaged: written again by the next full run
+        except OSError:
+            pass
         return None
     if (
         type(data) is not dict
@@ -152,11 +153,3 @@ def keep(
     except (OSError, ValueError):
         return False
     return True
-
-
-class _quiet:  # noqa: N801 - contextlib.suppress(OSError) without importing contextlib
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: object, value: object, tb: object) -> bool:
-        return isinstance(value, OSError)

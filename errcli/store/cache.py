@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from errcli.store.files import cache_folder, read_ends, read_mapped, write_bytes_atomic
+from errcli.store.files import cache_folder, read_ends, read_mapped, stat_key, write_bytes_atomic
 
 T = TypeVar("T")
 FORMAT = 3
@@ -33,18 +33,13 @@ def cache_dir(environ: dict[str, str] | None = None) -> Path | None:
 
 
 def file_keys(paths: Iterable[Path]) -> list[FileKey]:
-    """What a cache depends on: each file's path, size, times and inode.
-
-    The change time and the inode see an edit that keeps the size and puts the mtime back.
-    """
+    """What a cache depends on: each file's path and :func:`~errcli.store.files.stat_key`."""
     keys: list[FileKey] = []
     for path in paths:
         try:
-            stat = path.stat()
+            keys.append((str(path), *stat_key(path)))
         except OSError:
             keys.append((str(path), -1, -1, -1, -1))
-        else:
-            keys.append((str(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
     return keys
 
 

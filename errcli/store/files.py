@@ -29,6 +29,13 @@ def cache_folder(environ: Mapping[str, str]) -> str | None:
     return os.path.join(base, "errcode") if base else None  # noqa: PTH118 -- pathlib costs start-up time
 
 
+def stat_key(path: Path | str) -> tuple[int, int, int, int]:
+    """What the caches compare a source file by: size, mtime, ctime and inode (the change time and the
+    inode see an edit that keeps the size and puts the mtime back); OSError when it cannot be looked at."""
+    st = os.stat(path)  # noqa: PTH116 -- pathlib costs start-up time
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
 # TAB completion's data (written by errcli.catalog, read by errcli.cli.complete): marshal between a
 # head and a tail, so that a file cut short or damaged at either end is seen as such (marshal has no end mark)
 COMPLETION_FILE = "completion.marshal"
