@@ -50,7 +50,7 @@ def test_the_seed_is_current() -> None:
 
 def _fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    seed._read.clear()
+    seed._load.cache_clear()
     ix.forget()
 
 
@@ -87,7 +87,6 @@ def test_an_edited_bundled_catalog_is_not_seeded(tmp_path: Path, monkeypatch: py
     _fresh(tmp_path, monkeypatch)
     files = catalog_files(copy)
     assert seed.seed_for(files) is None
-    seed._read.clear()
     assert seed.seed_for(catalog_files(bundled_dir())) is not None
 
 

@@ -207,7 +207,7 @@ def _seeded(name: str, key: list[Any], bundled: list[Path]) -> bool:
     return cache.write(name, key, msgspec.structs.replace(compiled, catalogs=moved))
 
 
-def seed_catalogs(bundled: list[Path]) -> Any:
+def seed_catalogs(bundled: list[Path]) -> tuple[CatalogSet, _Compiled]:
     """The bundled catalogs compiled for the seed: parsed from ``bundled``, each path a bare file name."""
     found = _parse(bundled, [])
     stored = tuple(s.moved(Path(s.header.path).name) for s in _stored(found))

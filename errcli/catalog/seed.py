@@ -10,6 +10,7 @@ edited catalog, another version or a damaged seed means the cache is built as be
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -36,17 +37,13 @@ def digests(files: list[Path]) -> tuple[tuple[str, str], ...]:
     return tuple((path.name, hashlib.sha256(path.read_bytes()).hexdigest()) for path in files)
 
 
-_read: list[Seed | None] = []  # once a process
-
-
 def seed_for(files: list[Path]) -> Seed | None:
     """The seed, when it was made by this errcode from exactly ``files`` (the bundled catalogs)."""
-    if not _read:
-        _read.append(_load(files))
-    return _read[0]
+    return _load(tuple(files))
 
 
-def _load(files: list[Path]) -> Seed | None:
+@functools.cache  # read and checked once a process (the catalogs and the index both ask)
+def _load(files: tuple[Path, ...]) -> Seed | None:
     folder = bundled_data("seed")
     if folder is None:
         return None
@@ -54,7 +51,7 @@ def _load(files: list[Path]) -> Seed | None:
 
     try:
         seed = msgspec.msgpack.decode(read_bounded(folder / NAME, MAX_SEED_BYTES), type=Seed)
-        same = seed.format == FORMAT and seed.version == __version__ and seed.files == digests(files)
+        same = seed.format == FORMAT and seed.version == __version__ and seed.files == digests(list(files))
     except (OSError, ValueError, msgspec.DecodeError):
         return None
     return seed if same else None
