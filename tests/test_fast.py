@@ -153,3 +153,24 @@ def test_fast_lane_matches_full_cli_on_catalog_paths(args: list[str], status: in
     assert "Traceback" not in fast[2]
     named = argv[argv.index("--catalog-path") + 1]
     assert (named if status else str(broken)) in fast[2]
+
+
+def test_ctrl_c_inside_a_class_made_during_an_import_is_a_quiet_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python wraps what ``__set_name__`` raises while a class is made (``platform.uname_result``
+    during an import) in a RuntimeError: Ctrl-C at that moment is still Ctrl-C."""
+    from errcli.cli import fast
+
+    def interrupted(_args: list[str]) -> int:
+        raise RuntimeError("Error calling __set_name__") from KeyboardInterrupt()
+
+    monkeypatch.setattr(fast, "_main", interrupted)
+    with pytest.raises(SystemExit) as done:
+        fast.main(["1001"])
+    assert done.value.code == 130
+
+    def broken(_args: list[str]) -> int:
+        raise RuntimeError("a real bug")
+
+    monkeypatch.setattr(fast, "_main", broken)
+    with pytest.raises(RuntimeError, match="a real bug"):  # anything else is not hidden
+        fast.main(["1001"])

@@ -89,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         status = _main(list(sys.argv[1:] if argv is None else argv))
     except KeyboardInterrupt:
         status = 130
+    except RuntimeError as exc:  # Ctrl-C while a class is made in an import comes wrapped (``__set_name__``)
+        if not isinstance(exc.__cause__, KeyboardInterrupt):
+            raise
+        status = 130
     sys.exit(status)
 
 
