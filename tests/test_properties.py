@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from conftest import run
 from hypothesis import HealthCheck, given, settings
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from errcli._text import safe
 from errcli.catalog import CatalogSet
 from errcli.errors import UsageError
+from errcli.explain.reader import _ARRAY_OPEN
 from errcli.lookup import lookup, parse_query
 
 IDS = ("market-data", "qaexchange", "ztdx", "http")
@@ -52,3 +54,26 @@ def test_cli_answers_any_query_with_a_known_status(text: str) -> None:
 def test_safe_leaves_no_control_characters(text: str) -> None:
     shown = safe(text)
     assert not any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in shown)
+
+
+# the prefix check of the explain reader's fast path, as it was first written (no possessive
+# quantifiers, no look-ahead): the faster pattern must find exactly what this one finds
+_ARRAY_OPEN_REFERENCE = re.compile(
+    rb'\[(?:[\s"\[{\]]|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?\s*(?:[,\]]|$)|(?:true|false|null)\s*(?:[,\]]|$)|$)'
+)
+_PREFIX_BYTES = st.lists(
+    st.sampled_from([b"[", b"]", b"{", b"-", b".", b"e", b"E", b"+", b",", b" ", b"\t", b"\n", b'"', b"1", b"0"])
+    | st.sampled_from([b"true", b"false", b"null", b"tru", b"2025-10-14", b"12.5e-3", b"info", b"x"]),
+    max_size=12,
+).map(b"".join)
+
+
+@settings(max_examples=3000, suppress_health_check=[HealthCheck.too_slow])
+@given(_PREFIX_BYTES, st.integers(min_value=-1, max_value=40))
+def test_array_open_check_is_the_reference_pattern(data: bytes, end: int) -> None:
+    end = len(data) if end < 0 else min(end, len(data))
+    expected = _ARRAY_OPEN_REFERENCE.search(data, 0, end)
+    found = _ARRAY_OPEN.search(data, 0, end)
+    assert (found and found.start()) == (expected and expected.start())
+    for at in range(len(data)):
+        assert bool(_ARRAY_OPEN.match(data, at)) == bool(_ARRAY_OPEN_REFERENCE.match(data, at))

@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 from errcli.explain.plan import CACHE_LIMIT
 from errcli.explain.template import (
     DIGIT_MARKS,
-    DIGITS,
     FOLD,
     MARKED,
     RUNS,
@@ -79,7 +78,7 @@ class LineMemo:
         # exact: line with digits folded → (what tells its verdicts apart, {those bytes: verdicts})
         self.exact: dict[bytes, tuple[Any, dict[Any, Verdicts]]] = {}
         self.exact_once: dict[int, None] = {}
-        # folded: folded line → [keep, num, numref, {canon: verdicts}]
+        # folded: folded line → [mask, nums, nums_ref, {canon: verdicts}, keep] (see learn_folded)
         self.memo: dict[bytes, list[Any]] = {}
         self.canons = 0  # canons remembered over all folded templates
         self.canon_bytes = 0  # ... and the bytes of their lines
@@ -123,13 +122,12 @@ class LineMemo:
         self.template = template = self.memo.get(key)
         self.run_template = None
         if template is not None:
-            keep, num, numref, by_canon = template
-            if num and int.from_bytes(body.translate(DIGITS), "big") & num != numref:
-                self.body = None  # a letter where the template has a number: decoded, not remembered
-                return False
-            self.canon = canon = int.from_bytes(body, "big") & keep
+            mask, nums, nums_ref, by_canon, keep = template
+            self.canon = canon = int.from_bytes(body, "big") & mask
             verdicts = by_canon.get(canon)
             if verdicts is None:
+                if canon & nums != nums_ref:
+                    self.body = None  # a letter where the template has a number: decoded, not remembered
                 return False
             self.learn_exact(body, keep, verdicts)
             self.count(n, verdicts)
@@ -230,7 +228,7 @@ class LineMemo:
 
     def learn_canon(self, body: bytes, template: list[Any], verdicts: Verdicts) -> None:
         """Remember the verdicts of ``body``'s canon in its folded template."""
-        self.learn_exact(body, template[0], verdicts)
+        self.learn_exact(body, template[4], verdicts)
         by_canon = template[3]
         if len(by_canon) < MEMO_VALUES:
             by_canon[self.canon] = verdicts
@@ -243,9 +241,15 @@ class LineMemo:
             self.memo.clear()
             self.canons = 0
             self.canon_bytes = 0
-        keep, num, numref = made
-        template = self.memo[self.key] = [keep, num, numref, {}]
-        self.canon = int.from_bytes(body, "big") & keep
+        keep, num, _ = made
+        # the canon holds the kept bytes and the high half of each number's digit: 3 for a digit,
+        # 4 or 6 for the hex letter FOLD also folds there. A canon is remembered only from a line
+        # with digits there, so a line with a letter in a number never finds one.
+        size = len(body)
+        nums = num & int.from_bytes(b"\xf0" * size, "big")
+        digits = int.from_bytes(b"\x30" * size, "big") & nums
+        template = self.memo[self.key] = [keep | nums, nums, digits, {}, keep]
+        self.canon = int.from_bytes(body, "big") & template[0]
         self.learn_canon(body, template, verdicts)
 
     def learn_runs(self, runs_template: RunTemplate, canon: Any, verdicts: Verdicts) -> None:

@@ -164,8 +164,11 @@ class RecordReader:
 # What may follow a `[` that opens a JSON array: a number or literal then `,`/`]` (or the line's
 # end: the array may go on below), or a string, array, object, `]` or whitespace. `[api]`,
 # `[ERROR]`, `[2025-10-14T07:30:00Z]` and `[12:30:01]` cannot open one.
+# It runs on nearly every log line's prefix: the look-ahead and the possessive quantifiers let
+# such brackets fail at once, without backtracking.
 _ARRAY_OPEN = re.compile(
-    rb'\[(?:[\s"\[{\]]|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?\s*(?:[,\]]|$)|(?:true|false|null)\s*(?:[,\]]|$)|$)'
+    rb'\[(?=[\s"\[{\]tfn\d-]|$)'
+    rb'(?:[\s"\[{\]]|-?+\d++(?:\.\d++)?+(?:[eE][-+]?+\d++)?+\s*+(?:[,\]]|$)|(?:true|false|null)\s*+(?:[,\]]|$)|$)'
 )
 
 
