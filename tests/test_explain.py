@@ -447,6 +447,31 @@ def test_curl_without_json_body_reports_the_status(explainer: Explainer) -> None
     assert (empty.errors[0].action.kind, empty.errors[0].action.seconds) == ("wait", 120)
 
 
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        (
+            'Bearer realm="api", error="invalid_token", error_description="The access token expired"',
+            "ztdx:TOKEN_EXPIRED",
+        ),
+        ('Bearer error=invalid_token, error_description="jwt expired"', "ztdx:TOKEN_EXPIRED"),
+    ],
+)
+def test_curl_bodiless_401_reads_www_authenticate(explainer: Explainer, header: str, expected: str) -> None:
+    """A 401 without a body says what went wrong in its WWW-Authenticate header (RFC 6750's
+    ``error_description``, else ``error``): that is the message the catalogs are searched with."""
+    report = explain_text(explainer, f"HTTP/2 401\r\nwww-authenticate: {header}\r\ncontent-length: 0\r\n\r\n")
+    assert len(report.errors) == 1
+    error = report.errors[0]
+    assert error.http_status == 401
+    found = [f"{error.catalog}:{error.code}", *(f"{a.catalog}:{a.code}" for a in error.alternatives[:3])]
+    assert expected in found, found
+    assert error.message is not None
+    assert "expired" in error.message
+    plain = explain_text(explainer, 'HTTP/2 401\r\nwww-authenticate: Basic realm="api"\r\n\r\n')
+    assert plain.errors[0].message is None  # a realm alone says nothing
+
+
 def test_curl_interim_and_success_responses(explainer: Explainer) -> None:
     text = (
         "HTTP/1.1 100 Continue\r\n\r\n"

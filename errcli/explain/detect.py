@@ -28,7 +28,7 @@ from errcli.explain.fields import (
     SUCCESS_WORDS,
     WRAPPER_BODY_KEYS,
 )
-from errcli.explain.http import HttpInfo, parse_retry_after
+from errcli.explain.http import HttpInfo, auth_message, parse_retry_after
 from errcli.explain.plan import CACHE_LIMIT, MISSING, Env, EnvHits, Plan, fold_message, get_path, known_names
 from errcli.explain.reader import MAX_EMBEDDED_JSON
 
@@ -202,6 +202,8 @@ class Detector:
             if status is not None and status >= 400:
                 body = http.body if http is not None else None
                 page = http is not None and http.html
+                if body is None and http is not None:
+                    body = auth_message(http.headers)
                 return [Finding({}, None, body, (), status, retry, page=page)]
             return None
         found: list[Finding] = []

@@ -13,8 +13,18 @@ STATUS_LINE = re.compile(rb"^(?:< )?(HTTP/(?:1\.[01]|2(?:\.0)?|3))[ \t]+([1-5]\d
 HEADER_LINE = re.compile(rb"^(?:< )?([A-Za-z0-9!#$%&'*+.^_`|~-]+)[ \t]*:[ \t]*([^\r\n]*?)[ \t]*\r?\n?$")
 
 _KEPT_HEADERS = frozenset(
-    {"retry-after", "content-type", "date", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"}
+    {
+        "retry-after",
+        "content-type",
+        "date",
+        "www-authenticate",
+        "x-ratelimit-limit",
+        "x-ratelimit-remaining",
+        "x-ratelimit-reset",
+    }
 )
+# RFC 6750's auth-params: what a bodiless 401 says went wrong (`error="invalid_token"`)
+_AUTH_PARAM = re.compile(r'(?:^|[\s,])(error_description|error)\s*=\s*(?:"((?:[^"\\]|\\.){0,500})"|([^\s,"]{1,200}))')
 
 _HTML_TITLE = re.compile(r"<title[^>]{0,100}>([^<]{0,500})</title>|<h1[^>]{0,100}>([^<]{0,500})</h1>", re.IGNORECASE)
 
@@ -52,6 +62,20 @@ def _http_date(value: str | None) -> datetime | None:
     if when is None:
         return None
     return when if when.tzinfo is not None else when.replace(tzinfo=timezone.utc)
+
+
+def auth_message(headers: tuple[tuple[str, str], ...]) -> str | None:
+    """What a ``WWW-Authenticate`` header says went wrong: its ``error_description``, else its
+    ``error`` (``Bearer error="invalid_token", error_description="jwt expired"`` → jwt expired)."""
+    for name, value in headers:
+        if name.lower() == "www-authenticate":
+            params = {
+                m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in _AUTH_PARAM.finditer(value)
+            }
+            found = params.get("error_description") or params.get("error")
+            if found:
+                return found.replace("\\", "")
+    return None
 
 
 def parse_retry_after(value: str, date: str | None, now: datetime | None = None) -> int | None:
