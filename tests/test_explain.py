@@ -1456,3 +1456,31 @@ def test_summary_agrees_with_the_full_stream_on_families_of_lines(
     rnd.shuffle(lines)
     data = ("\n".join(lines * 2) + "\n").encode("utf-8")
     _agree(bundled, data)
+
+
+def test_http_client_error_holding_its_response(explainer: Explainer) -> None:
+    """An HTTP client's error object (axios: ``{name, message, code, response: {status, data}}``) is
+    explained by the response it holds, not by its own generic message."""
+    axios = {
+        "name": "AxiosError",
+        "message": "Request failed with status code 403",
+        "code": "ERR_BAD_REQUEST",
+        "response": {
+            "status": 403,
+            "statusText": "Forbidden",
+            "headers": {"content-type": "application/json"},
+            "data": {"code": 1004, "message": "Upgrade your plan to access tick data"},
+        },
+    }
+    error = one(explainer, json.dumps(axios))
+    assert (error.catalog, error.code, error.http_status) == ("market-data", 1004, 403)
+    network = one(explainer, json.dumps({"name": "AxiosError", "message": "Network Error", "code": "ERR_NETWORK"}))
+    assert network.entry is None
+
+
+def test_an_error_message_never_means_success(explainer: Explainer) -> None:
+    """A catalog's success entry (market-data's code 0) is no meaning of a message that reports an error."""
+    for message in ("Request failed with status code 403", "request was not successful", "status code invalid"):
+        error = one(explainer, json.dumps({"code": "ERR_BAD_REQUEST", "message": message}))
+        found = [(error.catalog, error.code), *((a.catalog, a.code) for a in error.alternatives)]
+        assert ("market-data", 0) not in found, (message, found)

@@ -295,6 +295,12 @@ class Detector:
             return None
         if plan.wrapper and self._wrapper(node, found, budget, depth, outer):
             return True
+        held = node.get("response")
+        if type(held) is dict and self.plan(tuple(held)).wrapper:
+            # an HTTP client's error (axios) holding the response: that says more than its own message
+            before = len(found)
+            if self._wrapper(held, found, budget, depth + 1, outer) and len(found) > before:
+                return True
         fields = _Fields()
         self._from_envelopes(node, plan, fields)
         items = self._from_error_keys(node, plan, fields)

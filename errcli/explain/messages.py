@@ -31,6 +31,7 @@ KEYWORD_WEIGHT = 0.9  # errcode's synonyms, often shared by several entries
 SYMBOL_WEIGHT = 0.95
 SEARCH_WEIGHT = 0.95  # a search hit is a weaker sign than a server message template
 SEARCH_WHEN_BELOW = 90.0  # search is asked only when no short text matched this well
+SUCCESS_CATEGORY = "success"  # the category of entries that are no error (market-data's code 0)
 _EXAMPLE_MESSAGE = re.compile(r'"(?:message|msg|error|error_message|errorMessage|detail)"\s*:\s*"((?:[^"\\]|\\.)*)"')
 _HEAD_SPLIT = re.compile(r"\s*(?:[:：,，;；]|\s-\s)")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -62,11 +63,16 @@ class MessageMatcher:
         self.index = load_index(cs)
         self.ids = tuple(c.id for c in catalogs)
         self._entries: dict[EntryKey, Entry] = {}
+        # a catalog's success entries (market-data's code 0) are no meaning of an error's message
+        self._successes: set[EntryKey] = set()
         best: dict[tuple[str, EntryKey], float] = {}
         for cat in catalogs:
             for entry in cat.entries:
                 key = (entry.catalog, entry.code)
                 self._entries[key] = entry
+                if entry.category == SUCCESS_CATEGORY:
+                    self._successes.add(key)
+                    continue
                 for text, weight in _texts(entry):
                     norm = self.normalize(text)
                     if _meaningful(norm) and best.get((norm, key), 0.0) < weight:
@@ -136,6 +142,8 @@ class MessageMatcher:
 
             for hit in search(self.cs, folded.replace("#", " "), self.ids, limit=8, min_score=50.0).hits:
                 key = (hit.entry.catalog, hit.entry.code)
+                if key in self._successes or hit.entry.category == SUCCESS_CATEGORY:
+                    continue
                 score = SEARCH_WEIGHT * hit.score
                 if score > out.get(key, 0.0):
                     out[key] = score
