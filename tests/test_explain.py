@@ -721,7 +721,7 @@ def test_unparsed_lines_are_counted_with_their_numbers(explainer: Explainer) -> 
         [
             "starting up",  # 1
             '{"code": 2002, "message": "Symbol not found"}',  # 2
-            "{'code': 1001, 'message': 'python repr, not JSON'}",  # 3
+            "{'code': 1001, 'message': 'Invalid or expired token'}",  # 3 a Python dict repr: read
             "",  # 4 blank: neither parsed nor unparsed
             "DEBUG entering handler {",  # 5 an opened brace that never becomes JSON
             '{"code": 3001, "message": "Rate limit exceeded"}',  # 6
@@ -730,10 +730,10 @@ def test_unparsed_lines_are_counted_with_their_numbers(explainer: Explainer) -> 
         ]
     )
     report = explain_text(explainer, text)
-    assert ids(report) == ["market-data:2002", "market-data:3001", "market-data:1002"]
-    assert [e.line for e in report.errors] == [2, 6, 8]
-    assert report.unparsed_lines == (1, 3, 5, 7)
-    assert report.unparsed_count == 4
+    assert ids(report) == ["market-data:2002", "market-data:1001", "market-data:3001", "market-data:1002"]
+    assert [e.line for e in report.errors] == [2, 3, 6, 8]
+    assert report.unparsed_lines == (1, 5, 7)
+    assert report.unparsed_count == 3
 
 
 def test_unparsed_line_numbers_are_capped_but_counted(explainer: Explainer) -> None:
@@ -1484,3 +1484,36 @@ def test_an_error_message_never_means_success(explainer: Explainer) -> None:
         error = one(explainer, json.dumps({"code": "ERR_BAD_REQUEST", "message": message}))
         found = [(error.catalog, error.code), *((a.catalog, a.code) for a in error.alternatives)]
         assert ("market-data", 0) not in found, (message, found)
+
+
+def test_python_dict_repr_after_a_prefix_is_a_record(explainer: Explainer) -> None:
+    """Python clients print a decoded response (``print(resp.json())``, ``logging`` with ``%s``): single
+    quotes, True/False/None. Such a dict after a log prefix is read as the JSON it came from."""
+    line = "[-] 订单提交失败: {'code': 1001, 'message': 'Insufficient funds: available=0.00, required=115714.70'}\n"
+    error = one(explainer, line)
+    assert (error.catalog, error.code) == ("qaexchange", 1001)
+    assert error.message is not None
+    assert error.message.startswith("Insufficient funds")
+    wrapped = one(explainer, "resp={'success': False, 'data': None, 'error': {'code': 1004, 'message': 'x'}}")
+    assert (wrapped.catalog, wrapped.code) == ("qaexchange", 1004)
+    params = explain_text(explainer, "order params {'symbol': 'XAUUSD', 'qty': 3, 'reduce': True}\n")
+    assert (params.errors, params.not_errors, params.unparsed_lines) == ((), 1, ())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x {'a': {1, 2}}",  # a set: no JSON value
+        "x {'a': 1j}",
+        "x {'a': b'raw'}",
+        "x {1: 'a'}",  # a key that is no string
+        "x {'a': __import__('os').getcwd()}",  # code is never run
+        "x {'a': 1",
+        "x {'a': " + "(" * 300 + ")" * 300 + "}",  # deeper than Python's parser goes
+        "x {'a': '" + "z" * 100_000 + "'}",
+        "x {'a': 1e999}",
+    ],
+)
+def test_python_dict_reprs_that_are_no_json_stay_unparsed(explainer: Explainer, text: str) -> None:
+    report = explain_text(explainer, text + "\n")
+    assert (report.errors, report.not_errors, report.unparsed_lines) == ((), 0, (1,))

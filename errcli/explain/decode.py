@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -35,6 +36,41 @@ def try_decode(buf: bytes | memoryview) -> tuple[str, Any, int | None]:
         return kind, None, offset
     except Exception:  # noqa: BLE001 - the reader must survive any input, whatever the decoder raises
         return "malformed", None, None
+
+
+MAX_PYTHON_LITERAL = 64 * 1024  # bytes of a Python dict repr that are read (ast parses it whole)
+_JSON_TYPES = (str, int, float, bool, type(None))
+
+
+def python_dict(buf: bytes | memoryview) -> dict[str, Any] | None:
+    """A Python dict repr that stands for a JSON object (``{'code': 1001, 'ok': False, 'data': None}``,
+    as ``print(resp.json())`` writes it), read up to the last ``}`` of ``buf``; None for anything
+    else. Only literals are read (:func:`ast.literal_eval`: no code runs); sets, bytes, complex
+    numbers, keys that are not strings and infinite floats are no JSON, so they give None."""
+    data = bytes(buf[:MAX_PYTHON_LITERAL])
+    end = data.rfind(b"}")
+    if end < 0:
+        return None
+    import ast
+
+    try:
+        value = ast.literal_eval(data[: end + 1].decode("utf-8"))
+    except Exception:  # noqa: BLE001 - SyntaxError, ValueError, MemoryError, RecursionError...: no literal
+        return None
+    return value if type(value) is dict and _json_like(value, 0) else None
+
+
+def _json_like(value: Any, depth: int) -> bool:
+    if depth > 64:
+        return False
+    kind = type(value)
+    if kind is dict:
+        return all(type(k) is str and _json_like(v, depth + 1) for k, v in value.items())
+    if kind is list or kind is tuple:
+        return all(_json_like(v, depth + 1) for v in value)
+    if kind is float:
+        return math.isfinite(value)
+    return kind in _JSON_TYPES
 
 
 def bracket_depth(data: bytes) -> int:

@@ -1,7 +1,8 @@
 """Bytes → records: every JSON value in a stream, with its line numbers, in constant memory.
 
 JSON Lines, one pretty document, concatenated values, arrays of results, log lines with
-JSON after a prefix (the prefix is kept with the record), ``curl -i`` output (status line
+JSON after a prefix (the prefix is kept with the record), a Python client's dict repr
+(``{'code': 1001, 'ok': False}``: read as the JSON object it stands for), ``curl -i`` output (status line
 and headers travel with the body's records; a body that is no JSON, a framework's plain
 text or a gateway's HTML page, is kept as text), a BOM, CRLF. It never raises on what it
 reads: every line ends up counted exactly once in the :class:`LineTally`.
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from itertools import chain, repeat
 from typing import Any, Protocol
 
-from errcli.explain.decode import bracket_depth, json_decode, try_decode
+from errcli.explain.decode import bracket_depth, json_decode, python_dict, try_decode
 from errcli.explain.http import (
     HEADER_LINE,
     STATUS_LINE,
@@ -443,6 +444,9 @@ class _ScanState:
                 if pending.depth <= MAX_NESTING:  # deeper is never parsed: it only counts as a failure
                     self.pending = pending
                     return
+            if data[start + 1 : start + 2] == b"'" and (literal := python_dict(view[start:])) is not None:
+                yield from _flatten(n, n, _as_json(literal), http, prefix)  # a Python client's print
+                return
             failures += 1
             pos = start + 1
 
@@ -526,6 +530,15 @@ class _ScanState:
                 self.tally.record_lines += 1
             else:
                 self.tally.add_unparsed(line, pending.first_line_data if i == 0 else pending.parts[i])
+
+
+def _as_json(value: Any) -> Any:
+    """A Python literal as JSON decodes it (tuples are lists)."""
+    if type(value) is dict:
+        return {k: _as_json(v) for k, v in value.items()}
+    if type(value) is list or type(value) is tuple:
+        return [_as_json(v) for v in value]
+    return value
 
 
 def _starts_anew(data: bytes) -> bool:

@@ -16,7 +16,8 @@ with English and Chinese messages carrying amounts, order, account and position 
 and uuids (almost no two lines are the same), some Chinese escaped as ``\\uXXXX`` the way
 Python's ``json.dumps`` writes it, undocumented codes (4017, 9999, 400, 100000+, unknown snake
 codes), successes with quote, candle, trade and account payloads, and plain lines without JSON
-(start-up, connections, access lines, Python and Java stack traces).
+(start-up, connections, access lines, Python and Java stack traces), and Python dict reprs
+(``order params {'symbol': …}``), which explain reads as the objects they stand for.
 
 Mix, in lines: ~55 % successes and data, ~30 % errors, ~12 % plain, ~3 % WebSocket frames.
 The entry point prints the exact counts per kind as one JSON object on stdout.
@@ -506,11 +507,12 @@ class Gen:
 
     # -- plain lines ----------------------------------------------------------------------------
 
-    def plain(self) -> list[str]:
+    def plain(self) -> tuple[str, list[str]]:
+        """Lines without JSON (``plain``), or a Python client's dict repr (``python_dict``: a record, no error)."""
         rng = self.rng
         r = self.r()
         if r < 0.15:
-            return self.traceback()
+            return "plain", self.traceback()
         sym = self.pick(MD_SYMBOLS)
         texts: list[Callable[[], str]] = [
             lambda: f"connected to wss://md.example.com/ws?api_key=*** in {self.ri(20, 400)}ms",
@@ -523,12 +525,16 @@ class Gen:
             lambda: f"loaded {self.ri(10, 900)} instruments from cache in {self.ri(1, 90)}ms",
             lambda: f"retrying request {self.hexid(8)} (attempt {self.ri(2, 5)}/5) after {self.ri(100, 3000)}ms",
             lambda: f"Starting trader-gateway v2.{self.ri(9)}.{self.ri(20)} (pid {self.ri(100, 65535)})",
-            lambda: f"order params {{'symbol': '{sym}', 'qty': {self.ri(1, 9)}}}",  # a Python dict repr, not JSON
             lambda: f"rate limiter: {self.ri(0, 100)} tokens left, refill in {self.ri(1, 1000)}ms",
         ]
-        text = self.pick(texts)()
+        kind = "plain"
+        if self.r() < 1 / (len(texts) + 1):  # a Python dict repr: read as the JSON object it stands for
+            kind = "python_dict"
+            text = f"order params {{'symbol': '{sym}', 'qty': {self.ri(1, 9)}, 'post_only': False}}"
+        else:
+            text = self.pick(texts)()
         level = self.pick(["INFO", "INFO", "INFO", "DEBUG", "WARN"])
-        return [self.prefix(level, self.pick(["trader.main", "md.ws", "qa.ws", "gateway.pool"]), "") + text]
+        return kind, [self.prefix(level, self.pick(["trader.main", "md.ws", "qa.ws", "gateway.pool"]), "") + text]
 
     def traceback(self) -> list[str]:
         head = self.prefix("ERROR", "trader.http", f"unhandled error in request {self.hexid(8)}")
@@ -610,8 +616,9 @@ def write_log(path: Path, lines: int = 1_000_000, seed: int = 20251014) -> Count
         while written < lines:
             r = gen.r()
             if r < 0.077:  # ~1.65 lines per plain event (tracebacks are 5): ~12 % of lines
-                block = gen.plain()[: lines - written]
-                counts["plain"] += len(block)
+                kind, block = gen.plain()
+                block = block[: lines - written]
+                counts[kind] += len(block)
                 buf += block
                 written += len(block)
                 continue
