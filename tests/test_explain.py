@@ -1517,3 +1517,30 @@ def test_python_dict_repr_after_a_prefix_is_a_record(explainer: Explainer) -> No
 def test_python_dict_reprs_that_are_no_json_stay_unparsed(explainer: Explainer, text: str) -> None:
     report = explain_text(explainer, text + "\n")
     assert (report.errors, report.not_errors, report.unparsed_lines) == ((), 0, (1,))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # actix-web's own plain-text body, as `curl -s` prints it (no status line, no JSON)
+        ("Json deserialize error: missing field `user_id` at line 1 column 52", "qaexchange:5003"),
+        ("Query deserialize error: invalid digit found in string\n", "qaexchange:5003"),
+    ],
+)
+def test_a_plain_text_body_alone_is_read_as_its_message(bundled: CatalogSet, text: str, expected: str) -> None:
+    """A whole input of a few lines of text and no JSON (``curl -s`` of a plain-text error body) is
+    explained by its text when that names a catalog entry; the summary says the same."""
+    report = explain_text(bundled, text)
+    assert ids(report) == [expected]
+    assert (report.errors[0].line, report.unparsed_count, report.unparsed_lines) == (1, 0, ())
+    assert report.errors[0].basis == "message"
+    summary = summarize(bundled, io.BytesIO(text.encode()))
+    assert [(r.catalog, str(r.code), r.count) for r in summary.rows] == [(*expected.split(":"), 1)]
+    assert (summary.errors, summary.unparsed_count) == (1, 0)
+
+
+@pytest.mark.parametrize("text", ["starting up\n", "hello world", "ok", "line one\nline two\n", "x\n" * 30])
+def test_text_that_names_no_entry_stays_unparsed(bundled: CatalogSet, text: str) -> None:
+    report = explain_text(bundled, text)
+    assert report.errors == ()
+    assert report.unparsed_count == len([t for t in text.splitlines() if t.strip()])

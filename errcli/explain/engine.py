@@ -30,6 +30,7 @@ from errcli.explain.split import MIN_SPLIT_BYTES, WARM_BYTES, Fork, Half, Window
 from errcli.model import Catalog, Entry
 
 MAX_DETAILS = 50
+TEXT_ONLY_LINES = 20  # a whole input of at most this many lines of text, and no JSON, is a text body
 _DETAIL_PATHS = (("details",), ("error", "details"), ("data",))
 
 # A call that places, cancels or moves something, seen in a log prefix or the message.
@@ -89,6 +90,25 @@ class Explainer:
                 self._shapes.clear()
             self._shapes[key] = verdicts
         return verdicts
+
+    def text_body(self, tally: LineTally) -> tuple[Finding, Verdict] | None:
+        """A whole input of a few lines of text and nothing else (``curl -s`` of a plain-text error
+        body, actix's ``Json deserialize error: …``): its text as the message, when that names a
+        catalog entry; None otherwise (the lines stay unparsed)."""
+        count = tally.unparsed_count
+        if (
+            tally.record_lines
+            or tally.http_lines
+            or not 0 < count <= TEXT_ONLY_LINES
+            or count != tally.lines - tally.blank_lines
+        ):
+            return None
+        text = " ".join(t.decode("utf-8", "replace").strip() for t in tally.unparsed_texts)
+        finding = Finding({}, None, text, ())
+        verdict = self.verdict(finding)
+        if verdict.entry is None or verdict.basis != "message":
+            return None
+        return finding, verdict
 
     def explain(self, line: int, end_line: int, finding: Finding, prefix: bytes = b"") -> ExplainedError:
         verdict = self.verdict(finding)
@@ -217,6 +237,11 @@ class ExplainStream:
                 if error.entry is None:
                     self.unknown += 1
                 yield error
+        body = self.explainer.text_body(self.tally)
+        if body is not None:
+            first, last = self._take_text()
+            self.errors += 1
+            yield explain(first, last, body[0])
 
     def summarize(self, split_from: int = MIN_SPLIT_BYTES) -> SummaryReport:
         """Consume the stream into counts per (catalog, code), without a full result per error.
@@ -239,6 +264,9 @@ class ExplainStream:
         finally:
             if collecting:
                 gc.enable()
+        body = self.explainer.text_body(self.tally)
+        if body is not None:
+            rows.row(body[1], self._take_text()[0])  # counted at its first line, as any record
         summary = Summary()
         unknown = 0
         for verdict, count, first, last in sorted(rows.rows.values(), key=lambda r: r[2]):
@@ -311,6 +339,17 @@ class ExplainStream:
             memo.records += half.records
             memo.not_errors += half.not_errors
             self.tally.absorb(half.tally, lines)
+
+    def _take_text(self) -> tuple[int, int]:
+        """The unparsed lines become one record (a text body): its first and last line."""
+        tally = self.tally
+        first, last = tally.unparsed_lines[0], tally.unparsed_lines[-1]
+        self.records += 1
+        tally.record_lines += tally.unparsed_count
+        tally.unparsed_count = 0
+        tally.unparsed_lines.clear()
+        tally.unparsed_texts.clear()
+        return first, last
 
     def counts(self) -> dict[str, Any]:
         """What the stream has counted so far, as the reports take it."""
