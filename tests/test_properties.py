@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from errcli._text import safe
 from errcli.catalog import CatalogSet
 from errcli.errors import UsageError
+from errcli.explain.decode import python_dict
 from errcli.explain.reader import _ARRAY_OPEN
 from errcli.lookup import lookup, parse_query
 
@@ -77,3 +78,25 @@ def test_array_open_check_is_the_reference_pattern(data: bytes, end: int) -> Non
     assert (found and found.start()) == (expected and expected.start())
     for at in range(len(data)):
         assert bool(_ARRAY_OPEN.match(data, at)) == bool(_ARRAY_OPEN_REFERENCE.match(data, at))
+
+
+_JSON_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**64 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+    | st.sampled_from(["None", "True", "it's", 'say "hi"', "a\\b", "\n", "'", "\"'", "null", "{'x': 1}"])
+)
+_JSON_VALUES = st.recursive(
+    _JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.text(max_size=8) | st.sampled_from(["code", "message", "None"]), _JSON_VALUES, max_size=5))
+def test_a_python_dict_repr_reads_as_the_object_it_stands_for(value: dict[str, object]) -> None:
+    """Whatever path reads it (the quick one or ast), a printed dict gives back the dict."""
+    assert python_dict(repr(value).encode("utf-8", "surrogatepass")) == value
