@@ -1544,3 +1544,26 @@ def test_text_that_names_no_entry_stays_unparsed(bundled: CatalogSet, text: str)
     report = explain_text(bundled, text)
     assert report.errors == ()
     assert report.unparsed_count == len([t for t in text.splitlines() if t.strip()])
+
+
+@pytest.mark.parametrize(
+    ("record", "expected", "status"),
+    [
+        (
+            {"status": 400, "data": {"error": "Timestamp expired", "code": "TIMESTAMP_EXPIRED"}},
+            "ztdx:TIMESTAMP_EXPIRED",
+            400,
+        ),
+        ({"code": 500, "data": {"code": 5001, "message": "Data source unavailable"}}, "market-data:5001", 500),
+        ({"success": False, "body": {"code": 1001, "message": "资金不足"}}, "qaexchange:1001", None),
+    ],
+)
+def test_a_bare_status_defers_to_the_error_nested_in_it(
+    explainer: Explainer, record: dict[str, object], expected: str, status: int | None
+) -> None:
+    """An outer object that says only a status (no message, no documented code) holding an error in
+    ``data``/``body``: the nested error is what the response says; the status travels with it."""
+    error = one(explainer, json.dumps(record))
+    assert (f"{error.catalog}:{error.code}", error.http_status) == (expected, status)
+    bare = one(explainer, json.dumps({"status": 400, "data": {"items": []}}))
+    assert (bare.catalog, bare.code) == ("http", 400)

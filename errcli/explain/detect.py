@@ -313,6 +313,10 @@ class Detector:
         status_word = self._from_generic_keys(node, plan, fields)
         if self._error_or_success(node, plan, fields, status_word) is False:
             return False
+        if fields.message is None and _says_only_a_status(fields.code) and (fields.marker or fields.code is not None):
+            own = as_int(fields.code)
+            if self._nested_errors(node, status if own is None else own, retry, outer, found, budget, depth):
+                return True
         if fields.marker:
             found.append(Finding(node, fields.code, fields.message, envs, status, retry, outer))
             return True
@@ -324,6 +328,29 @@ class Detector:
             return None
         found.append(Finding(node, fields.code, fields.message, envs, status, retry, outer))
         return True
+
+    def _nested_errors(
+        self,
+        node: dict[str, Any],
+        status: int | None,
+        retry: int | None,
+        outer: EnvHits,
+        found: list[Finding],
+        budget: list[int],
+        depth: int,
+    ) -> bool:
+        """The errors of the ``data``/``body``/``response`` objects of an error that says only a
+        status (``{"status": 400, "data": {"error": …, "code": …}}``), added to ``found`` with that
+        status; False when they hold none."""
+        if depth >= MAX_WALK_DEPTH:
+            return False
+        mine: list[Finding] = []
+        for key in WRAPPER_BODY_KEYS:
+            child = node.get(key)
+            if type(child) is dict:
+                self._node(child, status, retry, outer or self._outer(node), True, mine, budget, depth + 1)
+        found.extend(mine)
+        return bool(mine)
 
     def _wrapper(
         self, node: dict[str, Any], found: list[Finding], budget: list[int], depth: int, outer: EnvHits
@@ -478,6 +505,14 @@ def _inner_error(node: dict[str, Any]) -> tuple[Any, str | None]:
             break
     message = next((v for k in (*MESSAGE_KEYS, "error") if isinstance(v := node.get(k), str) and v.strip()), None)
     return code, message
+
+
+def _says_only_a_status(code: Any) -> bool:
+    """No code, or one that is an HTTP status (400, "500"): all an outer object says of its error."""
+    if code is None:
+        return True
+    number = as_int(code)
+    return number is not None and 100 <= number <= 599
 
 
 def _message_of(node: dict[str, Any]) -> str | None:
