@@ -1567,3 +1567,49 @@ def test_a_bare_status_defers_to_the_error_nested_in_it(
     assert (f"{error.catalog}:{error.code}", error.http_status) == (expected, status)
     bare = one(explainer, json.dumps({"status": 400, "data": {"items": []}}))
     assert (bare.catalog, bare.code) == ("http", 400)
+
+
+_HANDSHAKE = (
+    "WebSocket connection to 'wss://x/ws' failed: Error during WebSocket handshake: Unexpected response code: 400"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "requests.exceptions.HTTPError: 404 Client Error: Not Found for url: http://x/api/position/account/ACC_1",
+            "http:404",
+        ),
+        (
+            _HANDSHAKE,
+            "http:400",
+        ),
+        ('10.0.3.17 "GET /api/account/info HTTP/1.1" 502 157 "-" "python-requests/2.31.0" 0.004213', "http:502"),
+        ('Oct 03 12:00:01 md-gw[2231]: upstream error code=5001 msg="Data source unavailable"', "market-data:5001"),
+        ('level=error msg="Symbol not found" code=2002 symbol=XYZUSDT', "market-data:2002"),
+    ],
+)
+def test_a_text_body_names_its_status_or_its_fields(bundled: CatalogSet, text: str, expected: str) -> None:
+    """A text body that says an HTTP status (a client's exception, an access log line) has that meaning;
+    one of ``key=value`` pairs (logfmt) is read as the object those pairs make."""
+    report = explain_text(bundled, text + "\n")
+    assert len(report.errors) == 1
+    error = report.errors[0]
+    assert expected in [f"{error.catalog}:{error.code}", *(f"{a.catalog}:{a.code}" for a in error.alternatives[:3])]
+    assert report.unparsed_count == 0
+
+
+def test_a_process_id_in_a_log_line_is_no_response(bundled: CatalogSet) -> None:
+    """``nginx[2231]:`` holds a JSON array of one number: text, not a record; JSON after it is read."""
+    text = explain_text(bundled, "Oct 03 12:00:01 host nginx[2231]: worker started\n")
+    assert (text.records, text.unparsed_lines) == (0, (1,))
+    logged = explain_text(bundled, 'Oct 03 12:00:01 md-gw[2231]: resp={"code": 1001, "message": "x"}\n')
+    assert (ids(logged), logged.records) == (["market-data:1001"], 1)
+    assert explain_text(bundled, "[1, 2, 3]\n").not_errors == 1  # an array alone is a response
+
+
+@pytest.mark.parametrize("text", ["GET /api/v1/ticker 200 12ms", "retry=3 backoff=250ms", "took 404 ms"])
+def test_a_text_body_without_an_error_stays_unparsed(bundled: CatalogSet, text: str) -> None:
+    report = explain_text(bundled, text + "\n")
+    assert (report.errors, report.unparsed_count) == ((), 1)

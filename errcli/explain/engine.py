@@ -20,6 +20,7 @@ from typing import Any
 from errcli.catalog import CatalogSet
 from errcli.explain.classify import Classifier, Verdict, is_status_entry
 from errcli.explain.detect import Detector, Finding
+from errcli.explain.fields import CODE_KEYS, ERROR_TEXT, LOGFMT_PAIR, MESSAGE_KEYS, TEXT_STATUS
 from errcli.explain.http import HttpInfo
 from errcli.explain.lines import Source
 from errcli.explain.memo import LineMemo, SummaryRows, count_records
@@ -31,6 +32,7 @@ from errcli.model import Catalog, Entry
 
 MAX_DETAILS = 50
 TEXT_ONLY_LINES = 20  # a whole input of at most this many lines of text, and no JSON, is a text body
+TEXT_ONLY_EXACT = 95.0  # ... explained without an error word when it is a catalog's text this closely
 _DETAIL_PATHS = (("details",), ("error", "details"), ("data",))
 
 # A call that places, cancels or moves something, seen in a log prefix or the message.
@@ -93,21 +95,32 @@ class Explainer:
 
     def text_body(self, tally: LineTally) -> tuple[Finding, Verdict] | None:
         """A whole input of a few lines of text and nothing else (``curl -s`` of a plain-text error
-        body, actix's ``Json deserialize error: …``): its text as the message, when that names a
-        catalog entry; None otherwise (the lines stay unparsed)."""
+        body, actix's ``Json deserialize error: …``, a client's exception): the object its logfmt
+        pairs make, else its text as the message (with an HTTP status it names), when that says an
+        error; None otherwise (the lines stay unparsed)."""
         count = tally.unparsed_count
-        if (
-            tally.record_lines
-            or tally.http_lines
-            or not 0 < count <= TEXT_ONLY_LINES
-            or count != tally.lines - tally.blank_lines
-        ):
+        if tally.record_lines or tally.http_lines or not 0 < count <= TEXT_ONLY_LINES:
+            return None
+        if count != tally.lines - tally.blank_lines:
             return None
         text = " ".join(t.decode("utf-8", "replace").strip() for t in tally.unparsed_texts)
-        finding = Finding({}, None, text, ())
+        pairs = _logfmt(text)
+        if pairs is not None:
+            for finding in self.findings(pairs, None) or ():
+                verdict = self.verdict(finding)
+                if verdict.entry is not None:
+                    return finding, verdict
+        found = TEXT_STATUS.search(text)
+        status = int(next(g for g in found.groups() if g)) if found else None
+        finding = Finding({}, None, text, (), status)
         verdict = self.verdict(finding)
+        if status is not None:
+            return finding, verdict
         if verdict.entry is None or verdict.basis != "message":
             return None
+        score = max((e.score or 0.0 for e in verdict.evidence if e.kind == "message"), default=0.0)
+        if score < TEXT_ONLY_EXACT and not ERROR_TEXT.search(text):
+            return None  # "retry=3 backoff=250ms" names the rate limit's words, but reports nothing
         return finding, verdict
 
     def explain(self, line: int, end_line: int, finding: Finding, prefix: bytes = b"") -> ExplainedError:
@@ -137,6 +150,20 @@ class Explainer:
             contradiction=verdict.contradiction,
             end_line=end_line,
         )
+
+
+def _logfmt(text: str) -> dict[str, Any] | None:
+    """The object a text's ``key=value`` pairs make (numbers as numbers), when they name a code or a
+    message; None otherwise."""
+    pairs: dict[str, Any] = {}
+    for key, raw in LOGFMT_PAIR.findall(text):
+        value: Any = raw[1:-1].replace('\\"', '"') if raw[:1] == '"' else raw
+        if value.lstrip("-").isdigit() and len(value) < 19:
+            value = int(value)
+        pairs.setdefault(key, value)
+    if any(k in pairs for k in CODE_KEYS) or any(k in pairs for k in MESSAGE_KEYS):
+        return pairs
+    return None
 
 
 def _action(

@@ -434,6 +434,9 @@ class _ScanState:
                 return
             if kind == "trailing" and offset:
                 kind, value, _ = try_decode(view[start : start + offset])
+                if kind == "ok" and start and type(value) is list and dict not in map(type, value):
+                    pos = start + offset  # `md-gw[2231]: …`: a process id in the text, no response
+                    continue
                 if kind == "ok":
                     yield from _flatten(n, n, value, http, prefix)
                     had = True
