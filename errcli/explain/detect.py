@@ -314,8 +314,16 @@ class Detector:
         if self._error_or_success(node, plan, fields, status_word) is False:
             return False
         if fields.message is None and _says_only_a_status(fields.code) and (fields.marker or fields.code is not None):
+            # an error that says only a status: the error in its data/body/response says more
             own = as_int(fields.code)
-            if self._nested_errors(node, status if own is None else own, retry, outer, found, budget, depth):
+            nested: list[Finding] = []
+            for key in WRAPPER_BODY_KEYS if depth < MAX_WALK_DEPTH else ():
+                child = node.get(key)
+                if type(child) is dict:
+                    inner_status = status if own is None else own  # it keeps the status
+                    self._node(child, inner_status, retry, outer or self._outer(node), True, nested, budget, depth + 1)
+            if nested:
+                found.extend(nested)
                 return True
         if fields.marker:
             found.append(Finding(node, fields.code, fields.message, envs, status, retry, outer))
@@ -328,29 +336,6 @@ class Detector:
             return None
         found.append(Finding(node, fields.code, fields.message, envs, status, retry, outer))
         return True
-
-    def _nested_errors(
-        self,
-        node: dict[str, Any],
-        status: int | None,
-        retry: int | None,
-        outer: EnvHits,
-        found: list[Finding],
-        budget: list[int],
-        depth: int,
-    ) -> bool:
-        """The errors of the ``data``/``body``/``response`` objects of an error that says only a
-        status (``{"status": 400, "data": {"error": …, "code": …}}``), added to ``found`` with that
-        status; False when they hold none."""
-        if depth >= MAX_WALK_DEPTH:
-            return False
-        mine: list[Finding] = []
-        for key in WRAPPER_BODY_KEYS:
-            child = node.get(key)
-            if type(child) is dict:
-                self._node(child, status, retry, outer or self._outer(node), True, mine, budget, depth + 1)
-        found.extend(mine)
-        return bool(mine)
 
     def _wrapper(
         self, node: dict[str, Any], found: list[Finding], budget: list[int], depth: int, outer: EnvHits
