@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from errcli import __version__
+from errcli import __version__, env
 from errcli.catalog import load_all
 from errcli.cli import fast
 from errcli.store import answers
@@ -159,7 +159,7 @@ def test_answers_with_problems_or_one_off_catalogs_are_not_kept(
 
 def test_a_terminal_is_answered_the_full_way(monkeypatch: pytest.MonkeyPatch) -> None:
     errcode(["1001"], monkeypatch)
-    monkeypatch.setattr(fast, "_is_terminal", lambda _: True)
+    monkeypatch.setattr(env, "stdout_is_terminal", lambda: True)
     calls = counted_parse(monkeypatch)
     errcode(["1001"], monkeypatch)
     assert calls == [["1001"]]

@@ -111,7 +111,9 @@ def _main(args: list[str]) -> int:
 
         sys.stdout.write(f"errcode {__version__}\n")
         return 0
-    piped = not _is_terminal(sys.stdout)
+    from errcli.env import stdout_is_terminal
+
+    piped = not stdout_is_terminal()
     if piped:  # the same run as before, with nothing changed since: its answer, printed again
         from errcli import __version__
         from errcli.store.answers import recall
@@ -184,13 +186,6 @@ class _Tee:
 
     def __getattr__(self, name: str) -> Any:  # isatty, encoding, flush, fileno: the stream's own
         return getattr(self.stream, name)
-
-
-def _is_terminal(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (ValueError, OSError, AttributeError):
-        return False
 
 
 def _encoding(stream: Any) -> str:

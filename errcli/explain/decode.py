@@ -46,7 +46,8 @@ def python_dict(buf: bytes | memoryview) -> dict[str, Any] | None:
     """A Python dict repr that stands for a JSON object (``{'code': 1001, 'ok': False, 'data': None}``,
     as ``print(resp.json())`` writes it), read up to the last ``}`` of ``buf``; None for anything
     else. Only literals are read (:func:`ast.literal_eval`: no code runs); sets, bytes, complex
-    numbers, keys that are not strings and infinite floats are no JSON, so they give None."""
+    numbers, keys that are not strings and infinite floats are no JSON, so they give None; tuples
+    are lists."""
     data = bytes(buf[:MAX_PYTHON_LITERAL])
     end = data.rfind(b"}")
     if end < 0:
@@ -64,10 +65,10 @@ def python_dict(buf: bytes | memoryview) -> dict[str, Any] | None:
     import ast
 
     try:
-        value = ast.literal_eval(data.decode("utf-8"))
+        value = _as_json(ast.literal_eval(data.decode("utf-8")), 0)
     except Exception:  # noqa: BLE001 - SyntaxError, ValueError, MemoryError, RecursionError...: no literal
         return None
-    return value if type(value) is dict and _json_like(value, 0) else None
+    return value if type(value) is dict else None
 
 
 _PYTHON_TOKEN = re.compile(rb"'[^']*'|\b(?:True|False|None)\b")
@@ -79,17 +80,20 @@ def _json_token(m: re.Match[bytes]) -> bytes:
     return b'"' + token[1:-1] + b'"' if token[:1] == b"'" else _PYTHON_WORDS[token]
 
 
-def _json_like(value: Any, depth: int) -> bool:
-    if depth > 64:
-        return False
+def _as_json(value: Any, depth: int) -> Any:
+    """A Python literal as JSON decodes it (tuples are lists); ValueError for what JSON cannot hold."""
     kind = type(value)
+    if depth > 64:
+        raise ValueError("deep")
     if kind is dict:
-        return all(type(k) is str and _json_like(v, depth + 1) for k, v in value.items())
+        if not all(type(k) is str for k in value):
+            raise ValueError("key")
+        return {k: _as_json(v, depth + 1) for k, v in value.items()}
     if kind is list or kind is tuple:
-        return all(_json_like(v, depth + 1) for v in value)
-    if kind is float:
-        return math.isfinite(value)
-    return kind in _JSON_TYPES
+        return [_as_json(v, depth + 1) for v in value]
+    if kind not in _JSON_TYPES or (kind is float and not math.isfinite(value)):
+        raise ValueError("no JSON value")
+    return value
 
 
 def bracket_depth(data: bytes) -> int:

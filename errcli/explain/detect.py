@@ -295,12 +295,6 @@ class Detector:
             return None
         if plan.wrapper and self._wrapper(node, found, budget, depth, outer):
             return True
-        held = node.get("response")
-        if type(held) is dict and self.plan(tuple(held)).wrapper:
-            # an HTTP client's error (axios) holding the response: that says more than its own message
-            before = len(found)
-            if self._wrapper(held, found, budget, depth + 1, outer) and len(found) > before:
-                return True
         fields = _Fields()
         self._from_envelopes(node, plan, fields)
         items = self._from_error_keys(node, plan, fields)
@@ -313,18 +307,21 @@ class Detector:
         status_word = self._from_generic_keys(node, plan, fields)
         if self._error_or_success(node, plan, fields, status_word) is False:
             return False
-        if fields.message is None and _says_only_a_status(fields.code) and (fields.marker or fields.code is not None):
-            # an error that says only a status: the error in its data/body/response says more
-            own = as_int(fields.code)
-            nested: list[Finding] = []
-            for key in WRAPPER_BODY_KEYS if depth < MAX_WALK_DEPTH else ():
-                child = node.get(key)
-                if type(child) is dict:
-                    inner_status = status if own is None else own  # it keeps the status
-                    self._node(child, inner_status, retry, outer or self._outer(node), True, nested, budget, depth + 1)
-            if nested:
-                found.extend(nested)
-                return True
+        # The errors in its data/body/response say more than the object itself when it says only a
+        # status (no message, no documented code: the errors keep that status), or when that object
+        # is the HTTP response an HTTP client's error holds (axios: {message, code, response}).
+        only_status = _says_only_a_status(fields.code) and fields.message is None
+        only_status = only_status and (fields.marker or fields.code is not None)
+        own = as_int(fields.code) if only_status else None
+        nested: list[Finding] = []
+        for key in WRAPPER_BODY_KEYS if depth < MAX_WALK_DEPTH else ():
+            child = node.get(key)
+            if type(child) is dict and (only_status or self.plan(tuple(child)).wrapper):
+                inner = status if own is None else own
+                self._node(child, inner, retry, outer or self._outer(node), True, nested, budget, depth + 1)
+        if nested:
+            found.extend(nested)
+            return True
         if fields.marker:
             found.append(Finding(node, fields.code, fields.message, envs, status, retry, outer))
             return True

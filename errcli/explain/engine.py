@@ -110,7 +110,7 @@ class Explainer:
                 verdict = self.verdict(finding)
                 if verdict.entry is not None:
                     return finding, verdict
-        found = TEXT_STATUS.search(text)
+        found = re.search(TEXT_STATUS, text)
         status = int(next(g for g in found.groups() if g)) if found else None
         finding = Finding({}, None, text, (), status)
         verdict = self.verdict(finding)
@@ -119,7 +119,7 @@ class Explainer:
         if verdict.entry is None or verdict.basis != "message":
             return None
         score = max((e.score or 0.0 for e in verdict.evidence if e.kind == "message"), default=0.0)
-        if score < TEXT_ONLY_EXACT and not ERROR_TEXT.search(text):
+        if score < TEXT_ONLY_EXACT and not re.search(ERROR_TEXT, text):
             return None  # "retry=3 backoff=250ms" names the rate limit's words, but reports nothing
         return finding, verdict
 
@@ -156,7 +156,7 @@ def _logfmt(text: str) -> dict[str, Any] | None:
     """The object a text's ``key=value`` pairs make (numbers as numbers), when they name a code or a
     message; None otherwise."""
     pairs: dict[str, Any] = {}
-    for key, raw in LOGFMT_PAIR.findall(text):
+    for key, raw in re.findall(LOGFMT_PAIR, text):
         value: Any = raw[1:-1].replace('\\"', '"') if raw[:1] == '"' else raw
         if value.lstrip("-").isdigit() and len(value) < 19:
             value = int(value)

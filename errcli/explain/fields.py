@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 # Generic code fields, most specific first.
 CODE_KEYS = (
     "error_code",
@@ -95,9 +93,11 @@ KNOWN_NAMES = frozenset(
     }
 )
 
+# Patterns for a plain-text body (errcli.explain.engine), kept as text: compiled (and cached by
+# ``re``) only when such a body is read, not on every explain's start-up.
 # words that say a text reports an error (a plain-text body is explained only when it says so, or
 # when it is a catalog's own text almost word for word)
-ERROR_TEXT = re.compile(
+ERROR_TEXT = (
     r"(?i)\b(?:err(?:or)?s?|fail(?:ed|ure|s)?|invalid|not\s+found|denied|exceed(?:s|ed)?|insufficient|missing"
     r"|unable|cannot|can't|refused|reject(?:ed|s)?|expired?|forbidden|unauthori[sz]ed|unauthenticated"
     r"|not\s+authenticated|unavailable|timed?\s*out|timeout|too\s+many|not\s+allowed|not\s+supported"
@@ -106,10 +106,9 @@ ERROR_TEXT = re.compile(
 )
 # an HTTP status a text names: a client's exception (requests' ``404 Client Error``), a browser's
 # ``response code: 400``, axios' ``status code 403``, an access log's ``"GET / HTTP/1.1" 502``
-TEXT_STATUS = re.compile(
-    r"\b([45]\d\d) (?:Client|Server) Error\b|\b(?:status(?:[ _]code)?|response code)\s*[:= ]\s*([45]\d\d)\b"
-    r'|\bHTTP/\d(?:\.\d)?"? ([45]\d\d)\b',
-    re.IGNORECASE,
+TEXT_STATUS = (
+    r"(?i)\b([45]\d\d) (?:Client|Server) Error\b|\b(?:status(?:[ _]code)?|response code)\s*[:= ]\s*([45]\d\d)\b"
+    r'|\bHTTP/\d(?:\.\d)?"? ([45]\d\d)\b'
 )
 # logfmt: key=value pairs (a value quoted or bare)
-LOGFMT_PAIR = re.compile(r'(?<![\w.])([A-Za-z_][\w.]{0,40})=("(?:[^"\\]|\\.){0,2000}"|[^\s"]{1,200})')
+LOGFMT_PAIR = r'(?<![\w.])([A-Za-z_][\w.]{0,40})=("(?:[^"\\]|\\.){0,2000}"|[^\s"]{1,200})'

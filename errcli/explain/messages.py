@@ -63,16 +63,13 @@ class MessageMatcher:
         self.index = load_index(cs)
         self.ids = tuple(c.id for c in catalogs)
         self._entries: dict[EntryKey, Entry] = {}
-        # a catalog's success entries (market-data's code 0) are no meaning of an error's message
-        self._successes: set[EntryKey] = set()
         best: dict[tuple[str, EntryKey], float] = {}
         for cat in catalogs:
             for entry in cat.entries:
                 key = (entry.catalog, entry.code)
                 self._entries[key] = entry
                 if entry.category == SUCCESS_CATEGORY:
-                    self._successes.add(key)
-                    continue
+                    continue  # a success entry (market-data's code 0) is no meaning of an error's message
                 for text, weight in _texts(entry):
                     norm = self.normalize(text)
                     if _meaningful(norm) and best.get((norm, key), 0.0) < weight:
@@ -142,7 +139,7 @@ class MessageMatcher:
 
             for hit in search(self.cs, folded.replace("#", " "), self.ids, limit=8, min_score=50.0).hits:
                 key = (hit.entry.catalog, hit.entry.code)
-                if key in self._successes or hit.entry.category == SUCCESS_CATEGORY:
+                if hit.entry.category == SUCCESS_CATEGORY:
                     continue
                 score = SEARCH_WEIGHT * hit.score
                 if score > out.get(key, 0.0):

@@ -448,7 +448,7 @@ class _ScanState:
                     self.pending = pending
                     return
             if data[start + 1 : start + 2] == b"'" and (literal := python_dict(view[start:])) is not None:
-                yield from _flatten(n, n, _as_json(literal), http, prefix)  # a Python client's print
+                yield from _flatten(n, n, literal, http, prefix)  # a Python client's print
                 return
             failures += 1
             pos = start + 1
@@ -533,15 +533,6 @@ class _ScanState:
                 self.tally.record_lines += 1
             else:
                 self.tally.add_unparsed(line, pending.first_line_data if i == 0 else pending.parts[i])
-
-
-def _as_json(value: Any) -> Any:
-    """A Python literal as JSON decodes it (tuples are lists)."""
-    if type(value) is dict:
-        return {k: _as_json(v) for k, v in value.items()}
-    if type(value) is list or type(value) is tuple:
-        return [_as_json(v) for v in value]
-    return value
 
 
 def _starts_anew(data: bytes) -> bool:
