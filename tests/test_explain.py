@@ -1407,6 +1407,8 @@ SKELETONS = [
         '"content": "{m} {v}"}}}}}}, {{"quotes": {{"IF{c}": {{"last_price": {n}}}}}}}]}}'
     ),
     '{{"code": 0, "data": {{"k{c}": "{v}", "x": {n}}}}}',
+    '2026-01-04T08:15:{n} {l} client: POST /api/v1/order -> {c} {{"code": {c}, "msg": "{m} {v}"}}',
+    '{l} fetch: GET /v1/klines?id={v}: {c} Bad Request: {{"detail": "{m}"}}',
 ]
 VALUES = st.one_of(
     st.integers(-(10**12), 10**12).map(str),
@@ -1613,3 +1615,191 @@ def test_a_process_id_in_a_log_line_is_no_response(bundled: CatalogSet) -> None:
 def test_a_text_body_without_an_error_stays_unparsed(bundled: CatalogSet, text: str) -> None:
     report = explain_text(bundled, text + "\n")
     assert (report.errors, report.unparsed_count) == ((), 1)
+
+
+_NGINX_504 = (
+    "<html>\n<head><title>504 Gateway Time-out</title></head>\n<body>\n"
+    "<center><h1>504 Gateway Time-out</h1></center>\n<hr><center>nginx/1.24.0</center>\n</body>\n</html>\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        (_NGINX_504, 504),
+        ("<!DOCTYPE html><html><head><title>shop.example | 502: Bad gateway</title></head><body></body></html>", 502),
+        ("<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>", 503),
+        ("502 Bad Gateway", 502),
+        ("upstream said: 429 Too Many Requests", 429),
+    ],
+)
+def test_a_page_or_text_that_names_a_status_with_its_reason_has_that_meaning(
+    bundled: CatalogSet, text: str, status: int
+) -> None:
+    """A gateway's HTML page saved or piped without its headers, or a text naming a status by its
+    reason phrase: the status is the meaning, and the page's lines are one response."""
+    report = explain_text(bundled, text)
+    assert [(e.catalog, e.code, e.http_status) for e in report.errors] == [("http", status, status)]
+    assert report.unparsed_count == 0
+    summary = summarize(bundled, io.BytesIO(text.encode()))
+    assert [(r.catalog, str(r.code)) for r in summary.rows] == [("http", str(status))]
+
+
+def test_a_number_before_words_that_are_not_its_reason_is_no_status(bundled: CatalogSet) -> None:
+    report = explain_text(bundled, "404 items synced\n")
+    assert (report.errors, report.unparsed_count) == ((), 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            (
+                "[2026-01-04T08:15:30Z WARN  qaexchange::service::websocket::diff_handler] Unauthenticated DIFF "
+                "message from session 0b9e55a1-3c6d-4f3e-9a7b-2d1c0e8f6a4b, rejecting: SubscribeQuote"
+            ),
+            "qaexchange:9002",
+        ),
+        (
+            (
+                "2026-01-04 08:15:31,207 ERROR [order-api] risk.pre_trade: Insufficient funds: available=10.50, "
+                "required=992.00"
+            ),
+            "qaexchange:1001",
+        ),
+        ("E0104 08:15:32.118  4411 md_client.go:88] Symbol not found: DOGEUSDT", "market-data:2002"),
+    ],
+)
+def test_a_log_line_of_text_is_explained_without_its_prefix(bundled: CatalogSet, text: str, expected: str) -> None:
+    """A server's text log line (timestamp, level, logger before the message) as a whole input: the
+    message after the prefix is what is matched."""
+    report = explain_text(bundled, text + "\n")
+    assert len(report.errors) == 1
+    error = report.errors[0]
+    found = [f"{error.catalog}:{error.code}", *(f"{a.catalog}:{a.code}" for a in error.alternatives[:3])]
+    assert expected in found
+    assert error.message is not None
+    assert not error.message.startswith(("[", "2026", "E0104"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-01-04T08:15:33Z INFO  reconnected after timeout, resubscribing 4 channels",
+        "[2026-01-04 08:15:33] DEBUG order cache miss, not found locally: O1767514533",
+    ],
+)
+def test_a_quiet_log_line_is_no_error_whatever_it_says(bundled: CatalogSet, text: str) -> None:
+    report = explain_text(bundled, text + "\n")
+    assert (report.errors, report.unparsed_count) == ((), 1)
+
+
+def test_a_text_that_reports_an_error_no_catalog_knows_is_an_unknown_error(bundled: CatalogSet) -> None:
+    """Text that says it is an error but names nothing documented: one unknown error, not "no
+    response found" (the user asked what it is; the honest answer is that no catalog knows)."""
+    text = "[-] sync worker crashed: KeyError: 'flux_capacitor'\n"
+    report = explain_text(bundled, text)
+    assert [(e.entry, e.line) for e in report.errors] == [(None, 1)]
+    assert report.unparsed_count == 0
+    summary = summarize(bundled, io.BytesIO(text.encode()))
+    assert (summary.errors, summary.unparsed_count) == (1, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Node's console.log of an error object (util.inspect: bare keys, single quotes)
+        (
+            (
+                "[API Error] {\n  code: 'TIMESTAMP_EXPIRED',\n  message: 'timestamp 1767514533 is 812s old',\n"
+                "  details: undefined\n}\n"
+            ),
+            "ztdx:TIMESTAMP_EXPIRED",
+        ),
+        # a WebSocket client's close line: (code: N, reason: "...")
+        ('Disconnected (code: 1008, reason: "Connection limit exceeded: 10/10")\n', "market-data:3003"),
+    ],
+)
+def test_a_text_of_name_colon_value_pairs_is_read_as_their_object(
+    bundled: CatalogSet, text: str, expected: str
+) -> None:
+    report = explain_text(bundled, text)
+    assert len(report.errors) == 1
+    error = report.errors[0]
+    assert expected in [f"{error.catalog}:{error.code}", *(f"{a.catalog}:{a.code}" for a in error.alternatives[:3])]
+    assert report.unparsed_count == 0
+
+
+def test_a_log_s_quiet_lines_are_not_part_of_the_error_after_them(bundled: CatalogSet) -> None:
+    """INFO/DEBUG lines before the line that fails (a client's log, then its exception): the error is
+    the lines that are not quiet."""
+    text = (
+        "2026-01-04 08:15:30,001 INFO md_stream: connected to wss://md.example.com/v1/ws\n"
+        "2026-01-04 08:15:30,010 DEBUG md_stream: > subscribe BTCUSDT@ticker\n"
+        "websockets.exceptions.ConnectionClosedError: received 1003 (unsupported data) Invalid message format\n"
+    )
+    report = explain_text(bundled, text)
+    assert len(report.errors) == 1
+    error = report.errors[0]
+    assert error.message is not None
+    assert "connected" not in error.message
+    assert "Invalid message format" in error.message
+    assert "market-data:4002" in [
+        f"{error.catalog}:{error.code}",
+        *(f"{a.catalog}:{a.code}" for a in error.alternatives),
+    ]
+
+
+def test_a_client_s_unexpected_server_response_names_its_status(bundled: CatalogSet) -> None:
+    report = explain_text(bundled, "error: Unexpected server response: 401\n")
+    assert [e.http_status for e in report.errors] == [401]
+
+
+def test_a_status_in_the_body_beside_an_undocumented_code_is_the_status(explainer: Explainer) -> None:
+    """axios' serialised error: its own code (ERR_BAD_REQUEST) is no API's, its status is the response's."""
+    record = {"message": "Request failed with status code 404", "name": "AxiosError", "code": "ERR_BAD_REQUEST",
+              "status": 404}  # fmt: skip
+    error = one(explainer, json.dumps(record))
+    assert (error.catalog, error.code, error.http_status) == ("http", 404, 404)
+
+
+@pytest.mark.parametrize(
+    ("line", "status"),
+    [
+        (
+            (
+                '2026-01-04 08:15:31,207 WARNING md_fetch: GET /v1/market/klines?interval=1h -> 422 {"detail":[{"loc":'
+                '["query","symbol"],"msg":"field required","type":"value_error.missing"}]}'
+            ),
+            422,
+        ),
+        (
+            (
+                '2026/01/04 08:15:31 bot: POST https://fapi.example.com/fapi/v1/order: 400 Bad Request: {"code":-4004,'
+                '"msg":"Quantity less than min quantity."}'
+            ),
+            400,
+        ),
+        ('ERROR http: status=503 {"message":"upstream unavailable"}', 503),
+        ('[client] HTTP/1.1 429 {"msg":"slow down"}', 429),
+    ],
+)
+def test_a_status_a_log_prefix_ends_with_is_the_response_s(bundled: CatalogSet, line: str, status: int) -> None:
+    """A client's log line ``METHOD URL -> STATUS {body}``: the status before the body is its HTTP
+    status, as if the response had come with a status line; the summary counts it the same way."""
+    report = explain_text(bundled, line + "\n")
+    assert [e.http_status for e in report.errors] == [status]
+    _agree(bundled, (line + "\n").encode() * 3)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'took 404 ms {"code": 0, "message": "ok"}',
+        'GET /v1/ticker -> 200 {"code": 0, "message": "success", "data": {}}',
+        'main.go:400: {"code": 0, "message": "success"}',
+    ],
+)
+def test_a_number_in_a_log_prefix_that_is_no_status_changes_nothing(bundled: CatalogSet, line: str) -> None:
+    report = explain_text(bundled, line + "\n")
+    assert (report.errors, report.not_errors) == ((), 1)

@@ -71,11 +71,12 @@ class Finding:
 class _Fields:
     """What one object says about itself, gathered key by key."""
 
-    __slots__ = ("code", "envs", "marker", "message")
+    __slots__ = ("code", "envs", "marker", "message", "status")
 
     def __init__(self) -> None:
         self.code: Any = None
         self.message: str | None = None
+        self.status: int | None = None  # an HTTP error status beside the code (axios: {code, status})
         self.marker = False  # an explicit "this is an error"
         self.envs: list[tuple[Env, int]] = []
 
@@ -322,6 +323,8 @@ class Detector:
         if nested:
             found.extend(nested)
             return True
+        if status is None:
+            status = fields.status
         if fields.marker:
             found.append(Finding(node, fields.code, fields.message, envs, status, retry, outer))
             return True
@@ -437,8 +440,11 @@ class Detector:
                     status_word = word
                 elif fields.code is None and self._symbol_code(value):
                     fields.set_code(value)
-            elif fields.code is None and type(value) is int and 100 <= value <= 599:
-                fields.set_code(value)
+            elif type(value) is int and 100 <= value <= 599:
+                if fields.code is None:
+                    fields.set_code(value)
+                elif value >= 400:
+                    fields.status = value
         for key in plan.message_keys:
             if fields.message is not None:
                 break

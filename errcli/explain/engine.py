@@ -20,8 +20,7 @@ from typing import Any
 from errcli.catalog import CatalogSet
 from errcli.explain.classify import Classifier, Verdict, is_status_entry
 from errcli.explain.detect import Detector, Finding
-from errcli.explain.fields import CODE_KEYS, ERROR_TEXT, LOGFMT_PAIR, MESSAGE_KEYS, TEXT_STATUS
-from errcli.explain.http import HttpInfo
+from errcli.explain.http import MAX_BODY_LINES, HttpInfo
 from errcli.explain.lines import Source
 from errcli.explain.memo import LineMemo, SummaryRows, count_records
 from errcli.explain.plan import CACHE_LIMIT, MISSING, envs_of, get_path
@@ -95,31 +94,41 @@ class Explainer:
 
     def text_body(self, tally: LineTally) -> tuple[Finding, Verdict] | None:
         """A whole input of a few lines of text and nothing else (``curl -s`` of a plain-text error
-        body, actix's ``Json deserialize error: …``, a client's exception): the object its logfmt
-        pairs make, else its text as the message (with an HTTP status it names), when that says an
-        error; None otherwise (the lines stay unparsed)."""
+        body, actix's ``Json deserialize error: …``, a gateway's HTML page, a client's exception, a
+        server's text log line): the object its logfmt pairs make, else its text as the message
+        (with an HTTP status it names), when that says an error; None otherwise (the lines stay
+        unparsed, and so does a log line at INFO or below)."""
         count = tally.unparsed_count
-        if tally.record_lines or tally.http_lines or not 0 < count <= TEXT_ONLY_LINES:
+        if tally.record_lines or tally.http_lines or not 0 < count <= MAX_BODY_LINES:
             return None
-        if count != tally.lines - tally.blank_lines:
+        if count != tally.lines - tally.blank_lines or count > len(tally.unparsed_texts):
             return None
-        text = " ".join(t.decode("utf-8", "replace").strip() for t in tally.unparsed_texts)
-        pairs = _logfmt(text)
+        lines = [t.decode("utf-8", "replace") for t in tally.unparsed_texts]
+        if count > TEXT_ONLY_LINES and lines[0].lstrip()[:1] != "<":
+            return None  # only a page may be longer
+        # its patterns are compiled only when a text body is read
+        from errcli.explain.text import named_status, pairs_of, read_text
+
+        said = read_text(lines)
+        if not said.message:
+            return None
+        status, by_reason = named_status(said.message)
+        if said.quiet and status is None:
+            return None  # a log's INFO line reports nothing, unless it names a failed status (an access log)
+        pairs = None if said.page else pairs_of(said.message)
         if pairs is not None:
             for finding in self.findings(pairs, None) or ():
                 verdict = self.verdict(finding)
                 if verdict.entry is not None:
                     return finding, verdict
-        found = re.search(TEXT_STATUS, text)
-        status = int(next(g for g in found.groups() if g)) if found else None
-        finding = Finding({}, None, text, (), status)
+        finding = Finding({}, None, said.message, (), status, page=said.page or by_reason)
         verdict = self.verdict(finding)
         if status is not None:
             return finding, verdict
         if verdict.entry is None or verdict.basis != "message":
-            return None
+            return (finding, verdict) if said.says_error else None
         score = max((e.score or 0.0 for e in verdict.evidence if e.kind == "message"), default=0.0)
-        if score < TEXT_ONLY_EXACT and not re.search(ERROR_TEXT, text):
+        if score < TEXT_ONLY_EXACT and not said.says_error:
             return None  # "retry=3 backoff=250ms" names the rate limit's words, but reports nothing
         return finding, verdict
 
@@ -150,20 +159,6 @@ class Explainer:
             contradiction=verdict.contradiction,
             end_line=end_line,
         )
-
-
-def _logfmt(text: str) -> dict[str, Any] | None:
-    """The object a text's ``key=value`` pairs make (numbers as numbers), when they name a code or a
-    message; None otherwise."""
-    pairs: dict[str, Any] = {}
-    for key, raw in re.findall(LOGFMT_PAIR, text):
-        value: Any = raw[1:-1].replace('\\"', '"') if raw[:1] == '"' else raw
-        if value.lstrip("-").isdigit() and len(value) < 19:
-            value = int(value)
-        pairs.setdefault(key, value)
-    if any(k in pairs for k in CODE_KEYS) or any(k in pairs for k in MESSAGE_KEYS):
-        return pairs
-    return None
 
 
 def _action(

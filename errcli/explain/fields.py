@@ -92,23 +92,3 @@ KNOWN_NAMES = frozenset(
         "level",
     }
 )
-
-# Patterns for a plain-text body (errcli.explain.engine), kept as text: compiled (and cached by
-# ``re``) only when such a body is read, not on every explain's start-up.
-# words that say a text reports an error (a plain-text body is explained only when it says so, or
-# when it is a catalog's own text almost word for word)
-ERROR_TEXT = (
-    r"(?i)\b(?:err(?:or)?s?|fail(?:ed|ure|s)?|invalid|not\s+found|denied|exceed(?:s|ed)?|insufficient|missing"
-    r"|unable|cannot|can't|refused|reject(?:ed|s)?|expired?|forbidden|unauthori[sz]ed|unauthenticated"
-    r"|not\s+authenticated|unavailable|timed?\s*out|timeout|too\s+many|not\s+allowed|not\s+supported"
-    r"|unsupported|exception|panic|violat\w*|mismatch|malformed|already|required|overflow|unknown)\b"
-    r"|错误|錯誤|失败|失敗|无效|無效|不足|拒绝|拒絕|超过|超過|超出|不存在|禁止|异常|異常|过期|過期|未认证|未認證|不支持|频繁|頻繁"
-)
-# an HTTP status a text names: a client's exception (requests' ``404 Client Error``), a browser's
-# ``response code: 400``, axios' ``status code 403``, an access log's ``"GET / HTTP/1.1" 502``
-TEXT_STATUS = (
-    r"(?i)\b([45]\d\d) (?:Client|Server) Error\b|\b(?:status(?:[ _]code)?|response code)\s*[:= ]\s*([45]\d\d)\b"
-    r'|\bHTTP/\d(?:\.\d)?"? ([45]\d\d)\b'
-)
-# logfmt: key=value pairs (a value quoted or bare)
-LOGFMT_PAIR = r'(?<![\w.])([A-Za-z_][\w.]{0,40})=("(?:[^"\\]|\\.){0,2000}"|[^\s"]{1,200})'

@@ -32,9 +32,52 @@ _HTML_TAG = re.compile(r"<[^>]{0,500}>")
 
 _MAX_TEXT_BODY_LINES = 20
 
+# A status a client's log line puts just before the response's JSON body: after an arrow or a word
+# that names it (``-> 422 {``, ``status=503 {``, ``HTTP/1.1 429 {``), or followed by its reason
+# phrase (``: 400 Bad Request: {``). Searched in the last STATUS_BEFORE_SPAN bytes of a prefix.
+_STATUS_BEFORE = re.compile(
+    rb"(->|=>|\xe2\x86\x92|\b(?:status(?:[ _]?code)?|HTTP(?:/[\d.]+)?|response(?: code)?)\b)?[\s:=]*+"
+    rb"(?<![\w.])([45]\d\d)(?![\w.])(?:[ \t]++([A-Za-z][A-Za-z' -]{0,40}?))?[\s:,=-]*\Z"
+)
+STATUS_BEFORE_SPAN = 64
+
 MAX_BODY_LINES = 200  # of a non-JSON body (an HTML error page)
 
 MAX_BODY_TEXT = 2000
+
+
+def status_before(line: bytes, end: int) -> int | None:
+    """The HTTP status a log line's prefix ends with (just before ``line[end:]``, a JSON body)."""
+    found = _STATUS_BEFORE.search(line, max(0, end - STATUS_BEFORE_SPAN), end)
+    if found is None:
+        return None
+    status = int(found.group(2))
+    words = found.group(3)
+    if found.group(1) is None and (words is None or not is_reason(status, words.decode("ascii"))):
+        return None  # "took 404 ms": a number, not a status
+    return status
+
+
+def is_reason(status: int, words: str) -> bool:
+    """Whether ``words`` begin with the reason phrase of ``status``: ``Gateway Time-out`` is 504's
+    ``Gateway Timeout``, ``Service Temporarily Unavailable`` 503's ``Service Unavailable`` (the
+    first word the same, the phrase's last word among the next few)."""
+    from http import HTTPStatus  # only when a status is named in a text
+
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        return False
+    said = words.lower().replace("-", "").split()
+    want = phrase.lower().replace("-", "").split()
+    return bool(said and want) and said[0] == want[0] and want[-1] in said[: len(want) + 2]
+
+
+def page_title(page: str) -> str:
+    """An HTML page's title (or first heading), else its text without the markup, on one line."""
+    m = _HTML_TITLE.search(page)
+    text = _HTML_TAG.sub(" ", (m.group(1) or m.group(2)) if m else page)
+    return " ".join(text.split())[:MAX_BODY_TEXT]
 
 
 @dataclass(frozen=True)
@@ -127,10 +170,7 @@ class HttpResponse:
         if not self.body:
             return None
         text = b" ".join(self.body).decode("utf-8", "replace")
-        if self.html:
-            m = _HTML_TITLE.search(text)
-            text = _HTML_TAG.sub(" ", (m.group(1) or m.group(2)) if m else text)
-        return " ".join(text.split())[:MAX_BODY_TEXT] or None
+        return (page_title(text) if self.html else " ".join(text.split())[:MAX_BODY_TEXT]) or None
 
     def finish_headers(self) -> HttpInfo:
         if self.info is None:

@@ -28,6 +28,7 @@ from errcli.explain.http import (
     STATUS_LINE,
     HttpInfo,
     HttpResponse,
+    status_before,
 )
 from errcli.explain.lines import MAX_LINE_BYTES, Source, chunk_lines, line_source
 
@@ -203,6 +204,7 @@ def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined
     state = _ScanState(tally)
     decode = json_decode
     array_in = _ARRAY_OPEN.search  # a prefix holding a `[` that may open an array takes the careful path
+    status_in = status_before  # ... and so does one that ends with an HTTP status
     known = lane.known if lane is not None else None
     state.first = not resumed
     lines, drain = _lines(source, resumed)
@@ -220,7 +222,7 @@ def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined
                     line = _OVERLONG  # noqa: PLW2901 - replaced on purpose: too long to parse
                 if fast and type(line) is bytes:
                     p = line.find(b"{")
-                    if p == 0 or (p > 0 and not array_in(line, 0, p)):
+                    if p == 0 or (p > 0 and not array_in(line, 0, p) and status_in(line, p) is None):
                         body = line[p:] if p else line
                         if known is not None and known(n, body):
                             fast_records += 1
@@ -428,6 +430,8 @@ class _ScanState:
                 pos = start + 1  # `[api]`, `[ERROR]`: a log tag, not an array (no decode, no failure)
                 continue
             prefix = b"" if had else data[max(0, start - MAX_PREFIX) : start]
+            if http is None and not had and start and (status := status_before(data, start)) is not None:
+                http = HttpInfo(n, "", status, "")  # a client's log line: `POST /order -> 422 {…}`
             kind, value, offset = try_decode(view[start:])
             if kind == "ok":
                 yield from _flatten(n, n, value, http, prefix)

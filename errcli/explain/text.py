@@ -1,0 +1,138 @@
+"""A plain-text body: what a few lines of text with no JSON say (a leaf of :mod:`errcli.explain`).
+
+``curl -s`` of a framework's plain-text error, a gateway's HTML page saved without its headers,
+a client's exception, a server's text log line. This module reads the words: the log prefix
+and its level, ``key=value`` pairs (logfmt), an HTTP status the text names, whether it says an
+error at all. The engine (:meth:`errcli.explain.engine.Explainer.text_body`) weighs them against
+the catalogs. It is imported only when such a body is read, so its patterns cost nothing on an
+explain run that has none.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from errcli.explain.fields import CODE_KEYS, ERROR_LEVELS, MESSAGE_KEYS, QUIET_LEVELS
+from errcli.explain.http import is_reason, page_title
+
+# words that say a text reports an error (a text body is explained only when it says so, or when
+# it is a catalog's own text almost word for word)
+ERROR_TEXT = re.compile(
+    r"(?i)\b(?:err(?:or)?s?|fail(?:ed|ure|s)?|invalid|not\s+found|denied|exceed(?:s|ed)?|insufficient|missing"
+    r"|unable|cannot|can't|refused|reject(?:ed|s|ing)?|expired?|forbidden|unauthori[sz]ed|unauthenticated"
+    r"|not\s+authenticated|unavailable|timed?\s*out|timeout|too\s+many|not\s+allowed|not\s+supported"
+    r"|unsupported|exception|panic|crash(?:ed)?|violat\w*|mismatch|malformed|already|required|overflow|unknown)\b"
+    r"|错误|錯誤|失败|失敗|无效|無效|不足|拒绝|拒絕|超过|超過|超出|不存在|禁止|异常|異常|过期|過期|未认证|未認證|不支持|频繁|頻繁"
+)
+# an HTTP status a text names outright: a client's exception (requests' ``404 Client Error``), a
+# browser's ``response code: 400``, axios' ``status code 403``, an access log's ``"GET / HTTP/1.1" 502``
+_SAID_STATUS = re.compile(
+    r"(?i)\b([45]\d\d) (?:Client|Server) Error\b|\b(?:status(?:[ _]code)?|response(?: code)?)\s*[:= ]\s*([45]\d\d)\b"
+    r'|\bHTTP/\d(?:\.\d)?"? ([45]\d\d)\b'
+)
+# a status followed by words (``504 Gateway Time-out``, ``502: Bad gateway``): a status only when
+# the words are its reason phrase (checked against the catalog's title for it)
+_STATUS_WORDS = re.compile(r"(?<![\w.])([45]\d\d)(?![\w.])[\s:|-]{1,4}([A-Za-z][A-Za-z' -]{1,60})")
+# logfmt's key=value pairs (a value quoted or bare), and name: value pairs with a quoted or numeric
+# value (Node's console.log of an object, ``code: 'X', message: '…'``; a close frame's ``(code: 1008,
+# reason: "…")``)
+_PAIR = re.compile(
+    r'(?<![\w.])([A-Za-z_][\w.]{0,40})(?:=("(?:[^"\\]|\\.){0,2000}"|[^\s"]{1,200})'
+    r"|:[ \t]*(\"(?:[^\"\\]|\\.){0,2000}\"|'(?:[^'\\]|\\.){0,2000}'|-?\d{1,18}(?![\w.])))"
+)
+
+# A log line's prefix: it starts with a timestamp, a bracketed group, a level or a glog header,
+# and may go on with a logger's name (``a::b::c``, ``risk.pre_trade:``, ``md-gw[2231]:``).
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+_LEVEL = r"(?:TRACE|DEBUG|INFO|NOTICE|WARN(?:ING)?|ERROR|ERR|FATAL|CRITICAL|SEVERE)"
+_PREFIX_START = (
+    r"\[[^\]\n]{0,160}\]"
+    r"|\d{4}[-/]\d\d[-/]\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:[.,]\d{1,9})?)?(?:Z|[+-]\d\d:?\d\d)?)?"
+    r"|\d\d:\d\d:\d\d(?:[.,]\d{1,9})?"
+    rf"|{_MONTH} [ \d]?\d(?= )"
+    r"|[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+ +\d+ [\w.-]+:\d+\]"
+    rf"|{_LEVEL}(?![\w-])"
+)
+_PREFIX_MORE = r"\w+(?:::\w+)+|[\w-]+(?:\.[\w-]+)+(?::\d+)?(?=[:\]])|[\w.-]+\[\d+\]"
+_PREFIX = re.compile(rf"(?:(?:{_PREFIX_START})[\s:|,-]*)+(?:(?:{_PREFIX_START}|{_PREFIX_MORE})[\s:|,-]*)*")
+_PREFIX_LEVEL = re.compile(rf"(?<![\w-])({_LEVEL})(?![\w-])|^\[?([IWEF])\d{{4}} ")
+_GLOG = {"I": "INFO", "W": "WARNING", "E": "ERROR", "F": "FATAL"}
+
+
+@dataclass(frozen=True)
+class Text:
+    """What a text body says: its message (prefixes and markup gone) and the level its log prefix gave."""
+
+    message: str
+    level: str | None  # the level of the lines the message is made of: an error level if one says it
+    page: bool  # the text was an HTML page (its message is the page's title)
+
+    @property
+    def quiet(self) -> bool:
+        """Every line is a log's at INFO or lower: ordinary lines, whatever their words."""
+        return self.level is not None and self.level in QUIET_LEVELS
+
+    @property
+    def says_error(self) -> bool:
+        return (self.level is not None and self.level in ERROR_LEVELS) or bool(ERROR_TEXT.search(self.message))
+
+
+def read_text(lines: list[str]) -> Text:
+    """The message of a few lines of text: an HTML page by its title, each log line without its prefix."""
+    joined = " ".join(lines)
+    if joined.lstrip()[:1] == "<":
+        return Text(page_title(joined), None, True)
+    parsed = [strip_prefix(line) for line in lines]
+    loud = [(level, rest) for level, rest in parsed if level is None or level not in QUIET_LEVELS]
+    if not loud:  # every line is a log's ordinary line
+        return Text(" ".join(rest for _, rest in parsed), parsed[0][0], False)
+    levels = [level for level, _ in loud if level is not None]
+    level = next((v for v in levels if v in ERROR_LEVELS), levels[0] if levels else None)
+    return Text(" ".join(" ".join(rest for _, rest in loud).split()), level, False)
+
+
+def strip_prefix(line: str) -> tuple[str | None, str]:
+    """A log line's level (upper case; glog's letter spelt out) and the text after its prefix."""
+    line = line.strip()
+    found = _PREFIX.match(line)
+    if found is None or found.end() == len(line):
+        return None, line
+    prefix = found.group(0)
+    named = _PREFIX_LEVEL.search(prefix)
+    level = None
+    if named is not None:
+        level = named.group(1) or _GLOG[named.group(2)]
+        level = "WARNING" if level == "WARN" else level
+    return level, line[found.end() :]
+
+
+def pairs_of(text: str) -> dict[str, Any] | None:
+    """The object a text's ``key=value`` (or ``name: 'value'``) pairs make (numbers as numbers), when
+    they name a code or a message; None otherwise."""
+    pairs: dict[str, Any] = {}
+    for key, bare, said in _PAIR.findall(text):
+        raw = bare or said
+        quote = raw[:1]
+        value: Any = raw[1:-1].replace("\\" + quote, quote) if quote in ("'", '"') else raw
+        if value.lstrip("-").isdigit() and len(value) < 19:
+            value = int(value)
+        pairs.setdefault(key, value)
+    if any(k in pairs for k in CODE_KEYS) or any(k in pairs for k in MESSAGE_KEYS):
+        return pairs
+    return None
+
+
+def named_status(text: str) -> tuple[int | None, bool]:
+    """The HTTP status a text names, and whether it names it by its reason phrase (then those words
+    are the status's own, like an error page's title): outright (``404 Client Error``, ``status code
+    403``), or as a status followed by its phrase (``504 Gateway Time-out``)."""
+    said = _SAID_STATUS.search(text)
+    if said is not None:
+        return int(next(g for g in said.groups() if g)), False
+    for found in _STATUS_WORDS.finditer(text):
+        status = int(found.group(1))
+        if is_reason(status, found.group(2)):
+            return status, True
+    return None, False
