@@ -1409,6 +1409,8 @@ SKELETONS = [
     '{{"code": 0, "data": {{"k{c}": "{v}", "x": {n}}}}}',
     '2026-01-04T08:15:{n} {l} client: POST /api/v1/order -> {c} {{"code": {c}, "msg": "{m} {v}"}}',
     '{l} fetch: GET /v1/klines?id={v}: {c} Bad Request: {{"detail": "{m}"}}',
+    '{{"detail": [{{"loc": ["query", "{s}"], "msg": "{m} {v}", "type": "value_error.{s}"}}, {{"n": {n}}}]}}',
+    '{{"detail": [{{"loc": ["body", {n}], "msg": "{m}", "type": "missing"}}]}}',
 ]
 VALUES = st.one_of(
     st.integers(-(10**12), 10**12).map(str),
@@ -1803,3 +1805,42 @@ def test_a_status_a_log_prefix_ends_with_is_the_response_s(bundled: CatalogSet, 
 def test_a_number_in_a_log_prefix_that_is_no_status_changes_nothing(bundled: CatalogSet, line: str) -> None:
     report = explain_text(bundled, line + "\n")
     assert (report.errors, report.not_errors) == ((), 1)
+
+
+def test_fastapi_validation_errors_are_errors_each(explainer: Explainer) -> None:
+    """FastAPI's 422 body, ``{"detail": [{loc, msg, type}, ...]}``: each item is an error with its
+    message; a ``detail`` object or list of other objects is data."""
+    body = {
+        "detail": [
+            {"loc": ["query", "symbol"], "msg": "field required", "type": "value_error.missing"},
+            {"loc": ["query", "interval"], "msg": "value is not a valid enumeration member", "type": "type_error.enum"},
+        ]
+    }
+    report = explain_text(explainer, json.dumps(body))
+    assert [e.message for e in report.errors] == ["field required", "value is not a valid enumeration member"]
+    assert explain_text(explainer, json.dumps({"code": 0, "detail": [{"id": 1}]})).not_errors == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            (
+                "2026-01-04T08:15:33.004Z ERROR ztdx-bot: POST https://api.ztdx.io/api/v1/orders -> 500 Internal Server"
+                " Error: thread 'tokio-runtime-worker' panicked at src/handlers/orders.rs:212:41"
+            ),
+            "ztdx:500",
+        ),
+        ("[qaexchange-client] 503 Service Unavailable", "qaexchange:9005"),
+    ],
+)
+def test_a_text_that_names_one_api_prefers_its_entries(bundled: CatalogSet, text: str, expected: str) -> None:
+    """A text body that names one catalog's API (its host, its logger): that API's entries come first
+    among equals (its status table), and the evidence says so."""
+    report = explain_text(bundled, text + "\n")
+    error = report.errors[0]
+    found = [f"{error.catalog}:{error.code}", *(f"{a.catalog}:{a.code}" for a in error.alternatives[:3])]
+    assert expected in found[:2]
+    assert any(e.kind == "named" for e in error.evidence)
+    plain = explain_text(bundled, "POST https://api.example.com/orders -> 500 Internal Server Error\n").errors[0]
+    assert not any(e.kind == "named" for e in plain.evidence)

@@ -44,6 +44,7 @@ CODE_FOLDED = 60.0
 ENVELOPE_STRONG = 25.0
 WEAK_PRIOR = WEAK_SHAPE / 4.0  # a shape this faint breaks ties but names no API
 FRAME_MAX = 15.0
+NAMED_PRIOR = FRAME_MAX  # a text that names an API (its host, its logger) as much as a frame around it
 STATUS_AGREES = 12.0
 MESSAGE_SPAN = 60.0  # what a message that matches fully (100) adds; 55 adds 6, 80 adds 36
 MESSAGE_FLOOR = 55.0  # below this, a message match is noise
@@ -196,9 +197,12 @@ class Classifier:
         )
         return entries[0]
 
-    def _priors(self, envs: EnvHits, outer: EnvHits) -> dict[str, tuple[float, Evidence]]:
-        """What the shape says about each catalog: its best envelope, else the frame around it."""
+    def _priors(self, envs: EnvHits, outer: EnvHits, named: str | None = None) -> dict[str, tuple[float, Evidence]]:
+        """What the shape says about each catalog: its best envelope, else the frame around it, else
+        the API a text names."""
         priors: dict[str, tuple[float, Evidence]] = {}
+        if named is not None:
+            priors[named] = (NAMED_PRIOR, Evidence("named", None, named, value=named))
         for env, strength in envs:
             strong = strength >= STRONG_SHAPE
             weight = ENVELOPE_STRONG if strong else strength / 4.0
@@ -225,7 +229,7 @@ class Classifier:
         code = finding.code
         number = as_int(code)
         status = finding.status
-        priors = self._priors(finding.envs, finding.outer)
+        priors = self._priors(finding.envs, finding.outer, finding.named)
         code_hits = self._code_entries(code) if code is not None else []
         domain_hits = [(e, s) for e, s in code_hits if not is_status_entry(e)]
         # a status put in `code` (real servers do): the HTTP meaning, unless an API documents the number
@@ -410,6 +414,12 @@ class Classifier:
         if case.finding.message:
             pool = [c for c in pool if c.message >= MESSAGE_FLOOR or c.status]
         case.evidence.append(Evidence("http_status", "only", entry.catalog, entry.code, value=status))
+        prior = case.priors.get(entry.catalog)
+        if prior is not None and prior[1] not in case.evidence:
+            case.evidence.append(prior[1])  # the API the shape (or the text) names: its status table
+        named = case.finding.named
+        if named is not None and named != entry.catalog:
+            case.evidence.append(case.priors[named][1])  # ... or its entries first among the alternatives
         return Verdict(
             entry.catalog,
             entry.code,

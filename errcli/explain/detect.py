@@ -34,6 +34,7 @@ from errcli.explain.reader import MAX_EMBEDDED_JSON
 
 MAX_WALK_NODES = 2000  # nodes visited per record when looking for nested errors
 MAX_WALK_DEPTH = 8
+MAX_MESSAGE_ITEMS = 50  # objects of a FastAPI detail list read as errors
 
 _SYMBOL_LIKE = re.compile(
     r"^[A-Za-z][A-Za-z0-9]*(?:[_.\-][A-Za-z0-9]+)+$|^[A-Z][A-Z0-9]{2,}$|^[a-z]+(?:[A-Z][a-z0-9]+)+$|^(?:[A-Z][a-z0-9]+){2,}$"
@@ -52,6 +53,7 @@ class Finding:
     retry_after: int | None = None  # seconds, from a Retry-After header (status line or wrapper)
     outer: EnvHits = ()  # the envelopes of the record around a nested error (a WS frame's)
     page: bool = False  # the message is an HTML error page's title: the status's words, most likely
+    named: str | None = None  # the one catalog whose id a text body names (a host, a logger's name)
 
     def key(self) -> tuple[Any, ...]:
         """What the verdict depends on: code, folded message, shapes, status."""
@@ -65,6 +67,7 @@ class Finding:
             tuple((e.index, s) for e, s in self.outer),
             self.status,
             self.page,
+            self.named,
         )
 
 
@@ -398,7 +401,13 @@ class Detector:
             if value is None or value is False or (isinstance(value, (str, list, dict)) and not value):
                 continue
             if key == "detail" and not isinstance(value, str):
-                continue  # FastAPI's error detail is text; an object called "detail" is just data
+                # FastAPI's error detail is text, or its validation errors: [{loc, msg, type}, ...];
+                # any other object called "detail" is just data
+                items = _message_items(value)
+                if items:
+                    fields.marker = True
+                    return items
+                continue
             fields.marker = True
             if key == "error":
                 if isinstance(value, dict):
@@ -481,6 +490,14 @@ class Detector:
         if fields.code is not None and not fields.marker and _is_success_code(fields.code):
             return False
         return True if fields.marker else None
+
+
+def _message_items(value: Any) -> list[dict[str, Any]]:
+    """The objects of a list that say a message each (FastAPI's ``detail``: ``[{loc, msg, type}]``)."""
+    if not isinstance(value, list):
+        return []
+    items = [v for v in value[:MAX_MESSAGE_ITEMS] if isinstance(v, dict)]
+    return items if items and all(any(isinstance(i.get(k), str) for k in MESSAGE_KEYS) for i in items) else []
 
 
 def _inner_error(node: dict[str, Any]) -> tuple[Any, str | None]:

@@ -121,7 +121,7 @@ class Explainer:
                 verdict = self.verdict(finding)
                 if verdict.entry is not None:
                     return finding, verdict
-        finding = Finding({}, None, said.message, (), status, page=said.page or by_reason)
+        finding = Finding({}, None, said.message, (), status, page=said.page or by_reason, named=self._named(lines))
         verdict = self.verdict(finding)
         if status is not None:
             return finding, verdict
@@ -131,6 +131,17 @@ class Explainer:
         if score < TEXT_ONLY_EXACT and not said.says_error:
             return None  # "retry=3 backoff=250ms" names the rate limit's words, but reports nothing
         return finding, verdict
+
+    def _named(self, lines: list[str]) -> str | None:
+        """The one API catalog whose id the text names as a word (``api.ztdx.io``, ``qaexchange::``)."""
+        text = " ".join(lines).lower()
+        named = [
+            c.id
+            for c in self.catalogs
+            if c.id not in self.classifier.status_catalogs
+            and re.search(rf"(?<![a-z0-9]){re.escape(c.id)}(?![a-z0-9])", text)
+        ]
+        return named[0] if len(named) == 1 else None
 
     def explain(self, line: int, end_line: int, finding: Finding, prefix: bytes = b"") -> ExplainedError:
         verdict = self.verdict(finding)

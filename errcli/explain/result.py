@@ -13,7 +13,7 @@ from errcli.model import Code, Entry, Text
 
 ActionKind = Literal["retry", "wait", "do_not_retry", "check_first"]
 Basis = Literal["code", "http_status", "message", "unknown"]
-EvidenceKind = Literal["envelope", "frame", "code", "message", "http_status", "header", "call"]
+EvidenceKind = Literal["envelope", "frame", "named", "code", "message", "http_status", "header", "call"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class Evidence:
     envelope        the object has ``value`` (an envelope name) of ``catalog``; note ``strong`` when its
                     error condition holds (``success: false``)
     frame           the record around a nested error is ``catalog``'s (a WebSocket frame)
+    named           a text body names ``catalog`` (its host, its logger's name), and no other
     code            ``value`` as sent; note ``exact``, ``folded`` (case, separators, camelCase, a number
                     as text), ``http_status`` (the code is an HTTP status), ``not_documented``,
                     ``elsewhere`` (only another catalog than the shape's documents it)
