@@ -1844,3 +1844,37 @@ def test_a_text_that_names_one_api_prefers_its_entries(bundled: CatalogSet, text
     assert any(e.kind == "named" for e in error.evidence)
     plain = explain_text(bundled, "POST https://api.example.com/orders -> 500 Internal Server Error\n").errors[0]
     assert not any(e.kind == "named" for e in plain.evidence)
+
+
+def test_an_error_with_a_success_code_is_explained_by_its_message(explainer: Explainer) -> None:
+    """``{"code": 0, …, "error": "…"}``: code 0 is documented as success, which an error cannot be;
+    the error's message says what it is."""
+    record = {"code": 0, "message": "success", "data": None, "error": "IP address 198.51.100.7 not in whitelist"}
+    error = one(explainer, json.dumps(record))
+    assert error.entry is not None
+    assert error.entry.category != "success"
+    assert (error.catalog, error.code) == ("market-data", 1003)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-01-04 09:15:02 [ticker-poller] 請求過快，30 秒後重試\n", "market-data:3001"),
+        (
+            (
+                "Uncaught (in promise) Error: 交易品種 GBPUSD.ecn 不存在\n    at fetchTicker (app.js:14:15)\n"
+                "    at async main (app.js:40:3)\n"
+            ),
+            "market-data:2002",
+        ),
+    ],
+)
+def test_a_text_error_in_chinese_or_with_a_stack_trace(bundled: CatalogSet, text: str, expected: str) -> None:
+    """A rate-limit complaint in Traditional Chinese says an error; a JavaScript stack trace's frames
+    are not part of the message."""
+    report = explain_text(bundled, text)
+    assert len(report.errors) == 1
+    error = report.errors[0]
+    found = [f"{error.catalog}:{error.code}", *(f"{a.catalog}:{a.code}" for a in error.alternatives[:3])]
+    assert expected in found
+    assert "app.js" not in (error.message or "")

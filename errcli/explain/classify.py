@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from errcli._text import fold_symbol
 from errcli.explain.detect import Finding, as_int
+from errcli.explain.fields import SUCCESS_CATEGORY
 from errcli.explain.plan import STRONG_SHAPE, WEAK_SHAPE, EnvHits, keep
 from errcli.explain.result import Basis, Evidence
 from errcli.model import Catalog, Code, Entry
@@ -167,6 +168,11 @@ class Classifier:
     # -- evidence --
 
     def _code_entries(self, code: Any) -> list[tuple[Entry, float]]:
+        """The entries that document ``code`` as an error (an error is never what a success code,
+        market-data's 0, documents: its message tells what it is)."""
+        return [(e, s) for e, s in self._coded(code) if e.category != SUCCESS_CATEGORY]
+
+    def _coded(self, code: Any) -> list[tuple[Entry, float]]:
         number = as_int(code)
         if number is not None:
             exact = type(code) is int or (isinstance(code, float) and code.is_integer())

@@ -89,7 +89,9 @@ class _Fields:
             self.code = value
 
     def set_message(self, value: Any) -> None:
-        if self.message is None and isinstance(value, str) and value.strip():
+        """The first message wins, unless it only said "success" (``{"message": "success", "error": …}``)."""
+        said = self.message
+        if isinstance(value, str) and value.strip() and (said is None or said.strip().lower() in SUCCESS_WORDS):
             self.message = value
 
 

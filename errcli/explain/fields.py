@@ -55,6 +55,7 @@ MESSAGE_LIKE = frozenset({*MESSAGE_KEYS, "error"})
 INNER_STRIP = MESSAGE_LIKE - {*CODE_KEYS, "type"}  # message keys inside an ``error`` object
 SUCCESS_WORDS = frozenset({"ok", "success", "succeeded", "successful", "done", "成功"})
 ERROR_WORDS = frozenset({"error", "fail", "failed", "failure", "err", "ko", "失败", "错误"})
+SUCCESS_CATEGORY = "success"  # the category of entries that are no error (market-data's code 0)
 SUCCESS_CODES = frozenset({"OK", "SUCCESS", "0", "200"})
 ERROR_LEVELS = frozenset({"ERROR", "ERR", "FATAL", "CRITICAL", "WARNING", "WARN"})
 QUIET_LEVELS = frozenset({"INFO", "DEBUG", "TRACE", "NOTICE"})

@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from errcli.explain.fields import SUCCESS_CATEGORY
 from errcli.explain.plan import fold_message, keep
 from errcli.model import Catalog, Code, Entry
 
@@ -31,7 +32,6 @@ KEYWORD_WEIGHT = 0.9  # errcode's synonyms, often shared by several entries
 SYMBOL_WEIGHT = 0.95
 SEARCH_WEIGHT = 0.95  # a search hit is a weaker sign than a server message template
 SEARCH_WHEN_BELOW = 90.0  # search is asked only when no short text matched this well
-SUCCESS_CATEGORY = "success"  # the category of entries that are no error (market-data's code 0)
 _EXAMPLE_MESSAGE = re.compile(r'"(?:message|msg|error|error_message|errorMessage|detail)"\s*:\s*"((?:[^"\\]|\\.)*)"')
 _HEAD_SPLIT = re.compile(r"\s*(?:[:：,，;；]|\s-\s)")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

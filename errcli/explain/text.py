@@ -24,8 +24,14 @@ ERROR_TEXT = re.compile(
     r"|unable|cannot|can't|refused|reject(?:ed|s|ing)?|expired?|forbidden|unauthori[sz]ed|unauthenticated"
     r"|not\s+authenticated|unavailable|timed?\s*out|timeout|too\s+many|not\s+allowed|not\s+supported"
     r"|unsupported|exception|panic|crash(?:ed)?|violat\w*|mismatch|malformed|already|required|overflow|unknown)\b"
-    r"|错误|錯誤|失败|失敗|无效|無效|不足|拒绝|拒絕|超过|超過|超出|不存在|禁止|异常|異常|过期|過期|未认证|未認證|不支持|频繁|頻繁"
+    r"|错误|錯誤|失败|失敗|无效|無效|不足|拒绝|拒絕|超过|超過|超出|不存在|禁止|异常|異常|过期|過期|未认证|未認證|不支持|频繁|頻繁|过快|過快|限流|超限"
 )
+# a stack trace's frame (JavaScript's ``at f (app.js:14:15)``, Python's ``File "x.py", line 3, in f``)
+# and a browser's ``Uncaught (in promise)``: not part of a message
+_FRAME = re.compile(
+    r"\s*(?:at\s+(?:async\s+)?[^()\n]{0,200}?\(?[^()\s]+:\d+(?::\d+)?\)?|File \"[^\"\n]*\", line \d+.*)\s*"
+)
+_UNCAUGHT = re.compile(r"^\s*Uncaught(?: \(in promise\))?\s+")
 # an HTTP status a text names outright: a client's exception (requests' ``404 Client Error``), a
 # browser's ``response code: 400``, axios' ``status code 403``, an access log's ``"GET / HTTP/1.1" 502``
 _SAID_STATUS = re.compile(
@@ -84,7 +90,9 @@ def read_text(lines: list[str]) -> Text:
     joined = " ".join(lines)
     if joined.lstrip()[:1] == "<":
         return Text(page_title(joined), None, True)
-    parsed = [strip_prefix(line) for line in lines]
+    parsed = [strip_prefix(_UNCAUGHT.sub("", line)) for line in lines if not _FRAME.fullmatch(line)]
+    if not parsed:
+        return Text("", None, False)
     loud = [(level, rest) for level, rest in parsed if level is None or level not in QUIET_LEVELS]
     if not loud:  # every line is a log's ordinary line
         return Text(" ".join(rest for _, rest in parsed), parsed[0][0], False)
