@@ -1878,3 +1878,26 @@ def test_a_text_error_in_chinese_or_with_a_stack_trace(bundled: CatalogSet, text
     found = [f"{error.catalog}:{error.code}", *(f"{a.catalog}:{a.code}" for a in error.alternatives[:3])]
     assert expected in found
     assert "app.js" not in (error.message or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("[Proxy Error] GET /api/market/depth/BTCUSDT: connect ETIMEDOUT 10.0.0.7:8080\n", None),
+        (
+            (
+                "aiohttp.client_exceptions.ClientResponseError: 503, message='Service Unavailable', "
+                "url='http://127.0.0.1:8094/api/order/submit'\n"
+            ),
+            503,
+        ),
+    ],
+)
+def test_a_client_s_network_or_status_error_text_is_an_error(
+    bundled: CatalogSet, text: str, status: int | None
+) -> None:
+    """A proxy's ``[Proxy Error] … ETIMEDOUT`` (the error word is in the prefix, the cause is a Node
+    error code) and aiohttp's ``503, message='…'`` report errors."""
+    report = explain_text(bundled, text)
+    assert len(report.errors) == 1
+    assert report.errors[0].http_status == status

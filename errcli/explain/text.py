@@ -23,7 +23,8 @@ ERROR_TEXT = re.compile(
     r"(?i)\b(?:err(?:or)?s?|fail(?:ed|ure|s)?|invalid|not\s+found|denied|exceed(?:s|ed)?|insufficient|missing"
     r"|unable|cannot|can't|refused|reject(?:ed|s|ing)?|expired?|forbidden|unauthori[sz]ed|unauthenticated"
     r"|not\s+authenticated|unavailable|timed?\s*out|timeout|too\s+many|not\s+allowed|not\s+supported"
-    r"|unsupported|exception|panic|crash(?:ed)?|violat\w*|mismatch|malformed|already|required|overflow|unknown)\b"
+    r"|unsupported|exception|panic|crash(?:ed)?|violat\w*|mismatch|malformed|already|required|overflow|unknown"
+    r"|E(?:TIMEDOUT|CONNREFUSED|CONNRESET|CONNABORTED|HOSTUNREACH|NETUNREACH|AI_AGAIN|NOTFOUND|PIPE))\b"
     r"|错误|錯誤|失败|失敗|无效|無效|不足|拒绝|拒絕|超过|超過|超出|不存在|禁止|异常|異常|过期|過期|未认证|未認證|不支持|频繁|頻繁|过快|過快|限流|超限"
 )
 # a stack trace's frame (JavaScript's ``at f (app.js:14:15)``, Python's ``File "x.py", line 3, in f``)
@@ -37,6 +38,7 @@ _UNCAUGHT = re.compile(r"^\s*Uncaught(?: \(in promise\))?\s+")
 _SAID_STATUS = re.compile(
     r"(?i)\b([45]\d\d) (?:Client|Server) Error\b|\b(?:status(?:[ _]code)?|response(?: code)?)\s*[:= ]\s*([45]\d\d)\b"
     r'|\bHTTP/\d(?:\.\d)?"? ([45]\d\d)\b'
+    r"|\b([45]\d\d), message='"  # aiohttp's ClientResponseError
 )
 # a status followed by words (``504 Gateway Time-out``, ``502: Bad gateway``): a status only when
 # the words are its reason phrase (checked against the catalog's title for it)
@@ -74,6 +76,7 @@ class Text:
     message: str
     level: str | None  # the level of the lines the message is made of: an error level if one says it
     page: bool  # the text was an HTML page (its message is the page's title)
+    prefixes: str = ""  # the log prefixes taken off the message's lines (``[Proxy Error]``)
 
     @property
     def quiet(self) -> bool:
@@ -82,7 +85,9 @@ class Text:
 
     @property
     def says_error(self) -> bool:
-        return (self.level is not None and self.level in ERROR_LEVELS) or bool(ERROR_TEXT.search(self.message))
+        if self.level is not None and self.level in ERROR_LEVELS:
+            return True
+        return bool(ERROR_TEXT.search(self.message) or ERROR_TEXT.search(self.prefixes))
 
 
 def read_text(lines: list[str]) -> Text:
@@ -93,27 +98,28 @@ def read_text(lines: list[str]) -> Text:
     parsed = [strip_prefix(_UNCAUGHT.sub("", line)) for line in lines if not _FRAME.fullmatch(line)]
     if not parsed:
         return Text("", None, False)
-    loud = [(level, rest) for level, rest in parsed if level is None or level not in QUIET_LEVELS]
+    loud = [(level, prefix, rest) for level, prefix, rest in parsed if level is None or level not in QUIET_LEVELS]
     if not loud:  # every line is a log's ordinary line
-        return Text(" ".join(rest for _, rest in parsed), parsed[0][0], False)
-    levels = [level for level, _ in loud if level is not None]
+        return Text(" ".join(rest for _, _, rest in parsed), parsed[0][0], False)
+    levels = [level for level, _, _ in loud if level is not None]
     level = next((v for v in levels if v in ERROR_LEVELS), levels[0] if levels else None)
-    return Text(" ".join(" ".join(rest for _, rest in loud).split()), level, False)
+    message = " ".join(" ".join(rest for _, _, rest in loud).split())
+    return Text(message, level, False, " ".join(prefix for _, prefix, _ in loud))
 
 
-def strip_prefix(line: str) -> tuple[str | None, str]:
-    """A log line's level (upper case; glog's letter spelt out) and the text after its prefix."""
+def strip_prefix(line: str) -> tuple[str | None, str, str]:
+    """A log line's level (upper case; glog's letter spelt out), its prefix and the text after it."""
     line = line.strip()
     found = _PREFIX.match(line)
     if found is None or found.end() == len(line):
-        return None, line
+        return None, "", line
     prefix = found.group(0)
     named = _PREFIX_LEVEL.search(prefix)
     level = None
     if named is not None:
         level = named.group(1) or _GLOG[named.group(2)]
         level = "WARNING" if level == "WARN" else level
-    return level, line[found.end() :]
+    return level, prefix, line[found.end() :]
 
 
 def pairs_of(text: str) -> dict[str, Any] | None:
