@@ -1765,48 +1765,6 @@ def test_a_status_in_the_body_beside_an_undocumented_code_is_the_status(explaine
     assert (error.catalog, error.code, error.http_status) == ("http", 404, 404)
 
 
-@pytest.mark.parametrize(
-    ("line", "status"),
-    [
-        (
-            (
-                '2026-01-04 08:15:31,207 WARNING md_fetch: GET /v1/market/klines?interval=1h -> 422 {"detail":[{"loc":'
-                '["query","symbol"],"msg":"field required","type":"value_error.missing"}]}'
-            ),
-            422,
-        ),
-        (
-            (
-                '2026/01/04 08:15:31 bot: POST https://fapi.example.com/fapi/v1/order: 400 Bad Request: {"code":-4004,'
-                '"msg":"Quantity less than min quantity."}'
-            ),
-            400,
-        ),
-        ('ERROR http: status=503 {"message":"upstream unavailable"}', 503),
-        ('[client] HTTP/1.1 429 {"msg":"slow down"}', 429),
-    ],
-)
-def test_a_status_a_log_prefix_ends_with_is_the_response_s(bundled: CatalogSet, line: str, status: int) -> None:
-    """A client's log line ``METHOD URL -> STATUS {body}``: the status before the body is its HTTP
-    status, as if the response had come with a status line; the summary counts it the same way."""
-    report = explain_text(bundled, line + "\n")
-    assert [e.http_status for e in report.errors] == [status]
-    _agree(bundled, (line + "\n").encode() * 3)
-
-
-@pytest.mark.parametrize(
-    "line",
-    [
-        'took 404 ms {"code": 0, "message": "ok"}',
-        'GET /v1/ticker -> 200 {"code": 0, "message": "success", "data": {}}',
-        'main.go:400: {"code": 0, "message": "success"}',
-    ],
-)
-def test_a_number_in_a_log_prefix_that_is_no_status_changes_nothing(bundled: CatalogSet, line: str) -> None:
-    report = explain_text(bundled, line + "\n")
-    assert (report.errors, report.not_errors) == ((), 1)
-
-
 def test_fastapi_validation_errors_are_errors_each(explainer: Explainer) -> None:
     """FastAPI's 422 body, ``{"detail": [{loc, msg, type}, ...]}``: each item is an error with its
     message; a ``detail`` object or list of other objects is data."""

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from functools import cache
 
 STATUS_LINE = re.compile(rb"^(?:< )?(HTTP/(?:1\.[01]|2(?:\.0)?|3))[ \t]+([1-5]\d\d)(?:[ \t]+([^\r\n]*))?[ \t]*\r?\n?$")
 
@@ -32,53 +33,29 @@ _HTML_TAG = re.compile(r"<[^>]{0,500}>")
 
 _MAX_TEXT_BODY_LINES = 20
 
-# A status a client's log line puts just before the response's JSON body: after an arrow or a word
-# that names it (``-> 422 {``, ``status=503 resp={``, ``HTTP/1.1 429 {``), or followed by its reason
-# phrase (``: 400 Bad Request: {``). Looked for from the end of a prefix's last STATUS_BEFORE_SPAN
-# bytes with byte strips, not a regex search: it runs on every log line with JSON.
-STATUS_BEFORE_SPAN = 64
-_AFTER_STATUS = b" \t:,=-"
-_WORD_BYTES = bytes(range(65, 91)) + bytes(range(97, 123)) + b" \t'-"
-_BEFORE_STATUS = re.compile(rb"(?:->|=>|\xe2\x86\x92|\b(?:status(?:[ _]?code)?|HTTP(?:/[\d.]+)?|response(?: code)?))\Z")
-
 MAX_BODY_LINES = 200  # of a non-JSON body (an HTML error page)
 
 MAX_BODY_TEXT = 2000
-
-
-def status_before(line: bytes, end: int) -> int | None:
-    """The HTTP status a log line's prefix ends with (just before ``line[end:]``, a JSON body)."""
-    start = max(0, end - STATUS_BEFORE_SPAN)
-    head = line[start:end].rstrip(_AFTER_STATUS)
-    words = b""
-    if head[-1:].isalpha():  # words after the status: its reason phrase, or a key (`resp=`)
-        cut = head.rstrip(_WORD_BYTES)
-        words, head = head[len(cut) :].strip(), cut
-    digits = head[-3:]
-    if len(digits) != 3 or not digits.isdigit() or digits[0] not in b"45":
-        return None
-    left = head[-4:-3]
-    if left and (left.isalnum() or left in b"._"):
-        return None  # part of a longer number or name
-    status = int(digits)
-    if _BEFORE_STATUS.search(head[-27:-3].rstrip(b" \t:=")) is not None:
-        return status
-    return status if words and is_reason(status, words.decode("ascii")) else None  # not "took 404 ms"
 
 
 def is_reason(status: int, words: str) -> bool:
     """Whether ``words`` begin with the reason phrase of ``status``: ``Gateway Time-out`` is 504's
     ``Gateway Timeout``, ``Service Temporarily Unavailable`` 503's ``Service Unavailable`` (the
     first word the same, the phrase's last word among the next few)."""
-    from http import HTTPStatus  # only when a status is named in a text
-
-    try:
-        phrase = HTTPStatus(status).phrase
-    except ValueError:
+    phrase = _reason_phrases().get(status)
+    if phrase is None:
         return False
     said = words.lower().replace("-", "").split()
-    want = phrase.lower().replace("-", "").split()
-    return bool(said and want) and said[0] == want[0] and want[-1] in said[: len(want) + 2]
+    return bool(said) and said[0] == phrase[0] and phrase[-1] in said[: len(phrase) + 2]
+
+
+@cache
+def _reason_phrases() -> dict[int, list[str]]:
+    """Each HTTP status's reason phrase as lower-case words (``http.HTTPStatus``, imported only when
+    a text names a status)."""
+    from http import HTTPStatus
+
+    return {s.value: s.phrase.lower().replace("-", "").split() for s in HTTPStatus}
 
 
 def page_title(page: str) -> str:

@@ -23,7 +23,6 @@ from collections.abc import Iterator, Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol
 
-from errcli.explain.http import HttpInfo
 from errcli.explain.plan import CACHE_LIMIT
 from errcli.explain.template import (
     DIGIT_MARKS,
@@ -41,6 +40,7 @@ from errcli.explain.template import template as make_template
 if TYPE_CHECKING:
     from errcli.explain.classify import Verdict
     from errcli.explain.detect import Detector
+    from errcli.explain.http import HttpInfo
 
 
 class Explainer(Protocol):
@@ -98,7 +98,6 @@ class LineMemo:
         self.runs_form = b""
         self.run_template: RunTemplate | None = None
         self.runs_canon: Any = None
-        self.at_status: dict[int, _StatusMemo] = {}  # lines after an HTTP status in their prefix, by status
 
     # -- the hooks --
 
@@ -171,17 +170,6 @@ class LineMemo:
             self.first_runs(body, verdicts)
         else:
             self.first_folded(body, verdicts)
-
-    def known_at(self, n: int, body: bytes, status: int) -> bool:
-        """:meth:`known` for a line whose prefix ends with ``status``: its own memo, as its verdicts
-        depend on the status too."""
-        memo = self.at_status.get(status)
-        if memo is None:
-            memo = self.at_status[status] = _StatusMemo(self, status)
-        return memo.known(n, body)
-
-    def decoded_at(self, n: int, value: dict[str, Any], status: int) -> None:
-        self.at_status[status].decoded(n, value)
 
     # -- counting --
 
@@ -295,32 +283,6 @@ class LineMemo:
         made = make_template(body, self.explainer.detector)
         if made is not None:
             self.learn_folded(body, made, verdicts)
-
-
-class _AtStatus:
-    """The explainer's verdicts for objects that follow an HTTP status in their line's prefix."""
-
-    def __init__(self, explainer: Explainer, status: int) -> None:
-        self.detector = explainer.detector
-        self.explainer = explainer
-        self.http = HttpInfo(0, "", status, "")
-
-    def object_verdicts(self, value: dict[str, Any]) -> tuple[Verdict, ...]:
-        return self.explainer.record_verdicts(value, self.http)
-
-    def record_verdicts(self, value: Any, http: HttpInfo | None) -> tuple[Verdict, ...]:
-        return self.explainer.record_verdicts(value, http)
-
-
-class _StatusMemo(LineMemo):
-    """The memo of the lines after one HTTP status: its own templates, the parent's counts."""
-
-    def __init__(self, parent: LineMemo, status: int) -> None:
-        super().__init__(_AtStatus(parent.explainer, status), parent.rows)
-        self.parent = parent
-
-    def count(self, n: int, verdicts: Verdicts) -> None:
-        self.parent.count(n, verdicts)
 
 
 def _first_sight(seen: dict[int, None], form: bytes) -> bool:

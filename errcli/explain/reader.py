@@ -28,7 +28,6 @@ from errcli.explain.http import (
     STATUS_LINE,
     HttpInfo,
     HttpResponse,
-    status_before,
 )
 from errcli.explain.lines import MAX_LINE_BYTES, Source, chunk_lines, line_source
 
@@ -183,12 +182,6 @@ class FastLane(Protocol):
     def decoded(self, n: int, value: dict[str, Any]) -> None:
         """The line's object, decoded: the hook deals with it (it is not yielded)."""
 
-    def known_at(self, n: int, body: bytes, status: int) -> bool:
-        """:meth:`known` for a line whose prefix ends with an HTTP ``status``."""
-
-    def decoded_at(self, n: int, value: dict[str, Any], status: int) -> None:
-        """:meth:`decoded` for a line whose prefix ends with an HTTP ``status``."""
-
 
 Tail = Callable[[bool, int], "Source | None"]
 
@@ -210,9 +203,7 @@ def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined
     state = _ScanState(tally)
     decode = json_decode
     array_in = _ARRAY_OPEN.search  # a prefix holding a `[` that may open an array takes the careful path
-    status_in = status_before  # a prefix that ends with an HTTP status gives the record that status
     known = lane.known if lane is not None else None
-    known_at = lane.known_at if lane is not None else _never
     state.first = not resumed
     lines, drain = _lines(source, resumed)
     sources = [lines]
@@ -230,9 +221,8 @@ def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined
                 if fast and type(line) is bytes:
                     p = line.find(b"{")
                     if p == 0 or (p > 0 and not array_in(line, 0, p)):
-                        status = status_in(line, p) if p else None  # `POST /order -> 422 {…}`
                         body = line[p:] if p else line
-                        if known is not None and (known(n, body) if status is None else known_at(n, body, status)):
+                        if known is not None and known(n, body):
                             fast_records += 1
                             continue
                         try:
@@ -242,17 +232,13 @@ def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined
                         else:
                             fast_records += 1
                             prefix = line[max(0, p - MAX_PREFIX) : p] if p else b""
-                            http = None if status is None else HttpInfo(n, "", status, "")
                             if type(value) is dict:
                                 if lane is not None:
-                                    if status is None:
-                                        lane.decoded(n, value)
-                                    else:
-                                        lane.decoded_at(n, value, status)
+                                    lane.decoded(n, value)
                                     continue
-                                yield n, n, value, http, prefix
+                                yield n, n, value, None, prefix
                             else:
-                                yield from _flatten(n, n, value, http, prefix)
+                                yield from _flatten(n, n, value, None, prefix)
                             continue
                     elif p < 0 and line[:5] not in _HTTP_STARTS and (b"[" not in line or not array_in(line)):
                         # no `{`, no `[` that can open an array, no status line: text (a start-up line, a
@@ -271,11 +257,6 @@ def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined
     finally:
         tally.lines = n
         tally.record_lines += fast_records
-
-
-def _never(_n: int, _body: bytes, _status: int) -> bool:
-    """No lane: nothing is known without decoding it."""
-    return False
 
 
 _HTTP_STARTS = (b"HTTP/", b"< HTT")  # what the careful path looks at for a status line
@@ -447,8 +428,6 @@ class _ScanState:
                 pos = start + 1  # `[api]`, `[ERROR]`: a log tag, not an array (no decode, no failure)
                 continue
             prefix = b"" if had else data[max(0, start - MAX_PREFIX) : start]
-            if http is None and not had and start and (status := status_before(data, start)) is not None:
-                http = HttpInfo(n, "", status, "")  # a client's log line: `POST /order -> 422 {…}`
             kind, value, offset = try_decode(view[start:])
             if kind == "ok":
                 yield from _flatten(n, n, value, http, prefix)
