@@ -212,6 +212,7 @@ def show_explain(answer: ExplainAnswer, out: Output) -> None:
         lines = answer.lines
         print_problem(
             f"no response found in {lines} line{'' if lines == 1 else 's'}: no JSON and no HTTP response",
-            "explain reads JSON, JSON Lines, `curl -i` output, log lines with JSON in them, and a plain-text error "
-            "body that names a documented error; --verbose lists the lines it could not read",
+            "explain reads JSON, JSON Lines, `curl -i` output, log lines with JSON in them, and a few lines of text "
+            "that say an error (a plain-text body, an HTML error page, an exception, a log line); --verbose lists "
+            "the lines it could not read",
         )
