@@ -50,6 +50,11 @@ def ids(report: ExplainReport) -> list[str]:
     return [f"{e.catalog}:{e.code}" for e in report.errors]
 
 
+def candidates(error: ExplainedError) -> list[str]:
+    """The answer and its first three alternatives, as ``catalog:code``."""
+    return [f"{error.catalog}:{error.code}", *(f"{a.catalog}:{a.code}" for a in error.alternatives[:3])]
+
+
 def one(explainer: Explainer, text: str) -> ExplainedError:
     report = explain_text(explainer, text)
     assert len(report.errors) == 1, (text, ids(report))
@@ -464,7 +469,7 @@ def test_curl_bodiless_401_reads_www_authenticate(explainer: Explainer, header: 
     assert len(report.errors) == 1
     error = report.errors[0]
     assert error.http_status == 401
-    found = [f"{error.catalog}:{error.code}", *(f"{a.catalog}:{a.code}" for a in error.alternatives[:3])]
+    found = candidates(error)
     assert expected in found, found
     assert error.message is not None
     assert "expired" in error.message
@@ -1600,7 +1605,7 @@ def test_a_text_body_names_its_status_or_its_fields(bundled: CatalogSet, text: s
     report = explain_text(bundled, text + "\n")
     assert len(report.errors) == 1
     error = report.errors[0]
-    assert expected in [f"{error.catalog}:{error.code}", *(f"{a.catalog}:{a.code}" for a in error.alternatives[:3])]
+    assert expected in candidates(error)
     assert report.unparsed_count == 0
 
 
@@ -1678,7 +1683,7 @@ def test_a_log_line_of_text_is_explained_without_its_prefix(bundled: CatalogSet,
     report = explain_text(bundled, text + "\n")
     assert len(report.errors) == 1
     error = report.errors[0]
-    found = [f"{error.catalog}:{error.code}", *(f"{a.catalog}:{a.code}" for a in error.alternatives[:3])]
+    found = candidates(error)
     assert expected in found
     assert error.message is not None
     assert not error.message.startswith(("[", "2026", "E0104"))
@@ -1728,7 +1733,7 @@ def test_a_text_of_name_colon_value_pairs_is_read_as_their_object(
     report = explain_text(bundled, text)
     assert len(report.errors) == 1
     error = report.errors[0]
-    assert expected in [f"{error.catalog}:{error.code}", *(f"{a.catalog}:{a.code}" for a in error.alternatives[:3])]
+    assert expected in candidates(error)
     assert report.unparsed_count == 0
 
 
@@ -1746,10 +1751,7 @@ def test_a_log_s_quiet_lines_are_not_part_of_the_error_after_them(bundled: Catal
     assert error.message is not None
     assert "connected" not in error.message
     assert "Invalid message format" in error.message
-    assert "market-data:4002" in [
-        f"{error.catalog}:{error.code}",
-        *(f"{a.catalog}:{a.code}" for a in error.alternatives),
-    ]
+    assert "market-data:4002" in candidates(error)
 
 
 def test_a_client_s_unexpected_server_response_names_its_status(bundled: CatalogSet) -> None:
@@ -1797,7 +1799,7 @@ def test_a_text_that_names_one_api_prefers_its_entries(bundled: CatalogSet, text
     among equals (its status table), and the evidence says so."""
     report = explain_text(bundled, text + "\n")
     error = report.errors[0]
-    found = [f"{error.catalog}:{error.code}", *(f"{a.catalog}:{a.code}" for a in error.alternatives[:3])]
+    found = candidates(error)
     assert expected in found[:2]
     assert any(e.kind == "named" for e in error.evidence)
     plain = explain_text(bundled, "POST https://api.example.com/orders -> 500 Internal Server Error\n").errors[0]
@@ -1833,7 +1835,7 @@ def test_a_text_error_in_chinese_or_with_a_stack_trace(bundled: CatalogSet, text
     report = explain_text(bundled, text)
     assert len(report.errors) == 1
     error = report.errors[0]
-    found = [f"{error.catalog}:{error.code}", *(f"{a.catalog}:{a.code}" for a in error.alternatives[:3])]
+    found = candidates(error)
     assert expected in found
     assert "app.js" not in (error.message or "")
 

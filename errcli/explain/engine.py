@@ -107,7 +107,7 @@ class Explainer:
         if count > TEXT_ONLY_LINES and lines[0].lstrip()[:1] != "<":
             return None  # only a page may be longer
         # its patterns are compiled only when a text body is read
-        from errcli.explain.text import named_status, pairs_of, read_text
+        from errcli.explain.text import named_catalog, named_status, pairs_of, read_text
 
         said = read_text(lines)
         if not said.message:
@@ -121,7 +121,9 @@ class Explainer:
                 verdict = self.verdict(finding)
                 if verdict.entry is not None:
                     return finding, verdict
-        finding = Finding({}, None, said.message, (), status, page=said.page or by_reason, named=self._named(lines))
+        apis = [c.id for c in self.catalogs if c.id not in self.classifier.status_catalogs]
+        named = named_catalog(lines, apis)  # its host, its logger's name
+        finding = Finding({}, None, said.message, (), status, page=said.page or by_reason, named=named)
         verdict = self.verdict(finding)
         if status is not None:
             return finding, verdict
@@ -131,17 +133,6 @@ class Explainer:
         if score < TEXT_ONLY_EXACT and not said.says_error:
             return None  # "retry=3 backoff=250ms" names the rate limit's words, but reports nothing
         return finding, verdict
-
-    def _named(self, lines: list[str]) -> str | None:
-        """The one API catalog whose id the text names as a word (``api.ztdx.io``, ``qaexchange::``)."""
-        text = " ".join(lines).lower()
-        named = [
-            c.id
-            for c in self.catalogs
-            if c.id not in self.classifier.status_catalogs
-            and re.search(rf"(?<![a-z0-9]){re.escape(c.id)}(?![a-z0-9])", text)
-        ]
-        return named[0] if len(named) == 1 else None
 
     def explain(self, line: int, end_line: int, finding: Finding, prefix: bytes = b"") -> ExplainedError:
         verdict = self.verdict(finding)

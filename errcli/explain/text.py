@@ -41,7 +41,7 @@ _SAID_STATUS = re.compile(
     r"|\b([45]\d\d), message='"  # aiohttp's ClientResponseError
 )
 # a status followed by words (``504 Gateway Time-out``, ``502: Bad gateway``): a status only when
-# the words are its reason phrase (checked against the catalog's title for it)
+# the words are its reason phrase (:func:`errcli.explain.http.is_reason`)
 _STATUS_WORDS = re.compile(r"(?<![\w.])([45]\d\d)(?![\w.])[\s:|-]{1,4}([A-Za-z][A-Za-z' -]{1,60})")
 # logfmt's key=value pairs (a value quoted or bare), and name: value pairs with a quoted or numeric
 # value (Node's console.log of an object, ``code: 'X', message: '…'``; a close frame's ``(code: 1008,
@@ -136,6 +136,13 @@ def pairs_of(text: str) -> dict[str, Any] | None:
     if any(k in pairs for k in CODE_KEYS) or any(k in pairs for k in MESSAGE_KEYS):
         return pairs
     return None
+
+
+def named_catalog(lines: list[str], ids: list[str]) -> str | None:
+    """The one of ``ids`` (catalog ids) the text names as a word (``api.ztdx.io``, ``qaexchange::``)."""
+    text = " ".join(lines).lower()
+    named = [i for i in ids if re.search(rf"(?<![a-z0-9]){re.escape(i.lower())}(?![a-z0-9])", text)]
+    return named[0] if len(named) == 1 else None
 
 
 def named_status(text: str) -> tuple[int | None, bool]:
