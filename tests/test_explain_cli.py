@@ -167,3 +167,11 @@ def test_output_streams_before_the_input_ends(tmp_path: Path) -> None:
     finally:
         proc.stdin.close()
         proc.wait(timeout=20)
+
+
+def test_a_brief_line_of_an_error_without_catalog_or_code_says_unknown() -> None:
+    """``--brief`` of an error that names no catalog and sends no code: ``?:?``, not ``?:None``."""
+    result = run("explain", "--brief", stdin='{"error": "something failed badly"}')
+    fields = result.stdout.splitlines()[0].split("\t")
+    assert fields[1] == "?:?"
+    assert "None" not in result.stdout

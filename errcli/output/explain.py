@@ -86,7 +86,7 @@ def explained_rows(error: ExplainedError, cs: Catalogs, lang: Lang) -> Rows:
 def print_explained(error: ExplainedError, cs: Catalogs, out: Output) -> None:
     """One error as it is found (explain streams: flushed at once)."""
     if out.brief:
-        code = f"{safe(error.catalog or '?')}:{safe(str(error.code))}"
+        code = f"{safe(error.catalog or '?')}:{'?' if error.code is None else safe(str(error.code))}"
         title = text_of(error.entry.title, out.lang) if error.entry else LABELS[out.lang]["unknown"]
         out.write(f"{error.line}\t{code}\t{error.confidence:.2f}\t{title}\t{brief_action(error.action)}\n")
         out.out.flush()
