@@ -1861,3 +1861,19 @@ def test_a_client_s_network_or_status_error_text_is_an_error(
     report = explain_text(bundled, text)
     assert len(report.errors) == 1
     assert report.errors[0].http_status == status
+
+
+def test_an_undocumented_symbolic_code_is_no_numbered_api_s_error(explainer: Explainer) -> None:
+    """``{"error": …, "code": "WITHDRAW_LOCKED"}``: a symbolic code no catalog documents. An API whose
+    codes are all numbers (QAExchange) did not send it, however its message reads: unknown, with
+    the resemblance among the alternatives."""
+    record = {"error": "Withdrawals are locked while the account is frozen", "code": "WITHDRAW_LOCKED"}
+    error = one(explainer, json.dumps(record))
+    assert error.entry is None
+    numbered = {e.catalog for e in error.alternatives if isinstance(e.code, int)}
+    assert "qaexchange" in numbered  # the frozen-account entry still shows as a resemblance
+
+
+def test_a_binance_style_quantity_error_is_ztdx_s_invalid_amount(explainer: Explainer) -> None:
+    error = one(explainer, '{"code": -4006, "msg": "Quantity less than min quantity for SOLUSDT."}')
+    assert "ztdx:INVALID_AMOUNT" in candidates(error)

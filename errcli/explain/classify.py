@@ -25,6 +25,7 @@ or the error is unknown. Confidence comes from the margin over the runner-up.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -45,6 +46,7 @@ CODE_FOLDED = 60.0
 ENVELOPE_STRONG = 25.0
 WEAK_PRIOR = WEAK_SHAPE / 4.0  # a shape this faint breaks ties but names no API
 FRAME_MAX = 15.0
+_UPPER_SNAKE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\Z")  # ACCOUNT_FROZEN: a symbolic code
 NAMED_PRIOR = FRAME_MAX  # a text that names an API (its host, its logger) as much as a frame around it
 STATUS_AGREES = 12.0
 MESSAGE_SPAN = 60.0  # what a message that matches fully (100) adds; 55 adds 6, 80 adds 36
@@ -113,6 +115,8 @@ class Classifier:
         self.by_symbol: dict[str, list[Entry]] = {}
         self.by_status: dict[int, list[Entry]] = {}
         self.status_catalogs: set[str] = set()
+        # the APIs whose codes are all numbers: a symbolic code is none of theirs
+        self.numbered = {c.id for c in self.catalogs if c.entries and all(isinstance(e.code, int) for e in c.entries)}
         for cat in self.catalogs:
             if cat.entries and all(is_status_entry(e) for e in cat.entries) and not cat.envelopes:
                 self.status_catalogs.add(cat.id)  # a catalog of HTTP statuses (the bundled `http`)
@@ -391,6 +395,9 @@ class Classifier:
         named = _guess(case.priors)
         if named is not None and case.priors[named][0] >= ENVELOPE_STRONG and best.entry.catalog != named:
             return None
+        code = case.finding.code
+        if isinstance(code, str) and _UPPER_SNAKE.match(code) and best.entry.catalog in self.numbered:
+            return None  # a code like ACCOUNT_FROZEN that no API documents: not an API that numbers its codes
         rival = next((c for c in ranked[1:] if c.entry.catalog != best.entry.catalog), None)
         if (
             rival is not None
