@@ -25,7 +25,6 @@ or the error is unknown. Confidence comes from the margin over the runner-up.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -46,7 +45,6 @@ CODE_FOLDED = 60.0
 ENVELOPE_STRONG = 25.0
 WEAK_PRIOR = WEAK_SHAPE / 4.0  # a shape this faint breaks ties but names no API
 FRAME_MAX = 15.0
-_UPPER_SNAKE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\Z")  # ACCOUNT_FROZEN: a symbolic code
 NAMED_PRIOR = FRAME_MAX  # a text that names an API (its host, its logger) as much as a frame around it
 STATUS_AGREES = 12.0
 MESSAGE_SPAN = 60.0  # what a message that matches fully (100) adds; 55 adds 6, 80 adds 36
@@ -396,7 +394,7 @@ class Classifier:
         if named is not None and case.priors[named][0] >= ENVELOPE_STRONG and best.entry.catalog != named:
             return None
         code = case.finding.code
-        if isinstance(code, str) and _UPPER_SNAKE.match(code) and best.entry.catalog in self.numbered:
+        if isinstance(code, str) and _upper_snake(code) and best.entry.catalog in self.numbered:
             return None  # a code like ACCOUNT_FROZEN that no API documents: not an API that numbers its codes
         rival = next((c for c in ranked[1:] if c.entry.catalog != best.entry.catalog), None)
         if (
@@ -427,12 +425,11 @@ class Classifier:
         if case.finding.message:
             pool = [c for c in pool if c.message >= MESSAGE_FLOOR or c.status]
         case.evidence.append(Evidence("http_status", "only", entry.catalog, entry.code, value=status))
-        prior = case.priors.get(entry.catalog)
-        if prior is not None and prior[1] not in case.evidence:
-            case.evidence.append(prior[1])  # the API the shape (or the text) names: its status table
-        named = case.finding.named
-        if named is not None and named != entry.catalog:
-            case.evidence.append(case.priors[named][1])  # ... or its entries first among the alternatives
+        # the API the shape or the text names: its status table answers, or its entries lead the alternatives
+        for catalog in dict.fromkeys((entry.catalog, case.finding.named)):
+            prior = case.priors.get(catalog) if catalog is not None else None
+            if prior is not None and prior[1] not in case.evidence:
+                case.evidence.append(prior[1])
         return Verdict(
             entry.catalog,
             entry.code,
@@ -556,6 +553,19 @@ def _diverse(entries: Sequence[Entry], limit: int = ALTERNATIVES, diverse: bool 
         (rest if entry.catalog in seen else first).append(entry)
         seen.add(entry.catalog)
     return tuple((first + rest)[:limit])
+
+
+def _upper_snake(code: str) -> bool:
+    """``ACCOUNT_FROZEN``: a symbolic code (ASCII capitals and digits, words joined by ``_``)."""
+    words = code.split("_")
+    return (
+        len(words) > 1
+        and all(words)
+        and code.isascii()
+        and code.isupper()
+        and code[0].isalpha()
+        and (code.replace("_", "").isalnum())
+    )
 
 
 def _top(priors: dict[str, tuple[float, Evidence]]) -> str | None:
