@@ -23,7 +23,7 @@ from errcli.search import build as bd
 from errcli.search import candidates as cand
 from errcli.search import index as ix
 from errcli.search.layout import IndexData
-from errcli.store import cache
+from errcli.store import cache, helper
 
 # --- quality -------------------------------------------------------------------------------------
 
@@ -888,3 +888,125 @@ def test_catalogs_without_a_file_are_remembered_while_they_live() -> None:
     gc.collect()
     assert held() is None  # the memo does not keep a set alive
     ix.forget()
+
+
+# --- a big index, built by two processes -----------------------------------------------------------
+
+
+def _two_catalogs() -> CatalogSet:
+    """Two catalogs whose halves meet inside the second one."""
+    first = [_entry(f"A{i}", f"资金 余额 error {i}", "critical", "one") for i in range(3)]
+    second = [_entry(f"B{i}", f"訂單 不存在 order {i}", "warning", "two") for i in range(7)]
+    return CatalogSet((_catalog("one", *first), _catalog("two", *second)))
+
+
+def _serial(cs: CatalogSet, monkeypatch: pytest.MonkeyPatch, path: Path | None = None) -> bytes:
+    """The index built by this process alone: in memory, or streamed to ``path``."""
+    with monkeypatch.context() as serial:
+        serial.setattr(bd, "can_fork", lambda: False)
+        if path is None:
+            return msgspec.msgpack.encode(bd.build(cs, ()))
+        assert bd.build_into(cs, (), path)
+        return path.read_bytes()
+
+
+def _merges(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the helpers' parts merged in from now on."""
+    merged: list[int] = []
+    real = bd._Builder.merge
+
+    def merge(builder: bd._Builder, part: tuple[object, ...]) -> None:
+        merged.append(1)
+        real(builder, part)
+
+    monkeypatch.setattr(bd._Builder, "merge", merge)
+    return merged
+
+
+@pytest.mark.parametrize("which", ["two catalogs", "bundled"])
+def test_two_processes_build_the_same_index_as_one(
+    which: str, bundled: CatalogSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cs = _two_catalogs() if which == "two catalogs" else bundled
+    expected = _serial(cs, monkeypatch)
+    streamed = _serial(cs, monkeypatch, tmp_path / "serial.msgpack")
+    monkeypatch.setattr(bd, "PARALLEL_MIN", 1)
+    merged = _merges(monkeypatch)
+    assert helper.can_fork()
+    assert msgspec.msgpack.encode(bd.build(cs, ())) == expected
+    path = tmp_path / "index.msgpack"
+    assert bd.build_into(cs, (), path)
+    assert path.read_bytes() == streamed
+    assert len(merged) == 2
+
+
+@pytest.mark.parametrize("failure", ["raises", "sends something else", "sends nothing"])
+def test_a_failed_helper_leaves_the_work_to_the_parent(failure: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    cs = _two_catalogs()
+    expected = _serial(cs, monkeypatch)
+    monkeypatch.setattr(bd, "PARALLEL_MIN", 1)
+    merged = _merges(monkeypatch)
+
+    def part(_builder: bd._Builder) -> object:
+        if failure == "raises":
+            raise MemoryError
+        return ("not", "a", "part") if failure == "sends something else" else os._exit(0)
+
+    monkeypatch.setattr(bd._Builder, "part", part)  # the forked helper calls it; the parent never does
+    assert msgspec.msgpack.encode(bd.build(cs, ())) == expected
+    assert merged == []
+
+
+def test_a_failed_share_of_the_parent_leaves_no_helper_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bd, "PARALLEL_MIN", 1)
+    parent = os.getpid()
+    real = bd._Builder.add
+
+    def add(builder: bd._Builder, gid: int, entry: Entry, catalog: Catalog) -> None:
+        if os.getpid() == parent:
+            raise KeyboardInterrupt
+        real(builder, gid, entry, catalog)
+
+    monkeypatch.setattr(bd._Builder, "add", add)
+    with pytest.raises(KeyboardInterrupt):
+        bd.build(_two_catalogs(), ())
+    with pytest.raises(ChildProcessError):  # the helper was reaped
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_helper_sends_back_what_its_function_returns() -> None:
+    found = helper.Helper.start(lambda: {"big": b"x" * 1_000_000, "n": [1, 2]})
+    assert found is not None
+    assert found.result() == {"big": b"x" * 1_000_000, "n": [1, 2]}
+    found.close()
+    unsent = helper.Helper.start(object)  # not marshal's: the helper fails
+    assert unsent is not None
+    assert unsent.result() is None
+    unread = helper.Helper.start(lambda: b"x" * 10_000_000)  # more than a pipe holds, never read
+    assert unread is not None
+    unread.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_no_helper_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert helper.can_fork()
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not helper.can_fork()
+    finally:
+        stop.set()
+        other.join()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})
+    assert not helper.can_fork()
+
+
+def test_entries_are_numbered_across_catalogs() -> None:
+    cs = _two_catalogs()
+    every = [(gid, entry.code, catalog.id) for gid, entry, catalog in bd._numbered(cs, 0)]
+    assert every[:4] == [(0, "A0", "one"), (1, "A1", "one"), (2, "A2", "one"), (3, "B0", "two")]
+    assert [gid for gid, *_ in every] == list(range(10))
+    for start in (1, 3, 5, 9, 10, 11):
+        assert [(gid, entry.code, catalog.id) for gid, entry, catalog in bd._numbered(cs, start)] == every[start:]

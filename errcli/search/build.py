@@ -12,12 +12,13 @@ the old file or the new one and the build never holds everything twice.
 from __future__ import annotations
 
 import _thread
+import bisect
 import functools
 import itertools
 import os
 from array import array
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import defaultdict, deque
+from collections.abc import Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -51,6 +52,7 @@ from errcli.search.layout import (
     entry_fields,
 )
 from errcli.store.files import write_atomic
+from errcli.store.helper import Helper, can_fork
 
 if TYPE_CHECKING:
     from errcli.catalog import CatalogSet
@@ -130,11 +132,14 @@ def _pinyin_table() -> dict[int, str] | None:
 class _Pinyin:
     """Every reading of each CJK character, from pypinyin's table, toneless (绿 → lv)."""
 
+    MEMO_WORDS = 50_000  # words spelled (a word's spellings cost a few hundred bytes)
+
     def __init__(self) -> None:
         table = _pinyin()
         self.available = table is not None
         self._table: dict[int, str] = table or {}
         self._chars: dict[str, tuple[str, ...]] = {}
+        self._words: dict[str, tuple[_Piece, _Piece]] = {}
         self.syllables: set[str] = set()
 
     def readings(self, char: str) -> tuple[str, ...]:
@@ -153,34 +158,76 @@ class _Pinyin:
         (``\x01zi jin``, ``\x02zj``) of every reading."""
         if not self.available or field.isascii():
             return "", "", set(), set()
-        full: list[tuple[str, ...]] = []  # per position, its readings (a Latin word: itself)
-        initials: list[tuple[str, ...]] = []  # CJK positions only
+        full: list[_Piece] = []  # per word, its readings (a Latin word: itself)
+        initials: list[_Piece] = []  # CJK words only
         for token in field.split(" "):
             if token and is_cjk(token):
-                for readings in map(self.readings, token):
-                    if readings:
-                        full.append(readings)
-                        initials.append(tuple(dict.fromkeys(r[0] for r in readings)))
+                spelled, initial = self._pieces(token)
+                if spelled.slots:
+                    full.append(spelled)
+                    initials.append(initial)
             elif token:
-                full.append((token,))
+                full.append(_Piece.word(token))
         return _spellings(full), _spellings(initials), _pairs(full, NS_PINYIN, " "), _pairs(initials, NS_INITIALS, "")
 
+    def _pieces(self, token: str) -> tuple[_Piece, _Piece]:
+        """A CJK word's readings, and their initials, kept for the next field."""
+        found = self._words.get(token)
+        if found is None:
+            full = [readings for readings in map(self.readings, token) if readings]
+            initials = [tuple(dict.fromkeys(r[0] for r in readings)) for readings in full]
+            found = _Piece(full, NS_PINYIN, " "), _Piece(initials, NS_INITIALS, "")
+            if len(self._words) < self.MEMO_WORDS:
+                self._words[token] = found
+        return found
 
-def _spellings(slots: list[tuple[str, ...]]) -> str:
+
+class _Piece:
+    """One word's part of a field's spellings: its readings per position (``slots``), its first
+    spelling, its spellings with one polyphonic character read otherwise, and its pair terms."""
+
+    __slots__ = ("alternatives", "first", "pairs", "slots")
+
+    def __init__(self, slots: list[tuple[str, ...]], namespace: str, joiner: str) -> None:
+        self.slots = slots
+        first = [s[0] for s in slots]
+        self.first = " ".join(first)
+        changed = (" ".join([*first[:i], other, *first[i + 1 :]]) for i, s in enumerate(slots) for other in s[1:])
+        self.alternatives = list(itertools.islice(changed, MAX_SPELLINGS - 1))
+        self.pairs = {
+            namespace + a + joiner + b for left, right in itertools.pairwise(slots) for a in left for b in right
+        }
+
+    @classmethod
+    def word(cls, word: str) -> _Piece:
+        """A Latin word: spelled as it is written, one reading."""
+        piece = cls.__new__(cls)
+        piece.slots, piece.first, piece.alternatives, piece.pairs = [(word,)], word, [], set()
+        return piece
+
+
+def _spellings(pieces: list[_Piece]) -> str:
     """The first readings, then the same with one polyphonic character read otherwise."""
-    if not slots:
+    if not pieces:
         return ""
-    first = [s[0] for s in slots]
-    spellings = [" ".join(first)]
-    for i, options in enumerate(slots):
-        for other in options[1:]:
-            if len(spellings) < MAX_SPELLINGS:
-                spellings.append(" ".join([*first[:i], other, *first[i + 1 :]]))
+    firsts = [p.first for p in pieces]
+    spellings = [" ".join(firsts)]
+    for i, piece in enumerate(pieces):
+        for other in piece.alternatives:
+            if len(spellings) >= MAX_SPELLINGS:
+                return PINYIN_SEP.join(spellings)
+            spellings.append(" ".join([*firsts[:i], other, *firsts[i + 1 :]]))
     return PINYIN_SEP.join(spellings)
 
 
-def _pairs(slots: list[tuple[str, ...]], namespace: str, joiner: str) -> set[str]:
-    return {namespace + a + joiner + b for left, right in itertools.pairwise(slots) for a in left for b in right}
+def _pairs(pieces: list[_Piece], namespace: str, joiner: str) -> set[str]:
+    """The pair terms of each word, and of the last and first readings where two words meet."""
+    if len(pieces) == 1:
+        return set(pieces[0].pairs)
+    found: set[str] = set().union(*(p.pairs for p in pieces))
+    for left, right in itertools.pairwise(pieces):
+        found.update(namespace + a + joiner + b for a in left.slots[-1] for b in right.slots[0])
+    return found
 
 
 def script_changes(han: str) -> tuple[int, int] | None:
@@ -236,15 +283,23 @@ def _code_keys(entry: Entry) -> set[str]:
     return {k for k in keys if k}
 
 
-def _field_terms(field: str) -> set[str]:
-    """Words, CJK characters and CJK bigrams of a normalised field."""
-    terms: set[str] = set()
-    for token in field.split(" "):
-        if token.isascii() or not is_cjk(token):
-            terms.add(token)
-        else:
-            terms.update(token)
-            terms.update(token[i : i + 2] for i in range(len(token) - 1))
+def _field_terms(field: str, cjk_terms: dict[str, set[str]]) -> set[str]:
+    """Words, CJK characters and CJK bigrams of a normalised field (``cjk_terms``: those of each
+    CJK word so far)."""
+    if field.isascii():
+        terms = set(field.split(" "))
+    else:
+        terms = set()
+        for token in field.split(" "):
+            if token.isascii() or not is_cjk(token):
+                terms.add(token)
+            else:
+                found = cjk_terms.get(token)
+                if found is None:
+                    found = {*token, *(token[i : i + 2] for i in range(len(token) - 1))}
+                    if len(cjk_terms) < _Builder.MEMO_WORDS:
+                        cjk_terms[token] = found
+                terms |= found
     terms.discard("")
     return terms
 
@@ -257,7 +312,12 @@ def _bin_header(size: int) -> bytes:
     return b"\xc6" + size.to_bytes(4, "big")
 
 
+PARALLEL_MIN = 20_000  # entries from which two processes build the index (see _fill)
+PART_FIELDS = 5  # of a builder's part: documents, offsets, severities, postings, syllables
 N_BUCKETS = 12 + 9  # posting priority: code/title/keyword fields by length (0-11), then 12 + class
+_NO_PINYIN: tuple[str, str, set[str], set[str]] = ("", "", set(), set())  # of a Latin field (never changed)
+_append = array.append
+_CLASS_OF = [bucket // 4 if bucket < 12 else bucket - 12 for bucket in range(N_BUCKETS)]  # a bucket's class
 
 
 class _Builder:
@@ -272,6 +332,7 @@ class _Builder:
     MEMO_TEXTS = 20_000
     MEMO_TERMS = 4_000
     MEMO_PINYIN = 20_000
+    MEMO_WORDS = 20_000  # CJK words, and their characters and bigrams
 
     def __init__(self, cs: CatalogSet, key: Key, sink: BinaryIO | None) -> None:
         self.t2s, has_opencc = _t2s()
@@ -289,6 +350,7 @@ class _Builder:
         )
         self._norm: dict[str, str] = {}
         self._terms: dict[str, set[str]] = {}
+        self._cjk_terms: dict[str, set[str]] = {}
         self._pinyin: dict[str, tuple[str, str, set[str], set[str]]] = {}
         # bucket → term → entry numbers: a posting list is its buckets in order, best first,
         # so it needs no sorting (a query takes the first TOP_K of a long list)
@@ -316,7 +378,7 @@ class _Builder:
     def terms(self, field: str) -> set[str]:
         found = self._terms.get(field)
         if found is None:
-            found = _field_terms(field)
+            found = _field_terms(field, self._cjk_terms)
             if len(self._terms) < self.MEMO_TERMS:
                 self._terms[field] = found
         return found
@@ -331,30 +393,34 @@ class _Builder:
         return found
 
     def add(self, gid: int, entry: Entry, catalog: Catalog) -> None:
-        written = [[self.norm(t) for t in texts] for texts in entry_fields(entry, catalog)]
+        norm, terms, pinyin_of = self.norm, self.terms, self.pinyin_of
+        written = [[norm(t) for t in texts] for texts in entry_fields(entry, catalog)]
         plain = [[canonicalize(f) for f in fields] for fields in written]
         # pinyin spells what is written (不够 bu gou), not its canonical form
-        title_py = [self.pinyin_of(f) for f in written[TITLE]]
-        keyword_py = [self.pinyin_of(f) for f in written[KEYWORD]]
+        title_py = [_NO_PINYIN if f.isascii() else pinyin_of(f) for f in written[TITLE]]
+        keyword_py = [_NO_PINYIN if f.isascii() else pinyin_of(f) for f in written[KEYWORD]]
         classes = [*plain, [p[0] for p in title_py], [p[0] for p in keyword_py]]
         classes += [[p[1] for p in title_py], [p[1] for p in keyword_py]]
-        seen: set[str] = set()
-        self._post(0, gid, {NS_CODE + k for k in _code_keys(entry)}, seen)
+        # each term is posted once, in the best bucket it is found in (the buckets come in order)
+        groups: list[tuple[int, set[str]]] = [(0, {NS_CODE + k for k in _code_keys(entry)})]
         for rank in (CODE, TITLE, KEYWORD):  # few, short fields: the shortest one sets the bucket
-            for field in sorted(classes[rank], key=len):
-                if field:
-                    self._post(rank * 4 + min(3, len(field) // 8), gid, self.terms(field) - seen, seen)
+            groups += [(rank * 4 + min(3, len(f) // 8), terms(f)) for f in sorted(classes[rank], key=len) if f]
         for rank in (TEXT, EXAMPLE):
-            found = set().union(*(self.terms(f) for f in plain[rank] if f))
-            self._post(12 + rank, gid, found - seen, seen)
+            groups.append((12 + rank, set().union(*(terms(f) for f in plain[rank] if f))))
         for rank, source, part in (
             (TITLE_PY, title_py, 2),
             (KEYWORD_PY, keyword_py, 2),
             (TITLE_IN, title_py, 3),
             (KEYWORD_IN, keyword_py, 3),
         ):
-            found = set().union(*(p[part] for p in source))
-            self._post(12 + rank, gid, found - seen, seen)
+            groups.append((12 + rank, set().union(*(p[part] for p in source))))
+        seen: set[str] = set()
+        for bucket, found in groups:
+            new = found - seen
+            if new:
+                seen |= new
+                # ~50 terms per entry: the builder's hottest loop, run by map in C
+                deque(map(_append, map(self.postings[bucket].__getitem__, new), itertools.repeat(gid)), 0)
         doc = CLASS_SEP.join(FIELD_SEP.join(fields) for fields in classes).encode()
         if self.sink is not None:
             self.sink.write(doc)
@@ -363,44 +429,55 @@ class _Builder:
         self.docs_off.append(self.docs_off[-1] + len(doc))
         self.severity.append(SEVERITY_RANK.get(entry.severity or "", 3))
 
-    def _post(self, bucket: int, gid: int, terms: set[str], seen: set[str]) -> None:
-        seen |= terms
-        postings = self.postings[bucket]
-        for term in terms:  # ~200 terms per entry: the builder's hottest loop
-            postings[term].append(gid)
+    def part(self) -> tuple[Any, ...]:
+        """What this builder added, for :meth:`merge` in another process (marshal's types only)."""
+        postings = [{term: values.tobytes() for term, values in bucket.items()} for bucket in self.postings]
+        return bytes(self.docs), self.docs_off.tobytes(), bytes(self.severity), postings, sorted(self.pinyin.syllables)
+
+    def merge(self, part: tuple[Any, ...]) -> None:
+        """The entries another builder added (:meth:`part`), numbered after this one's, added here."""
+        docs, offsets, severity, postings, syllables = part
+        base = self.docs_off[-1]
+        if self.sink is not None:
+            self.sink.write(docs)
+        else:
+            self.docs += docs
+        more = array("Q")
+        more.frombytes(offsets)
+        self.docs_off.extend(map(base.__add__, more[1:]))
+        self.severity += severity
+        for bucket, terms in zip(self.postings, postings, strict=True):
+            for term, values in terms.items():
+                bucket[term].frombytes(values)
+        self.pinyin.syllables.update(syllables)
 
     def finish(self) -> IndexData | None:
         """The index (in memory), or None once it is written to the sink."""
-        where: dict[str, list[int]] = {}  # term → the buckets that hold it, best first
-        for number, bucket in enumerate(self.postings):
-            for term in bucket:
-                holders = where.get(term)
-                if holders is None:
-                    where[term] = [number]
-                else:
-                    holders.append(number)
-        terms = sorted(where)
-        term_blob = bytearray()
-        terms_off = array("Q", [0])
-        term_class = bytearray()
-        post_off = array("Q", [0])
-        latin = [0, 0]
-        for i, term in enumerate(terms):
-            # plain words sort between the namespaced terms ("\x01"…"\x03") and CJK (from U+3400)
-            if term.startswith((NS_PINYIN, NS_INITIALS, NS_CODE)):
-                latin = [i + 1, i + 1]
-            elif term < "\u3400":
-                latin[1] = i + 1
-            term_blob += term.encode() + b"\n"
-            terms_off.append(len(term_blob))
-            buckets = where[term]
-            term_class.append(buckets[0] // 4 if buckets[0] < 12 else buckets[0] - 12)
-            post_off.append(post_off[-1] + sum(len(self.postings[b][term]) for b in buckets))
-
-        def lists(term: str) -> list[array[int]]:
-            """A term's posting list, best bucket first (taken out of the builder)."""
-            return [self.postings[b].pop(term) for b in where[term]]
-
+        first: dict[str, int] = {}  # term → the best bucket that holds it
+        for number in reversed(range(N_BUCKETS)):
+            first.update(dict.fromkeys(self.postings[number], number))
+        # a term in several buckets: its posting list is theirs in order, best first, in its best bucket
+        held: set[str] = set()
+        for bucket in self.postings:
+            for term in held.intersection(bucket):
+                self.postings[first[term]][term].extend(bucket.pop(term))
+            held.update(bucket)
+        lists: dict[str, array[int]] = {}
+        for bucket in self.postings:
+            lists.update(bucket)
+            bucket.clear()
+        terms = sorted(first)
+        encoded = list(map(str.encode, terms))
+        term_blob = b"\n".join(encoded) + b"\n" if encoded else b""
+        terms_off = array("Q", itertools.accumulate(map((1).__add__, map(len, encoded)), initial=0))
+        del encoded
+        term_class = bytes(map(_CLASS_OF.__getitem__, map(first.__getitem__, terms)))
+        del first
+        # plain words sort between the namespaced terms ("\x01"…"\x03") and CJK (from U+3400)
+        namespaced = bisect.bisect_left(terms, chr(ord(NS_CODE) + 1))
+        latin = (namespaced, max(namespaced, bisect.bisect_left(terms, "\u3400")))
+        postings = list(map(lists.pop, terms))
+        post_off = array("Q", itertools.accumulate(map(len, postings), initial=0))
         syllables = " ".join(sorted(self.pinyin.syllables)) if self.pinyin.available else ""
         middle: tuple[Any, ...] = (
             memoryview(self.severity),
@@ -409,15 +486,12 @@ class _Builder:
             memoryview(term_blob),
             memoryview(terms_off).cast("B"),
             memoryview(term_class),
-            (latin[0], max(latin)),
+            latin,
             memoryview(post_off).cast("B"),
         )
         sink = self.sink
         if sink is None:
-            post = array("I")
-            for term in terms:
-                for values in lists(term):
-                    post.extend(values)
+            post = array("I", b"".join(postings))
             fields = (*self.head, memoryview(self.docs), *middle, memoryview(post).cast("B"))
             return IndexData(**dict(zip(IndexData.__struct_fields__, fields, strict=True)))
         end = sink.tell()
@@ -431,27 +505,62 @@ class _Builder:
             else:
                 sink.write(msgspec.msgpack.encode(value))
         sink.write(_bin_header(post_off[-1] * 4))
-        for term in terms:
-            for values in lists(term):
-                sink.write(values)
+        sink.writelines(postings)
         return None
 
 
-def _add_all(builder: _Builder, cs: CatalogSet) -> None:
+def _numbered(cs: CatalogSet, start: int) -> Iterator[tuple[int, Entry, Catalog]]:
+    """Every entry from number ``start`` on, with its number and catalog."""
     gid = 0
     for catalog in cs.catalogs:
-        for entry in catalog.entries:
-            if gid >= MAX_ENTRIES:
-                raise ValueError(f"more than {MAX_ENTRIES} entries cannot be indexed")
-            builder.add(gid, entry, catalog)
-            gid += 1
+        count = len(catalog.entries)
+        if gid + count > start:
+            skip = max(0, start - gid)
+            for number, entry in enumerate(catalog.entries[skip:], gid + skip):
+                yield number, entry, catalog
+        gid += count
+
+
+def _add_all(builder: _Builder, cs: CatalogSet, start: int = 0, stop: int | None = None) -> None:
+    for gid, entry, catalog in _numbered(cs, start):
+        if stop is not None and gid >= stop:
+            break
+        builder.add(gid, entry, catalog)
+
+
+def _fill(builder: _Builder, cs: CatalogSet) -> IndexData | None:
+    """Every entry added to ``builder``, and the index finished. A big index is built by two
+    processes where there is a second core: a forked helper adds the second half of the entries
+    while this process adds the first, and its part is merged in (the same index, in about half
+    the time); without the helper's part, this process adds them itself."""
+    total = sum(len(c.entries) for c in cs.catalogs)
+    if total > MAX_ENTRIES:
+        raise ValueError(f"more than {MAX_ENTRIES} entries cannot be indexed")
+    half = total // 2
+    helper = Helper.start(partial(_part, cs, builder.head[2], half)) if total >= PARALLEL_MIN and can_fork() else None
+    try:
+        _add_all(builder, cs, 0, half if helper is not None else None)
+        part = helper.result() if helper is not None else None
+    finally:
+        if helper is not None:
+            helper.close()
+    if isinstance(part, tuple) and len(part) == PART_FIELDS:
+        builder.merge(part)
+    elif helper is not None:
+        _add_all(builder, cs, half)
+    return builder.finish()
+
+
+def _part(cs: CatalogSet, key: Key, start: int) -> tuple[Any, ...]:
+    """The helper's work: the entries from ``start`` on, added to a builder of its own."""
+    builder = _Builder(cs, key, None)
+    _add_all(builder, cs, start)
+    return builder.part()
 
 
 def build(cs: CatalogSet, key: Key = ()) -> IndexData:
     """Compile the index of every entry in ``cs``, in memory."""
-    builder = _Builder(cs, key, None)
-    _add_all(builder, cs)
-    data = builder.finish()
+    data = _fill(_Builder(cs, key, None), cs)
     assert data is not None  # noqa: S101 - no sink: finish returns the index
     return data
 
@@ -460,9 +569,7 @@ def build_into(cs: CatalogSet, key: Key, path: Path) -> bool:
     """Compile the index straight into the cache file ``path`` (atomically); False if unwritable."""
 
     def fill(sink: BinaryIO) -> None:
-        builder = _Builder(cs, key, sink)
-        _add_all(builder, cs)
-        builder.finish()
+        _fill(_Builder(cs, key, sink), cs)
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
