@@ -527,3 +527,109 @@ def test_a_bad_entry_among_good_ones_is_reported_with_its_line_and_duplicates_st
     problems = [str(p) for p in caught.value.problems]
     assert any("severity" in p and ":8" in p for p in problems), problems
     assert any("duplicate" in p.lower() and "1" in p for p in problems), problems
+
+
+# --- a big file, read by two processes -----------------------------------------------------------
+
+
+def _many(count: int, middle: str = "", after: str = "", newline: str = "\n") -> str:
+    """A catalog of ``count`` entries, with ``middle`` written among them half-way and ``after`` at the end."""
+    items = [
+        f"  - code: E{i}\n    title: {{en: Problem {i}, zh: 问题{i}}}\n"
+        + ("    description:\n      en: |\n        - code: inside a block\n        two lines\n" if i % 7 == 0 else "")
+        + ("    # a comment\n" if i % 5 == 0 else "")
+        for i in range(count)
+    ]
+    items.insert(count // 2, middle)
+    text = "# demo\nid: many\nname: {en: Many, zh: 很多}\nentries:\n\n" + "".join(items) + after
+    return text.replace("\n", newline)
+
+
+def _outcome(text: str) -> object:
+    from errcli.catalog.validate import parse_catalog
+
+    try:
+        return parse_catalog(text, "many.yaml")
+    except CatalogError as exc:
+        return [str(p) for p in exc.problems]
+
+
+def _both_ways(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object, list[bool]]:
+    """The file read whole, then in halves where it can be: both outcomes, and whether the halves were used."""
+    from errcli.catalog import validate
+
+    with monkeypatch.context() as whole:
+        whole.setattr(validate, "SPLIT_MIN", 10**12)
+        expected = _outcome(text)
+    used: list[bool] = []
+    real = validate._read_halves
+
+    def read_halves(*args: object) -> object:
+        found = real(*args)  # type: ignore[arg-type]
+        used.append(found is not None)
+        return found
+
+    monkeypatch.setattr(validate, "SPLIT_MIN", 0)
+    monkeypatch.setattr(validate, "_read_halves", read_halves)
+    return expected, _outcome(text), used
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_big_file_read_in_halves_is_the_file_read_whole(newline: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected, found, used = _both_ways(_many(400, newline=newline), monkeypatch)
+    assert used == [True]
+    assert found == expected
+    assert len(found.entries) == 400  # type: ignore[attr-defined]
+    assert [e.code for e in found.entries] == [f"E{i}" for i in range(400)]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("middle", "after"),
+    [
+        ('  - code: Q\n    title: {en: "a quoted title\n' + "  - code: that goes on\n" * 90 + '  to the end"}\n', ""),
+        ("  - code: S\n    title: {en: 'single-quoted\n" + "  - code: that goes on\n" * 90 + "  to the end'}\n", ""),
+        ("", "categories: []\n"),  # a top-level key after the entries
+        ("", "  - &a {code: A1, title: {en: anchored}}\n  - *a\n"),
+        ("", "  - code: H\n    http_status: 123456789012345678901234567890\n    title: {en: huge}\n"),
+        ("  - code: H\n    http_status: 123456789012345678901234567890\n    title: {en: huge}\n", ""),
+        ("", "  - code: E3\n    title: {en: the same code twice}\n"),
+        ("", "  - code: BAD\n    severity: fatal\n    title: {en: an unknown severity}\n"),
+        ("", "  - code: T\n    title: !!str {en: tagged}\n"),
+        ("", "---\nid: second\n"),
+        ("", "  - code: D\n    title: {en: one}\n    title: {en: twice}\n"),
+        ("entries:\n  - code: AGAIN\n    title: {en: entries twice}\n", ""),
+    ],
+    ids=[
+        "quoted scalar across the cut",
+        "single-quoted scalar across the cut",
+        "key after the entries",
+        "alias",
+        "huge number",
+        "huge number in the first half",
+        "duplicate code",
+        "invalid entry",
+        "tag",
+        "second document",
+        "duplicate key",
+        "entries twice",
+    ],
+)
+def test_a_file_read_in_halves_has_the_outcome_and_lines_of_the_file_read_whole(
+    middle: str, after: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected, found, used = _both_ways(_many(60, middle, after), monkeypatch)
+    assert found == expected
+    # the halves are never used where reading them differs from the whole
+    assert used == ([True] if "E3" in after else [] if middle.startswith("entries") else [False])
+
+
+def test_only_a_block_entries_list_is_cut() -> None:
+    from errcli.catalog.loader import halves
+
+    first, second = halves(_many(10)) or ("", "")
+    assert first.endswith("\n")
+    assert first.count("  - code: E") == 5
+    assert second.startswith("entries:\n  - code: E5\n")
+    assert halves("id: x\nentries: [{code: 1, title: {en: x}}]\n") is None
+    assert halves("id: x\nentries:\n- code: 1\n  title: {en: x}\n- code: 2\n  title: {en: y}\n") is None
+    assert halves(_many(10).replace("entries:\n", "notes: see below\nentries:\n  # the list\n")) is not None

@@ -8,7 +8,7 @@ run reads the compiled cache.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,8 @@ MAX_CATALOG_BYTES = 64 * 1024 * 1024
 MIN_INT, MAX_INT = -(2**63), 2**64 - 1  # what msgpack, and so the compiled cache, can hold
 HUGE_NUMBER = "the number is out of range: whole numbers must fit in 64 bits (-2**63 to 2**64-1)"
 _PATH_PART = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
+_ENTRIES_KEY = re.compile(r"^entries:[ \t]*(?:#[^\n]*)?\r?\n(?:[ \t]*(?:#[^\n]*)?\r?\n)*( +)- ", re.MULTILINE)
+_TOP_LEVEL_LINE = re.compile(r"^[^\s#]", re.MULTILINE)  # a line that starts at column 0 (no comment)
 _NO_KEY = object()
 
 
@@ -47,6 +49,25 @@ def read_text(path: Path) -> str:
         raise CatalogError(shown, raw[: exc.start].count(b"\n") + 1, "not UTF-8 text") from None
 
 
+def halves(text: str) -> tuple[str, str] | None:
+    """The text cut in two at an item of the top level's block ``entries`` list near its middle:
+    the text before it, and ``entries:`` with the items from there on; None when there is no
+    such cut (``entries`` written otherwise, or a top-level line after it, before the middle).
+
+    Where both halves read as plain YAML, and the second holds nothing but its ``entries``, the
+    two are the file read whole: the cut is no line of a block or plain scalar (those are indented
+    deeper), and one inside a quoted scalar or flow collection leaves the first half unclosed.
+    """
+    found = _ENTRIES_KEY.search(text)
+    if found is None:
+        return None
+    start = found.start(1)
+    cut = text.find("\n" + found.group(1) + "- ", max(start, len(text) // 2)) + 1
+    if cut <= start or _TOP_LEVEL_LINE.search(text, start, cut) is not None:
+        return None
+    return text[:cut], "entries:\n" + text[cut:]
+
+
 class _Mapping:
     """A mapping being read: its values so far, the place of each key and the key waiting for a value."""
 
@@ -58,7 +79,7 @@ class _Mapping:
         self.marks: dict[Any, Any] = {}  # each key's place, only while the mapping is read
 
 
-def load_plain(
+def load_plain(  # noqa: PLR0915 - the one loop over every parser event: its steps are inlined on purpose
     text: str, path: str, huge: list[int] | None = None, entry: Callable[[dict[Any, Any]], Any] | None = None
 ) -> Any:
     """Plain YAML (mappings, lists, scalars) from parser events; tags, aliases and a key given
@@ -95,23 +116,28 @@ def load_plain(
             top.key = value
             top.marks[value] = event.start_mark  # its line is worked out only for a duplicate
 
+    scalar_event, mapping_start, sequence_start = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    loader = None
     try:
-        events: Iterator[Any] = yaml.parse(text, Loader=loader_cls)
-        for event in events:
+        loader = loader_cls(text)
+        next_event = loader.get_event
+        while (event := next_event()) is not None:  # the parser's events, read without yaml.parse's generator
             kind = type(event)
+            if kind in ends:
+                add(_ended(stack, entry), event)
+                continue
             if kind is yaml.AliasEvent:
                 raise CatalogError(path, event.start_mark.line + 1, "anchors and aliases (`&`, `*`) are not allowed")
             tag = getattr(event, "tag", None)
             if tag is not None and tag != "!":
                 raise CatalogError(path, event.start_mark.line + 1, f"tag `{tag}` is not allowed; write plain values")
-            if kind is yaml.ScalarEvent:
+            if kind is scalar_event:
                 add(scalar(event), event)
-            elif kind is yaml.MappingStartEvent:
+            elif kind is mapping_start:
                 stack.append(_Mapping())
-            elif kind is yaml.SequenceStartEvent:
+            elif kind is sequence_start:
                 stack.append([])
-            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                add(_ended(stack, entry), event)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise CatalogError(path, mark.line + 1 if mark else None, f"not valid YAML: {exc.problem or exc}") from None
@@ -119,6 +145,9 @@ def load_plain(
         raise CatalogError(path, None, f"not valid YAML: {exc}") from None
     except TypeError:  # an unhashable key such as a list
         raise CatalogError(path, None, "mapping keys must be plain values") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
     if len(root) > 1:
         raise CatalogError(path, None, "one YAML document per catalog file, please")
     return root[0] if root else None
@@ -145,10 +174,16 @@ def _scalar_reader(path: str, huge: list[int]) -> Callable[[Any], Any]:
     resolver: Any = yaml.resolver.Resolver()
     constructor = yaml.constructor.SafeConstructor()
 
+    resolvers = resolver.yaml_implicit_resolvers
+    # a plain scalar whose first character starts no implicit type (null, bool, int, float,
+    # timestamp…) is a string, as resolve() would find after trying none of them
+    plain_text = frozenset() if None in resolvers else frozenset(k for k in resolvers if k)
+
     def read(event: Any) -> Any:
-        if event.style:  # quoted or block scalars are strings
-            return event.value
-        tag = resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+        value = event.value
+        if event.style or (value and value[0] not in plain_text and event.implicit[0]):
+            return value  # quoted or block scalars are strings
+        tag = resolver.resolve(yaml.ScalarNode, value, event.implicit)
         if tag == "tag:yaml.org,2002:str":
             return event.value
         try:

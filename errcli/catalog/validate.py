@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
 import msgspec
 
 from errcli.catalog.discover import catalog_files
-from errcli.catalog.loader import HUGE_NUMBER, MAX_INT, MIN_INT, LineFinder, load_plain, read_text
+from errcli.catalog.loader import HUGE_NUMBER, MAX_INT, MIN_INT, LineFinder, halves, load_plain, read_text
 from errcli.catalog.rules import derive
 from errcli.errors import CatalogError
 from errcli.model import Catalog, Code, Entry
+from errcli.store.helper import Helper, can_fork
 
 CATALOG_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _UNKNOWN_FIELD = re.compile(r"^Object contains unknown field `(.*)` - at `")
@@ -27,6 +29,8 @@ _TYPE_WORDS = {
 _TYPE_WORDS.update({f"{k} | null": v for k, v in list(_TYPE_WORDS.items())})
 _EXPECTED = re.compile(r"Expected `(" + "|".join(map(re.escape, sorted(_TYPE_WORDS, key=len, reverse=True))) + r")`")
 _LineOf = Callable[[str], int]
+_Convert = Callable[[dict[Any, Any]], Any]
+SPLIT_MIN = 4_000_000  # characters of a file from which two processes read it (see _read_halves)
 FileReport = tuple[str, tuple[str, ...], int]
 
 
@@ -68,7 +72,7 @@ def parse_catalog(text: str, path: str) -> Catalog:
         except msgspec.ValidationError:
             return raw  # its problems are reported below
 
-    data = load_plain(text, path, huge, entry)
+    data = _read(text, path, huge, entry)
     if data is None:
         raise CatalogError(path, 1, "the file is empty; expected a catalog mapping with `id` and `entries`")
     if not isinstance(data, dict):
@@ -96,6 +100,53 @@ def parse_catalog(text: str, path: str) -> Catalog:
         return msgspec.structs.replace(catalog, entries=entries_derived, path=path)
     first, *rest = sorted(errors, key=lambda e: e.line or 0) or [CatalogError(path, None, "not a valid catalog")]
     raise CatalogError(first.path, first.line, first.message, rest)
+
+
+def _read(text: str, path: str, huge: list[int], entry: _Convert) -> Any:
+    """The file's plain data, read by two processes when it is big and there is a second core."""
+    if len(text) >= SPLIT_MIN and can_fork():
+        parts = halves(text)
+        data = _read_halves(*parts, path, huge, entry) if parts is not None else None
+        if data is not None:
+            return data
+    return load_plain(text, path, huge, entry)
+
+
+def _read_halves(first: str, second: str, path: str, huge: list[int], entry: _Convert) -> Any:
+    """The file read as two halves (loader.halves): a forked helper reads the second one while
+    this process reads the first; None when either has a problem or is not as expected (the file
+    is then read whole, and its problems named by their own lines)."""
+    helper = Helper.start(partial(_entries_of, second, path, entry))
+    if helper is None:
+        return None
+    try:
+        try:
+            data = load_plain(first, path, huge, entry)
+        except CatalogError:
+            data = None
+        sent = helper.result()
+    finally:
+        helper.close()
+    if huge or not isinstance(data, dict) or not isinstance(data.get("entries"), list) or not isinstance(sent, bytes):
+        huge.clear()
+        return None
+    try:
+        data["entries"] += msgspec.msgpack.decode(sent, type=list[Entry])
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    return data
+
+
+def _entries_of(text: str, path: str, entry: _Convert) -> bytes:
+    """The helper's work: the entries of the second half (which holds nothing else), as msgpack;
+    ValueError when any of them is no valid entry, or the half holds something else."""
+    huge: list[int] = []
+    data = load_plain(text, path, huge, lambda raw: entry(raw) if not huge else raw)
+    if huge or not isinstance(data, dict) or list(data) != ["entries"] or not isinstance(data["entries"], list):
+        raise ValueError(path)
+    if not all(type(item) is Entry for item in data["entries"]):
+        raise ValueError(path)
+    return msgspec.msgpack.encode(data["entries"])
 
 
 def _huge_numbers(data: Any, line_of: _LineOf, path: str) -> list[CatalogError]:
