@@ -430,8 +430,12 @@ class _Builder:
         self.severity.append(SEVERITY_RANK.get(entry.severity or "", 3))
 
     def part(self) -> tuple[Any, ...]:
-        """What this builder added, for :meth:`merge` in another process (marshal's types only)."""
-        postings = [{term: values.tobytes() for term, values in bucket.items()} for bucket in self.postings]
+        """What this builder added, for :meth:`merge` in another process (marshal's types only):
+        each bucket as its terms, their posting counts and all their postings in one string."""
+        postings = [
+            (list(bucket), array("I", map(len, bucket.values())).tobytes(), b"".join(bucket.values()))
+            for bucket in self.postings
+        ]
         return bytes(self.docs), self.docs_off.tobytes(), bytes(self.severity), postings, sorted(self.pinyin.syllables)
 
     def merge(self, part: tuple[Any, ...]) -> None:
@@ -446,9 +450,14 @@ class _Builder:
         more.frombytes(offsets)
         self.docs_off.extend(map(base.__add__, more[1:]))
         self.severity += severity
-        for bucket, terms in zip(self.postings, postings, strict=True):
-            for term, values in terms.items():
-                bucket[term].frombytes(values)
+        for bucket, (terms, counts, values) in zip(self.postings, postings, strict=True):
+            lengths = array("I")
+            lengths.frombytes(counts)
+            flat = array("I")
+            flat.frombytes(values)
+            spans = itertools.pairwise(itertools.accumulate(lengths, initial=0))
+            for term, (start, end) in zip(terms, spans, strict=True):
+                bucket[term].extend(flat[start:end])
         self.pinyin.syllables.update(syllables)
 
     def finish(self) -> IndexData | None:
@@ -462,21 +471,23 @@ class _Builder:
             for term in held.intersection(bucket):
                 self.postings[first[term]][term].extend(bucket.pop(term))
             held.update(bucket)
-        lists: dict[str, array[int]] = {}
-        for bucket in self.postings:
-            lists.update(bucket)
-            bucket.clear()
+        del held
         terms = sorted(first)
+        where = list(map(first.__getitem__, terms))  # each term's one bucket now
+        del first
+        term_class = bytes(map(_CLASS_OF.__getitem__, where))
         encoded = list(map(str.encode, terms))
         term_blob = b"\n".join(encoded) + b"\n" if encoded else b""
         terms_off = array("Q", itertools.accumulate(map((1).__add__, map(len, encoded)), initial=0))
         del encoded
-        term_class = bytes(map(_CLASS_OF.__getitem__, map(first.__getitem__, terms)))
-        del first
         # plain words sort between the namespaced terms ("\x01"…"\x03") and CJK (from U+3400)
         namespaced = bisect.bisect_left(terms, chr(ord(NS_CODE) + 1))
         latin = (namespaced, max(namespaced, bisect.bisect_left(terms, "\u3400")))
-        postings = list(map(lists.pop, terms))
+        buckets = self.postings
+        postings = [buckets[bucket].pop(term) for term, bucket in zip(terms, where, strict=True)]
+        del where
+        for bucket_terms in buckets:
+            bucket_terms.clear()
         post_off = array("Q", itertools.accumulate(map(len, postings), initial=0))
         syllables = " ".join(sorted(self.pinyin.syllables)) if self.pinyin.available else ""
         middle: tuple[Any, ...] = (
@@ -548,6 +559,7 @@ def _fill(builder: _Builder, cs: CatalogSet) -> IndexData | None:
         builder.merge(part)
     elif helper is not None:
         _add_all(builder, cs, half)
+    del part  # (the index is assembled without it)
     return builder.finish()
 
 
