@@ -21,7 +21,7 @@ from errcli.commands import lookup as lookup_command
 from errcli.commands import search as search_command
 from errcli.listing import filter_entries
 from errcli.lookup import lookup, parse_query
-from errcli.model import Entry
+from errcli.model import Catalog, Entry
 from errcli.output.console import Output
 from errcli.output.views import show_lookup, show_search
 from errcli.search import load_index
@@ -313,3 +313,63 @@ def test_lookup_keys_are_read_column_by_column(both: tuple[CatalogSet, CatalogSe
     keys = cached.entry_keys(catalog)
     lookup(cached, parse_query("mine:429", cached.ids))  # numbers and statuses
     assert [isinstance(c, tuple) for c in keys._columns] == [True, False, False, True, False, False, False]
+
+
+# --- one pass over every entry, none kept ------------------------------------------------------------
+
+
+def _stored_again(parsed: CatalogSet) -> tuple[tuple[Entry, ...], LazyEntries, list[int]]:
+    """The user catalog's entries, as the cache holds them, and the times they were recovered."""
+    from errcli.catalog.compiled import EntryKeys, StoredCatalog
+
+    entries = tuple(_mine(parsed))
+    catalog = parsed.get("mine")
+    assert catalog is not None
+    recovered: list[int] = []
+
+    def recover() -> tuple[Entry, ...]:
+        recovered.append(1)
+        return entries
+
+    lazy = StoredCatalog.of(catalog, EntryKeys.of(entries)).catalog(recover).entries
+    assert isinstance(lazy, LazyEntries)
+    return entries, lazy, recovered
+
+
+@pytest.mark.parametrize("start", [0, 1, 2000, 3999, 4000, 5000])
+def test_each_entry_once_from_any_start_and_none_kept(compiled: tuple[CatalogSet, Path, Path], start: int) -> None:
+    entries, lazy, recovered = _stored_again(compiled[0])
+    assert list(lazy.each(start)) == list(entries[start:])
+    assert lazy._decoded == {}
+    assert lazy._all is None
+    assert recovered == []
+
+
+def test_a_damaged_entry_met_in_one_pass_gives_the_recovered_ones(compiled: tuple[CatalogSet, Path, Path]) -> None:
+    entries, lazy, recovered = _stored_again(compiled[0])
+    at = lazy._offsets[2500] + 3
+    lazy._blob[at] ^= 0xFF  # one byte of entry 2500
+    assert list(lazy.each(10)) == list(entries[10:])
+    assert recovered == [1]
+
+
+def test_a_big_fresh_parse_is_let_go_for_the_cache(
+    compiled: tuple[CatalogSet, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed, path, _ = compiled
+    monkeypatch.setattr(errcli.catalog, "LAZY_MIN", 1000)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    fresh = load_all([str(path)], environ={})  # parsed, written, and read back
+    assert isinstance(_mine_catalog(fresh).entries, LazyEntries)
+    assert fresh == parsed
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "unwritable"))
+    (tmp_path / "unwritable").write_text("", encoding="utf-8")
+    kept = load_all([str(path)], environ={})
+    assert not isinstance(_mine_catalog(kept).entries, LazyEntries)
+    assert kept == parsed
+
+
+def _mine_catalog(cs: CatalogSet) -> Catalog:
+    found = cs.get("mine")
+    assert found is not None
+    return found

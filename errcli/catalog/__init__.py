@@ -165,11 +165,25 @@ def load_all(
         found = _read_compiled(name, key, rebuild)
     if found is None:
         found = rebuild()
+        if use_cache and sum(len(c.entries) for c in found.catalogs) >= LAZY_MIN:
+            found = _lazy(found, _read_compiled(name, key, rebuild), built)
     elif not extra and not _completion_written() and cache.writable():  # deleted or damaged since
         cache.write_bytes(COMPLETION_FILE, completion_data(found, key[3]))
     if strict:
         _check_named_files(extra, found.problems)
     return found
+
+
+LAZY_MIN = 20_000  # entries from which a fresh parse is let go for the cache just written
+
+
+def _lazy(parsed: CatalogSet, written: CatalogSet | None, built: list[CatalogSet]) -> CatalogSet:
+    """Many entries just parsed: the catalogs as the cache now holds them (entries decoded as they
+    are used), so that the parsed ones are let go; the parsed ones if the cache could not be read."""
+    if written is None:
+        return parsed
+    built.clear()  # a damaged entry found later parses the files again
+    return written
 
 
 def _compile(

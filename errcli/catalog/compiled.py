@@ -182,6 +182,23 @@ class LazyEntries(Sequence[Entry]):
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.all())
 
+    def each(self, start: int = 0) -> Iterator[Entry]:
+        """The entries from ``start`` on, each decoded as it is reached and not kept (a pass over
+        a big catalog, such as building its index, never holds all of them)."""
+        for position in range(start, len(self)):
+            if self._all is not None:
+                yield from self._all[position:]
+                return
+            entry = self._decoded.get(position)
+            if entry is None:
+                data = self._blob[self._offsets[position] : self._offsets[position + 1]]
+                try:
+                    entry = _decode_entry(_checked(data, self._sums[position + 1]))
+                except ValueError:  # msgspec's errors are ValueErrors too
+                    yield from self._damaged()[position:]
+                    return
+            yield entry
+
     def all(self) -> tuple[Entry, ...]:
         if self._all is None:
             try:

@@ -527,7 +527,9 @@ def _numbered(cs: CatalogSet, start: int) -> Iterator[tuple[int, Entry, Catalog]
         count = len(catalog.entries)
         if gid + count > start:
             skip = max(0, start - gid)
-            for number, entry in enumerate(catalog.entries[skip:], gid + skip):
+            each = getattr(catalog.entries, "each", None)  # from the cache: decoded one by one, not kept
+            entries = each(skip) if each is not None else itertools.islice(catalog.entries, skip, None)
+            for number, entry in enumerate(entries, gid + skip):
                 yield number, entry, catalog
         gid += count
 
