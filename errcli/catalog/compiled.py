@@ -169,14 +169,10 @@ class LazyEntries(Sequence[Entry]):
         if isinstance(index, slice) or self._all is not None:
             return self.all()[index]
         position = range(len(self))[index]  # negative positions, and IndexError past the end
-        entry = self._decoded.get(position)
+        entry = self._entry(position)
         if entry is None:
-            data = self._blob[self._offsets[position] : self._offsets[position + 1]]
-            try:
-                entry = _decode_entry(_checked(data, self._sums[position + 1]))
-            except ValueError:  # msgspec's errors are ValueErrors too
-                return self._damaged()[position]
-            self._decoded[position] = entry
+            return self._damaged()[position]
+        self._decoded[position] = entry
         return entry
 
     def __iter__(self) -> Iterator[Entry]:
@@ -186,18 +182,22 @@ class LazyEntries(Sequence[Entry]):
         """The entries from ``start`` on, each decoded as it is reached and not kept (a pass over
         a big catalog, such as building its index, never holds all of them)."""
         for position in range(start, len(self)):
-            if self._all is not None:
-                yield from self._all[position:]
+            entry = None if self._all is not None else self._entry(position)
+            if entry is None:  # all decoded already, or this one damaged
+                yield from (self._all or self._damaged())[position:]
                 return
-            entry = self._decoded.get(position)
-            if entry is None:
-                data = self._blob[self._offsets[position] : self._offsets[position + 1]]
-                try:
-                    entry = _decode_entry(_checked(data, self._sums[position + 1]))
-                except ValueError:  # msgspec's errors are ValueErrors too
-                    yield from self._damaged()[position:]
-                    return
             yield entry
+
+    def _entry(self, position: int) -> Entry | None:
+        """The entry at ``position`` (decoded, or as decoded before); None when it is damaged."""
+        entry = self._decoded.get(position)
+        if entry is None:
+            data = self._blob[self._offsets[position] : self._offsets[position + 1]]
+            try:
+                entry = _decode_entry(_checked(data, self._sums[position + 1]))
+            except ValueError:  # msgspec's errors are ValueErrors too
+                return None
+        return entry
 
     def all(self) -> tuple[Entry, ...]:
         if self._all is None:
