@@ -166,8 +166,8 @@ class _Pinyin:
                 if spelled.slots:
                     full.append(spelled)
                     initials.append(initial)
-            elif token:
-                full.append(_Piece.word(token))
+            elif token:  # a Latin word: spelled as it is written
+                full.append(_Piece([(token,)], NS_PINYIN, " "))
         return _spellings(full), _spellings(initials), _pairs(full, NS_PINYIN, " "), _pairs(initials, NS_INITIALS, "")
 
     def _pieces(self, token: str) -> tuple[_Piece, _Piece]:
@@ -198,13 +198,6 @@ class _Piece:
             namespace + a + joiner + b for left, right in itertools.pairwise(slots) for a in left for b in right
         }
 
-    @classmethod
-    def word(cls, word: str) -> _Piece:
-        """A Latin word: spelled as it is written, one reading."""
-        piece = cls.__new__(cls)
-        piece.slots, piece.first, piece.alternatives, piece.pairs = [(word,)], word, [], set()
-        return piece
-
 
 def _spellings(pieces: list[_Piece]) -> str:
     """The first readings, then the same with one polyphonic character read otherwise."""
@@ -222,8 +215,6 @@ def _spellings(pieces: list[_Piece]) -> str:
 
 def _pairs(pieces: list[_Piece], namespace: str, joiner: str) -> set[str]:
     """The pair terms of each word, and of the last and first readings where two words meet."""
-    if len(pieces) == 1:
-        return set(pieces[0].pairs)
     found: set[str] = set().union(*(p.pairs for p in pieces))
     for left, right in itertools.pairwise(pieces):
         found.update(namespace + a + joiner + b for a in left.slots[-1] for b in right.slots[0])
@@ -541,8 +532,8 @@ def _add_all(builder: _Builder, cs: CatalogSet, start: int = 0, stop: int | None
         builder.add(gid, entry, catalog)
 
 
-def _fill(builder: _Builder, cs: CatalogSet) -> IndexData | None:
-    """Every entry added to ``builder``, and the index finished. A big index is built by two
+def _fill(cs: CatalogSet, key: Key, sink: BinaryIO | None) -> IndexData | None:
+    """The index of every entry, finished (into ``sink`` when given). A big index is built by two
     processes where there is a second core: a forked helper adds the second half of the entries
     while this process adds the first, and its part is merged in (the same index, in about half
     the time); without the helper's part, this process adds them itself."""
@@ -550,7 +541,8 @@ def _fill(builder: _Builder, cs: CatalogSet) -> IndexData | None:
     if total > MAX_ENTRIES:
         raise ValueError(f"more than {MAX_ENTRIES} entries cannot be indexed")
     half = total // 2
-    helper = Helper.start(partial(_part, cs, builder.head[2], half)) if total >= PARALLEL_MIN and can_fork() else None
+    builder = _Builder(cs, key, sink)
+    helper = Helper.start(partial(_part, cs, key, half)) if total >= PARALLEL_MIN and can_fork() else None
     try:
         _add_all(builder, cs, 0, half if helper is not None else None)
         part = helper.result() if helper is not None else None
@@ -574,7 +566,7 @@ def _part(cs: CatalogSet, key: Key, start: int) -> tuple[Any, ...]:
 
 def build(cs: CatalogSet, key: Key = ()) -> IndexData:
     """Compile the index of every entry in ``cs``, in memory."""
-    data = _fill(_Builder(cs, key, None), cs)
+    data = _fill(cs, key, None)
     assert data is not None  # noqa: S101 - no sink: finish returns the index
     return data
 
@@ -583,7 +575,7 @@ def build_into(cs: CatalogSet, key: Key, path: Path) -> bool:
     """Compile the index straight into the cache file ``path`` (atomically); False if unwritable."""
 
     def fill(sink: BinaryIO) -> None:
-        _fill(_Builder(cs, key, sink), cs)
+        _fill(cs, key, sink)
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
