@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import random
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from errcli.output.console import Output
 from errcli.output.views import show_lookup, show_search
 from errcli.search import load_index
 from errcli.search import search as run_search
+from errcli.store import cache
 
 WORDS = ["order", "balance", "margin", "token", "signature", "rate", "limit", "account", "position", "price"]
 ZH = ["订单", "余额", "保证金", "令牌", "签名", "频率", "限制", "账户", "仓位", "价格"]
@@ -367,6 +369,47 @@ def test_a_big_fresh_parse_is_let_go_for_the_cache(
     kept = load_all([str(path)], environ={})
     assert not isinstance(_mine_catalog(kept).entries, LazyEntries)
     assert kept == parsed
+
+
+def test_a_big_fresh_parse_is_let_go_before_the_cache_is_written(
+    compiled: tuple[CatalogSet, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parsed entries are never held beside the compiled cache being written, and a damaged
+    entry met afterwards still comes from the file."""
+    parsed, path, _ = compiled
+    monkeypatch.setattr(errcli.catalog, "LAZY_MIN", 1000)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not" / "made" / "yet"))
+    parses: list[weakref.ref[CatalogSet]] = []
+    alive_at_write: list[bool] = []
+    real_parse, real_write = errcli.catalog._parse, cache.write
+
+    def parse(*args: Any) -> CatalogSet:
+        found = real_parse(*args)
+        parses.append(weakref.ref(found))
+        return found
+
+    def write(name: str, key: list[Any], value: Any) -> bool:
+        if name.startswith("catalogs-"):
+            alive_at_write.append(parses[-1]() is not None)
+        return real_write(name, key, value)
+
+    monkeypatch.setattr(errcli.catalog, "_parse", parse)
+    monkeypatch.setattr(cache, "write", write)
+    fresh = load_all([str(path)], environ={})
+    assert alive_at_write[0] is False  # (then the bundled catalogs alone, for TAB completion)
+    entries = _mine_catalog(fresh).entries
+    assert isinstance(entries, LazyEntries)
+    entries._blob = memoryview(bytearray(entries._blob))  # (the cache file's bytes, as if read damaged)
+    entries._blob[entries._offsets[10] + 3] ^= 0xFF  # a damaged entry: the file is parsed again
+    assert entries[10] == _mine_catalog(parsed).entries[10]
+    assert len(parses) == 2
+    assert fresh == parsed
+    parses.clear()
+    monkeypatch.setattr(errcli.catalog, "LAZY_MIN", 10**9)  # a small parse is kept, and written
+    alive_at_write.clear()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "small"))
+    assert load_all([str(path)], environ={}) == parsed
+    assert alive_at_write[0] is True
 
 
 def _mine_catalog(cs: CatalogSet) -> Catalog:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -154,19 +155,24 @@ def load_all(
     key = cache.make_key("catalogs", __version__, cache.file_keys(files), [str(b) for b in bases])
     name = f"catalogs-{zlib.crc32(repr(key[-1]).encode()):08x}.msgpack"
     built: list[CatalogSet] = []
+    compile_ = partial(_compile, name, key, sources, use_cache=use_cache, plain=not extra, environ=environ)
 
-    def rebuild() -> CatalogSet:  # once a run, however many catalogs turn out damaged
+    def rebuild() -> CatalogSet:  # the files parsed: once a run, however many catalogs turn out damaged
         if not built:
-            built.append(_compile(name, key, sources, use_cache=use_cache, plain=not extra, environ=environ))
+            parsed = compile_(keep=True)
+            assert parsed is not None  # noqa: S101 - kept: never only written
+            built.append(parsed)
         return built[0]
 
     found = _read_compiled(name, key, rebuild) if use_cache else None
     if found is None and use_cache and not bases and _seeded(name, key, bundled):
         found = _read_compiled(name, key, rebuild)
     if found is None:
-        found = rebuild()
-        if use_cache and sum(len(c.entries) for c in found.catalogs) >= LAZY_MIN:
-            found = _lazy(found, _read_compiled(name, key, rebuild), built)
+        found = compile_(keep=False)
+        if found is None:  # many entries, only written: read back (parsed again should that fail)
+            found = _read_compiled(name, key, rebuild) or rebuild()
+        else:
+            built.append(found)
     elif not extra and not _completion_written() and cache.writable():  # deleted or damaged since
         cache.write_bytes(COMPLETION_FILE, completion_data(found, key[3]))
     if strict:
@@ -174,33 +180,57 @@ def load_all(
     return found
 
 
-LAZY_MIN = 20_000  # entries from which a fresh parse is let go for the cache just written
-
-
-def _lazy(parsed: CatalogSet, written: CatalogSet | None, built: list[CatalogSet]) -> CatalogSet:
-    """Many entries just parsed: the catalogs as the cache now holds them (entries decoded as they
-    are used), so that the parsed ones are let go; the parsed ones if the cache could not be read."""
-    if written is None:
-        return parsed
-    built.clear()  # a damaged entry found later parses the files again
-    return written
+LAZY_MIN = 20_000  # entries from which a fresh parse is let go once compiled, and read back from the cache
 
 
 def _compile(
-    name: str, key: list[Any], sources: _Sources, *, use_cache: bool, plain: bool, environ: dict[str, str] | None
-) -> CatalogSet:
-    """The catalog files parsed, and written to the cache as ``name`` (when ``use_cache``)."""
+    name: str,
+    key: list[Any],
+    sources: _Sources,
+    *,
+    use_cache: bool,
+    plain: bool,
+    environ: dict[str, str] | None,
+    keep: bool,
+) -> CatalogSet | None:
+    """The catalog files parsed, and written to the cache as ``name`` (when ``use_cache``).
+
+    Unless ``keep``, a parse of :data:`LAZY_MIN` entries or more that the cache can take is let go
+    once it is compiled, before the cache is written (so the two are never held together), and
+    None is returned: the catalogs are to be read back from the cache.
+    """
     from errcli.store import cache
 
     found = _parse(*sources)
-    if use_cache and cache.write(name, key, _Compiled(_stored(found), found.problems, _problems_sum(found.problems))):
+    if not use_cache:
+        return found
+    compiled = _Compiled(_stored(found), found.problems, _problems_sum(found.problems))
+    if keep or sum(len(c.entries) for c in found.catalogs) < LAZY_MIN or not cache.writable():
+        _write(name, key, compiled, partial(completion_data, found, key[3]) if plain else None, environ)
+        return found
+    completion = completion_data(found, key[3]) if plain else None
+    del found  # (compiled: the parsed entries are not held beside the cache file being written)
+    _write(name, key, compiled, (lambda: completion) if completion is not None else None, environ)
+    return None
+
+
+def _write(
+    name: str,
+    key: list[Any],
+    compiled: _Compiled,
+    completion: Callable[[], bytes] | None,
+    environ: dict[str, str] | None,
+) -> None:
+    """The compiled catalogs written to the cache; then the completion data (``completion``)."""
+    from errcli.store import cache
+
+    if cache.write(name, key, compiled):
         # TAB completion offers what a plain run loads: a one-off run's catalogs (--catalog-path)
         # are never written there, but it makes sure a plain run's are
-        if plain:
-            cache.write_bytes(COMPLETION_FILE, completion_data(found, key[3]))
+        if completion is not None:
+            cache.write_bytes(COMPLETION_FILE, completion())
         elif not _completion_written():
             load_all(environ=environ)
-    return found
 
 
 def _seeded(name: str, key: list[Any], bundled: list[Path]) -> bool:

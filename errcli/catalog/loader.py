@@ -49,7 +49,7 @@ def read_text(path: Path) -> str:
         raise CatalogError(shown, raw[: exc.start].count(b"\n") + 1, "not UTF-8 text") from None
 
 
-def halves(text: str) -> tuple[str, str] | None:
+def halves(text: str) -> list[str] | None:
     """The text cut in two at an item of the top level's block ``entries`` list near its middle:
     the text before it, and ``entries:`` with the items from there on; None when there is no
     such cut (``entries`` written otherwise, or a top-level line after it, before the middle).
@@ -65,7 +65,7 @@ def halves(text: str) -> tuple[str, str] | None:
     cut = text.find("\n" + found.group(1) + "- ", max(start, len(text) // 2)) + 1
     if cut <= start or _TOP_LEVEL_LINE.search(text, start, cut) is not None:
         return None
-    return text[:cut], "entries:\n" + text[cut:]
+    return [text[:cut], "entries:\n" + text[cut:]]
 
 
 class _Mapping:

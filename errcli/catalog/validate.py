@@ -106,22 +106,25 @@ def _read(text: str, path: str, huge: list[int], entry: _Convert) -> Any:
     """The file's plain data, read by two processes when it is big and there is a second core."""
     if len(text) >= SPLIT_MIN and can_fork():
         parts = halves(text)
-        data = _read_halves(*parts, path, huge, entry) if parts is not None else None
+        data = _read_halves(parts, path, huge, entry) if parts is not None else None
         if data is not None:
             return data
     return load_plain(text, path, huge, entry)
 
 
-def _read_halves(first: str, second: str, path: str, huge: list[int], entry: _Convert) -> Any:
-    """The file read as two halves (loader.halves): a forked helper reads the second one while
-    this process reads the first; None when either has a problem or is not as expected (the file
-    is then read whole, and its problems named by their own lines)."""
-    helper = Helper.start(partial(_entries_of, second, path, entry))
+def _read_halves(parts: list[str], path: str, huge: list[int], entry: _Convert) -> Any:
+    """The file read as two halves (``parts``, from loader.halves): a forked helper reads the
+    second one while this process reads the first; None when either has a problem or is not as
+    expected (the file is then read whole, and its problems named by their own lines).
+
+    The halves are taken out of ``parts``, so that each is let go once read (the second at once:
+    the helper has its own copy)."""
+    helper = Helper.start(partial(_entries_of, parts.pop(), path, entry))
     if helper is None:
         return None
     try:
         try:
-            data = load_plain(first, path, huge, entry)
+            data = load_plain(parts.pop(), path, huge, entry)
         except CatalogError:
             data = None
         sent = helper.result()

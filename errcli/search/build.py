@@ -170,6 +170,10 @@ class _Pinyin:
                 full.append(_Piece([(token,)], NS_PINYIN, " "))
         return _spellings(full), _spellings(initials), _pairs(full, NS_PINYIN, " "), _pairs(initials, NS_INITIALS, "")
 
+    def forget(self) -> None:
+        """Let go of the words and characters spelled (the syllables seen are kept)."""
+        self._chars, self._words = {}, {}
+
     def _pieces(self, token: str) -> tuple[_Piece, _Piece]:
         """A CJK word's readings, and their initials, kept for the next field."""
         found = self._words.get(token)
@@ -420,6 +424,12 @@ class _Builder:
         self.docs_off.append(self.docs_off[-1] + len(doc))
         self.severity.append(SEVERITY_RANK.get(entry.severity or "", 3))
 
+    def forget(self) -> None:
+        """Let go of what the builder remembers to add entries faster (its texts, term sets and
+        spellings): once every entry is added, only the postings and documents are needed."""
+        self._norm, self._terms, self._cjk_terms, self._pinyin = {}, {}, {}, {}
+        self.pinyin.forget()
+
     def part(self) -> tuple[Any, ...]:
         """What this builder added, for :meth:`merge` in another process (marshal's types only):
         each bucket as its terms, their posting counts and all their postings in one string."""
@@ -457,19 +467,17 @@ class _Builder:
         for number in reversed(range(N_BUCKETS)):
             first.update(dict.fromkeys(self.postings[number], number))
         # a term in several buckets: its posting list is theirs in order, best first, in its best bucket
-        held: set[str] = set()
-        for bucket in self.postings:
-            for term in held.intersection(bucket):
+        for number, bucket in enumerate(self.postings):
+            for term in [term for term in bucket if first[term] != number]:
                 self.postings[first[term]][term].extend(bucket.pop(term))
-            held.update(bucket)
-        del held
         terms = sorted(first)
         where = list(map(first.__getitem__, terms))  # each term's one bucket now
         del first
         term_class = bytes(map(_CLASS_OF.__getitem__, where))
         encoded = list(map(str.encode, terms))
-        term_blob = b"\n".join(encoded) + b"\n" if encoded else b""
         terms_off = array("Q", itertools.accumulate(map((1).__add__, map(len, encoded)), initial=0))
+        encoded.append(b"")  # (each term ends with a newline: the blob is made once, never copied)
+        term_blob = b"\n".join(encoded) if terms else b""
         del encoded
         # plain words sort between the namespaced terms ("\x01"…"\x03") and CJK (from U+3400)
         namespaced = bisect.bisect_left(terms, chr(ord(NS_CODE) + 1))
@@ -545,6 +553,8 @@ def _fill(cs: CatalogSet, key: Key, sink: BinaryIO | None) -> IndexData | None:
     helper = Helper.start(partial(_part, cs, key, half)) if total >= PARALLEL_MIN and can_fork() else None
     try:
         _add_all(builder, cs, 0, half if helper is not None else None)
+        if helper is not None:
+            builder.forget()  # (what the rest of the build holds is the index alone)
         part = helper.result() if helper is not None else None
     finally:
         if helper is not None:
@@ -554,6 +564,7 @@ def _fill(cs: CatalogSet, key: Key, sink: BinaryIO | None) -> IndexData | None:
     elif helper is not None:
         _add_all(builder, cs, half)
     del part  # (the index is assembled without it)
+    builder.forget()
     return builder.finish()
 
 
@@ -561,6 +572,7 @@ def _part(cs: CatalogSet, key: Key, start: int) -> tuple[Any, ...]:
     """The helper's work: the entries from ``start`` on, added to a builder of its own."""
     builder = _Builder(cs, key, None)
     _add_all(builder, cs, start)
+    builder.forget()
     return builder.part()
 
 

@@ -93,9 +93,12 @@ def write_bytes(name: str, payload: bytes | bytearray) -> bool:
 
 
 def writable() -> bool:
-    """Whether the cache folder can be written (so that working out what to write is worth it)."""
+    """Whether the cache folder can be written, or made where it is missing (so that working out
+    what to write is worth it)."""
     folder = cache_dir()
-    return folder is not None and os.access(folder, os.W_OK)
+    while folder is not None and not os.path.lexists(folder):
+        folder = folder.parent if folder.parent != folder else None
+    return folder is not None and folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
 
 
 def is_whole(name: str, head: bytes, tail: bytes) -> bool:
