@@ -7,7 +7,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import BinaryIO
 
+import msgspec
 import pytest
 
 import errcli.catalog
@@ -93,6 +95,29 @@ def test_unwritable_cache_still_works(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     assert "qaexchange" in load_all(environ={}).ids
     assert blocker.read_text(encoding="utf-8") == ""
+
+
+def test_a_value_written_part_by_part_is_read_back_and_a_failed_one_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    key = cache.make_key("test", "1", [])
+
+    def fill(sink: BinaryIO) -> None:  # the msgpack of [1, "two", b"three"], written in three parts
+        sink.write(b"\x93\x01")
+        sink.write(b"\xa3two")
+        sink.write(b"\xc4\x05three")
+
+    assert cache.write_with("parts.msgpack", key, fill)
+    assert cache.read("parts.msgpack", key, tuple[int, str, bytes]) == (1, "two", b"three")
+
+    def broken(sink: BinaryIO) -> None:
+        sink.write(b"\x93")
+        sink.write(msgspec.msgpack.encode(2**70))  # past 64 bits: msgpack cannot hold it
+
+    assert not cache.write_with("broken.msgpack", key, broken)
+    assert not cache.write("broken.msgpack", key, [2**70])
+    assert sorted(p.name for p in (tmp_path / "errcode").iterdir()) == ["parts.msgpack"]
 
 
 def test_no_home_and_no_cache_folder_still_works(tmp_path: Path) -> None:

@@ -27,7 +27,6 @@ from errcli.output.console import Output
 from errcli.output.views import show_lookup, show_search
 from errcli.search import load_index
 from errcli.search import search as run_search
-from errcli.store import cache
 
 WORDS = ["order", "balance", "margin", "token", "signature", "rate", "limit", "account", "position", "price"]
 ZH = ["订单", "余额", "保证金", "令牌", "签名", "频率", "限制", "账户", "仓位", "价格"]
@@ -350,6 +349,7 @@ def test_each_entry_once_from_any_start_and_none_kept(compiled: tuple[CatalogSet
 def test_a_damaged_entry_met_in_one_pass_gives_the_recovered_ones(compiled: tuple[CatalogSet, Path, Path]) -> None:
     entries, lazy, recovered = _stored_again(compiled[0])
     at = lazy._offsets[2500] + 3
+    lazy._blob = memoryview(bytearray(lazy._blob))  # (as if read damaged)
     lazy._blob[at] ^= 0xFF  # one byte of entry 2500
     assert list(lazy.each(10)) == list(entries[10:])
     assert recovered == [1]
@@ -371,32 +371,31 @@ def test_a_big_fresh_parse_is_let_go_for_the_cache(
     assert kept == parsed
 
 
-def test_a_big_fresh_parse_is_let_go_before_the_cache_is_written(
+def test_a_big_fresh_parse_is_streamed_into_the_cache_and_let_go(
     compiled: tuple[CatalogSet, Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The parsed entries are never held beside the compiled cache being written, and a damaged
-    entry met afterwards still comes from the file."""
+    """The compiled cache is written entry by entry (the compiled catalogs are never built in
+    memory), the parsed entries are let go for it, and a damaged entry met afterwards still
+    comes from the file."""
     parsed, path, _ = compiled
     monkeypatch.setattr(errcli.catalog, "LAZY_MIN", 1000)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not" / "made" / "yet"))
     parses: list[weakref.ref[CatalogSet]] = []
-    alive_at_write: list[bool] = []
-    real_parse, real_write = errcli.catalog._parse, cache.write
+    real_parse = errcli.catalog._parse
 
     def parse(*args: Any) -> CatalogSet:
         found = real_parse(*args)
         parses.append(weakref.ref(found))
         return found
 
-    def write(name: str, key: list[Any], value: Any) -> bool:
-        if name.startswith("catalogs-"):
-            alive_at_write.append(parses[-1]() is not None)
-        return real_write(name, key, value)
+    def in_memory(*_: Any) -> None:
+        raise AssertionError("compiled in memory")
 
     monkeypatch.setattr(errcli.catalog, "_parse", parse)
-    monkeypatch.setattr(cache, "write", write)
+    monkeypatch.setattr(errcli.catalog.compiled.StoredCatalog, "of", in_memory)
     fresh = load_all([str(path)], environ={})
-    assert alive_at_write[0] is False  # (then the bundled catalogs alone, for TAB completion)
+    assert len(parses) == 1
+    assert parses[0]() is None
     entries = _mine_catalog(fresh).entries
     assert isinstance(entries, LazyEntries)
     entries._blob = memoryview(bytearray(entries._blob))  # (the cache file's bytes, as if read damaged)
@@ -404,12 +403,12 @@ def test_a_big_fresh_parse_is_let_go_before_the_cache_is_written(
     assert entries[10] == _mine_catalog(parsed).entries[10]
     assert len(parses) == 2
     assert fresh == parsed
-    parses.clear()
-    monkeypatch.setattr(errcli.catalog, "LAZY_MIN", 10**9)  # a small parse is kept, and written
-    alive_at_write.clear()
+    monkeypatch.setattr(errcli.catalog, "LAZY_MIN", 10**9)  # a small parse is kept (and written)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "small"))
-    assert load_all([str(path)], environ={}) == parsed
-    assert alive_at_write[0] is True
+    kept = load_all([str(path)], environ={})
+    assert not isinstance(_mine_catalog(kept).entries, LazyEntries)
+    assert kept == parsed
+    assert isinstance(_mine_catalog(load_all([str(path)], environ={})).entries, LazyEntries)
 
 
 def _mine_catalog(cs: CatalogSet) -> Catalog:

@@ -13,12 +13,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import msgspec
 
 from errcli._version import __version__
-from errcli.catalog.compiled import EntryKeys, LazyEntries, Recover, StoredCatalog
+from errcli.catalog.compiled import EntryKeys, LazyEntries, Recover, StoredCatalog, array_header, write_stored
 from errcli.catalog.discover import bundled_dir, catalog_files, exists, require_paths, user_paths
 from errcli.errors import CatalogError
 from errcli.model import Catalog, Entry
@@ -195,8 +195,7 @@ def _compile(
 ) -> CatalogSet | None:
     """The catalog files parsed, and written to the cache as ``name`` (when ``use_cache``).
 
-    Unless ``keep``, a parse of :data:`LAZY_MIN` entries or more that the cache can take is let go
-    once it is compiled, before the cache is written (so the two are never held together), and
+    Unless ``keep``, a parse of :data:`LAZY_MIN` entries or more that was written is let go, and
     None is returned: the catalogs are to be read back from the cache.
     """
     from errcli.store import cache
@@ -204,33 +203,28 @@ def _compile(
     found = _parse(*sources)
     if not use_cache:
         return found
-    compiled = _Compiled(_stored(found), found.problems, _problems_sum(found.problems))
-    if keep or sum(len(c.entries) for c in found.catalogs) < LAZY_MIN or not cache.writable():
-        _write(name, key, compiled, partial(completion_data, found, key[3]) if plain else None, environ)
+    written = cache.write_with(name, key, partial(_write_compiled, found))
+    if written:
+        # TAB completion offers what a plain run loads: a one-off run's catalogs (--catalog-path)
+        # are never written there, but it makes sure a plain run's are
+        if plain:
+            cache.write_bytes(COMPLETION_FILE, completion_data(found, key[3]))
+        elif not _completion_written():
+            load_all(environ=environ)
+    if keep or not written or sum(len(c.entries) for c in found.catalogs) < LAZY_MIN:
         return found
-    completion = completion_data(found, key[3]) if plain else None
-    del found  # (compiled: the parsed entries are not held beside the cache file being written)
-    _write(name, key, compiled, (lambda: completion) if completion is not None else None, environ)
     return None
 
 
-def _write(
-    name: str,
-    key: list[Any],
-    compiled: _Compiled,
-    completion: Callable[[], bytes] | None,
-    environ: dict[str, str] | None,
-) -> None:
-    """The compiled catalogs written to the cache; then the completion data (``completion``)."""
-    from errcli.store import cache
-
-    if cache.write(name, key, compiled):
-        # TAB completion offers what a plain run loads: a one-off run's catalogs (--catalog-path)
-        # are never written there, but it makes sure a plain run's are
-        if completion is not None:
-            cache.write_bytes(COMPLETION_FILE, completion())
-        elif not _completion_written():
-            load_all(environ=environ)
+def _write_compiled(cs: CatalogSet, sink: BinaryIO) -> None:
+    """The msgpack of ``cs`` compiled (a :class:`_Compiled`), written catalog by catalog and
+    entry by entry (compiled.write_stored): a big catalog is never held compiled in memory."""
+    catalogs, problems, check = _Compiled.__struct_fields__
+    encode = msgspec.msgpack.encode
+    sink.write(b"\x83" + encode(catalogs) + array_header(len(cs.catalogs)))  # a map of the three fields
+    for catalog in cs.catalogs:
+        write_stored(sink, catalog, cs.entry_keys(catalog))
+    sink.write(encode(problems) + encode(cs.problems) + encode(check) + encode(_problems_sum(cs.problems)))
 
 
 def _seeded(name: str, key: list[Any], bundled: list[Path]) -> bool:
@@ -254,7 +248,7 @@ def _seeded(name: str, key: list[Any], bundled: list[Path]) -> bool:
 def seed_catalogs(bundled: list[Path]) -> tuple[CatalogSet, _Compiled]:
     """The bundled catalogs compiled for the seed: parsed from ``bundled``, each path a bare file name."""
     found = _parse(bundled, [])
-    stored = tuple(s.moved(Path(s.header.path).name) for s in _stored(found))
+    stored = tuple(StoredCatalog.of(c, found.entry_keys(c)).moved(Path(c.path).name) for c in found.catalogs)
     return found, _Compiled(stored, (), _problems_sum(()))
 
 
@@ -285,10 +279,6 @@ def _recover(header: Catalog, rebuild: Callable[[], CatalogSet]) -> Recover:
         return fresh.entries
 
     return entries
-
-
-def _stored(cs: CatalogSet) -> tuple[StoredCatalog, ...]:
-    return tuple(StoredCatalog.of(c, cs.entry_keys(c)) for c in cs.catalogs)
 
 
 def _parse(bundled: Sequence[Path], user_files: Sequence[tuple[Path, Sequence[Path]]]) -> CatalogSet:

@@ -11,11 +11,12 @@ entries come from its file again (the ``recover`` callback), so the answer stays
 
 from __future__ import annotations
 
+import io
 import sys
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, Generic, TypeVar, overload
+from typing import Any, BinaryIO, Generic, TypeVar, overload
 
 import msgspec
 
@@ -232,20 +233,10 @@ class StoredCatalog(msgspec.Struct, array_like=True, frozen=True):
 
     @classmethod
     def of(cls, catalog: Catalog, keys: EntryKeys) -> StoredCatalog:
-        encoder = msgspec.msgpack.Encoder()
-        blob = bytearray(_array_header(len(catalog.entries)))
-        offsets = array("I", [len(blob)])
-        sums = array("I", [0])
-        for entry in catalog.entries:
-            encoder.encode_into(entry, blob, -1)  # appended
-            sums.append(zlib.crc32(blob[offsets[-1] :]))
-            offsets.append(len(blob))
-        sums[0] = zlib.crc32(blob)
-        header = msgspec.structs.replace(catalog, entries=())
-        columns: tuple[memoryview, ...] = tuple(memoryview(c) for c in keys.stored())
-        stored_offsets, stored_sums = _little_endian(offsets), _little_endian(sums)
-        checks = (zlib.crc32(encoder.encode(header)), zlib.crc32(stored_offsets), *map(zlib.crc32, columns))
-        return cls(header, memoryview(blob), stored_offsets, columns, checks, stored_sums)
+        """``catalog`` as the cache keeps it, in memory (as :func:`write_stored` writes it)."""
+        buffer = io.BytesIO()
+        write_stored(buffer, catalog, keys)
+        return msgspec.msgpack.decode(buffer.getvalue(), type=cls)
 
     def moved(self, path: str) -> StoredCatalog:
         """The same catalog read from ``path`` (a seed's catalogs get this installation's paths)."""
@@ -268,6 +259,35 @@ class StoredCatalog(msgspec.Struct, array_like=True, frozen=True):
         return msgspec.structs.replace(self.header, entries=LazyEntries(self.entries, offsets, keys, sums, recover))
 
 
+def write_stored(sink: BinaryIO, catalog: Catalog, keys: EntryKeys) -> None:
+    """``catalog`` as the cache keeps it (the msgpack of its :class:`StoredCatalog`), written to
+    the seekable ``sink`` entry by entry: the entries' blob is never held whole."""
+    encoder = msgspec.msgpack.Encoder()
+    header = encoder.encode(msgspec.structs.replace(catalog, entries=()))
+    sink.write(array_header(len(StoredCatalog.__struct_fields__)) + header + b"\xc6\0\0\0\0")  # bin32
+    size_at = sink.tell() - 4  # the blob's length is written once it is known
+    head = array_header(len(catalog.entries))
+    sink.write(head)
+    offsets = array("I", [len(head)])
+    sums = array("I", [0])
+    whole = zlib.crc32(head)
+    for entry in catalog.entries:
+        data = encoder.encode(entry)
+        sink.write(data)
+        sums.append(zlib.crc32(data))
+        whole = zlib.crc32(data, whole)
+        offsets.append(offsets[-1] + len(data))
+    sums[0] = whole
+    end = sink.tell()
+    sink.seek(size_at)
+    sink.write(offsets[-1].to_bytes(4, "big"))
+    sink.seek(end)
+    columns = tuple(memoryview(c) for c in keys.stored())
+    stored_offsets, stored_sums = _little_endian(offsets), _little_endian(sums)
+    checks = (zlib.crc32(header), zlib.crc32(stored_offsets), *map(zlib.crc32, columns))
+    sink.writelines(encoder.encode(part) for part in (stored_offsets, columns, checks, stored_sums))
+
+
 def _little_endian(numbers: array[int]) -> memoryview:
     if sys.byteorder == "big":  # pragma: no cover
         numbers.byteswap()
@@ -283,7 +303,7 @@ def _uint32s(data: memoryview) -> array[int]:
     return numbers
 
 
-def _array_header(length: int) -> bytes:
+def array_header(length: int) -> bytes:
     if length < 16:
         return bytes([0x90 | length])
     if length < 1 << 16:

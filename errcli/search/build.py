@@ -474,11 +474,8 @@ class _Builder:
         where = list(map(first.__getitem__, terms))  # each term's one bucket now
         del first
         term_class = bytes(map(_CLASS_OF.__getitem__, where))
-        encoded = list(map(str.encode, terms))
-        terms_off = array("Q", itertools.accumulate(map((1).__add__, map(len, encoded)), initial=0))
-        encoded.append(b"")  # (each term ends with a newline: the blob is made once, never copied)
-        term_blob = b"\n".join(encoded) if terms else b""
-        del encoded
+        terms_off = array("Q", itertools.accumulate(map((1).__add__, map(len, map(str.encode, terms))), initial=0))
+        term_blob = _lines(terms, terms_off[-1])
         # plain words sort between the namespaced terms ("\x01"…"\x03") and CJK (from U+3400)
         namespaced = bisect.bisect_left(terms, chr(ord(NS_CODE) + 1))
         latin = (namespaced, max(namespaced, bisect.bisect_left(terms, "\u3400")))
@@ -517,6 +514,21 @@ class _Builder:
         sink.write(_bin_header(post_off[-1] * 4))
         sink.writelines(postings)
         return None
+
+
+def _lines(texts: list[str], size: int) -> bytearray:
+    """``texts`` in UTF-8, each ending with a newline (``size`` bytes in all), made in place: never
+    a list of every text encoded, nor the buffer per item that ``bytes.join`` takes."""
+    out = bytearray(size)
+    at = 0
+    for start in range(0, len(texts), _LINES_AT_ONCE):
+        chunk = ("\n".join(texts[start : start + _LINES_AT_ONCE]) + "\n").encode()
+        out[at : at + len(chunk)] = chunk
+        at += len(chunk)
+    return out
+
+
+_LINES_AT_ONCE = 4096
 
 
 def _numbered(cs: CatalogSet, start: int) -> Iterator[tuple[int, Entry, Catalog]]:

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import msgspec
 
-from errcli.store.files import cache_folder, read_ends, read_mapped, stat_key, write_bytes_atomic
+from errcli.store.files import cache_folder, read_ends, read_mapped, stat_key, write_atomic
 
 T = TypeVar("T")
 FORMAT = 3
@@ -70,35 +70,43 @@ def read(name: str, key: list[Any], kind: type[T]) -> T | None:
 
 def write(name: str, key: list[Any], value: Any) -> bool:
     """Store ``value`` atomically; False when the cache folder is not writable or msgpack cannot hold it."""
-    encoder = msgspec.msgpack.Encoder()
-    try:
-        payload = bytearray(b"\x82\xa3key" + encoder.encode(key) + b"\xa4data")  # {"key": key, "data": …
-        encoder.encode_into(value, payload, -1)  # … value}, encoded in place: big data is not copied again
-    except (OverflowError, msgspec.EncodeError, TypeError, ValueError):  # a number past 64 bits, say
-        return False
-    return write_bytes(name, payload)
+    return write_with(name, key, lambda sink: sink.write(msgspec.msgpack.encode(value)))
+
+
+def write_with(name: str, key: list[Any], fill: Callable[[BinaryIO], object]) -> bool:
+    """Store, atomically, the value that ``fill`` writes as msgpack to a (seekable) file, part by
+    part; False when the cache folder is not writable or msgpack cannot hold the value."""
+
+    def whole(sink: BinaryIO) -> None:
+        sink.write(b"\x82\xa3key" + msgspec.msgpack.encode(key) + b"\xa4data")  # {"key": key, "data": …
+        fill(sink)  # … the value}
+
+    return _atomic(name, whole)
 
 
 def write_bytes(name: str, payload: bytes | bytearray) -> bool:
     """Write a cache file atomically; False when that is not possible."""
+    return _atomic(name, lambda sink: sink.write(payload))
+
+
+def _atomic(name: str, fill: Callable[[BinaryIO], object]) -> bool:
+    """Cache file ``name`` written through a temporary file by ``fill``; False when that is not
+    possible (nothing is left behind)."""
     folder = cache_dir()
     if folder is None:
         return False
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        write_bytes_atomic(folder / name, payload, 0o600)
-    except OSError:
+        write_atomic(folder / name, fill, 0o600)
+    except (OSError, OverflowError, msgspec.EncodeError, TypeError, ValueError):  # a number past 64 bits, say
         return False
     return True
 
 
 def writable() -> bool:
-    """Whether the cache folder can be written, or made where it is missing (so that working out
-    what to write is worth it)."""
+    """Whether the cache folder can be written (so that working out what to write is worth it)."""
     folder = cache_dir()
-    while folder is not None and not os.path.lexists(folder):
-        folder = folder.parent if folder.parent != folder else None
-    return folder is not None and folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
+    return folder is not None and os.access(folder, os.W_OK)
 
 
 def is_whole(name: str, head: bytes, tail: bytes) -> bool:

@@ -48,7 +48,7 @@ class NotRegularFile(OSError):  # noqa: N818 - an OSError, named for what it is
     """A FIFO, device, socket or folder where a file was expected."""
 
 
-def write_atomic(path: Path, fill: Callable[[BinaryIO], None], mode: int = 0o644) -> None:
+def write_atomic(path: Path, fill: Callable[[BinaryIO], object], mode: int = 0o644) -> None:
     """Write ``path`` through a fresh temporary file in its folder; ``fill`` writes the content.
 
     Raises OSError when the folder cannot be written (nothing is left behind).
