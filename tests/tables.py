@@ -13,7 +13,7 @@ import msgspec
 
 from errcli import __version__
 from errcli.catalog import bundled_dir, catalog_files, seed, seed_catalogs
-from errcli.search import build
+from errcli.search import build, tables
 
 FOLDER = Path(__file__).resolve().parent.parent / "data" / "tables"
 SEED = Path(__file__).resolve().parent.parent / "data" / "seed" / seed.NAME
@@ -21,8 +21,8 @@ SEED = Path(__file__).resolve().parent.parent / "data" / "seed" / seed.NAME
 
 def derived() -> dict[str, str]:
     """The text of each table, from the installed libraries."""
-    pairs, found = build.extract_t2s()
-    table = build._pinyin_table()
+    pairs, found = tables.extract_t2s()
+    table = tables.pinyin_from_library()
     if not found or table is None:
         raise SystemExit("OpenCC and pypinyin must be installed")
     t2s = [f"{pairs[i]} {pairs[i + 1]}" for i in range(0, len(pairs), 2)]

@@ -107,7 +107,7 @@ def test_owners_of_typer_and_rich(name: str, path: Path) -> None:
 def test_heavy_dependencies_have_one_owner(name: str, path: Path) -> None:
     used = {t.split(".")[0] for t, _ in imports(path)}
     if used & {"opencc", "pypinyin"}:
-        assert name == "errcli.search.build", name
+        assert name == "errcli.search.tables", name
     if "yaml" in used:  # reading catalogs, writing drafts, and --format yaml
         assert name in ("errcli.catalog.loader", "errcli.importer.draft", "errcli.output.json"), name
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from errcli.catalog import CatalogSet, load_all
 from errcli.model import Catalog, Entry, Text
-from errcli.search import SearchResult, folding, search
+from errcli.search import SearchResult, folding, search, tables
 from errcli.search import build as bd
 from errcli.search import candidates as cand
 from errcli.search import index as ix
@@ -820,7 +820,7 @@ def _build_in_a_process(tmp_path: Path, before: str, report: str) -> list[str]:
     code = (
         "import os, sys\n"
         "from errcli.catalog import load_all\n"
-        "from errcli.search import build\n"
+        "from errcli.search import build, tables\n"
         f"{before}\n"
         "build.build(load_all(environ={}))\n"
         f"print({report})\n"
@@ -841,19 +841,19 @@ def test_a_build_reads_the_shipped_tables_not_the_libraries(tmp_path: Path) -> N
 def test_without_the_tables_a_build_reads_only_pypinyins_character_table(tmp_path: Path) -> None:
     """The phrase dictionary takes longer to import than a build takes: it is never loaded."""
     report = "'pypinyin.phrases_dict' in sys.modules, 'pypinyin.pinyin_dict' in sys.modules"
-    found = _build_in_a_process(tmp_path, "build.shipped_table = lambda name: None", report)
+    found = _build_in_a_process(tmp_path, "tables.shipped_table = lambda name: None", report)
     assert found == ["False True", "[]"]  # and the switches are not left set
 
 
 def test_pypinyin_switches_set_by_the_user_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PYPINYIN_NO_PHRASES", "yes")
     monkeypatch.delenv("PYPINYIN_NO_DICT_COPY", raising=False)
-    assert bd._pinyin_table()
+    assert tables.pinyin_from_library()
     assert os.environ["PYPINYIN_NO_PHRASES"] == "yes"
     assert "PYPINYIN_NO_DICT_COPY" not in os.environ
 
 
-def test_only_the_builder_imports_opencc_and_pypinyin() -> None:
+def test_only_the_tables_module_imports_opencc_and_pypinyin() -> None:
     package = Path(ix.__file__).parent
     importers = {
         path.name
@@ -861,7 +861,7 @@ def test_only_the_builder_imports_opencc_and_pypinyin() -> None:
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip().startswith(("import opencc", "from opencc", "import pypinyin", "from pypinyin"))
     }
-    assert importers == {"build.py"}
+    assert importers == {"tables.py"}
 
 
 def test_a_big_endian_machine_builds_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

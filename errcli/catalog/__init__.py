@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import msgspec
 
+from errcli._gc import collector_paused
 from errcli._version import __version__
 from errcli.catalog.compiled import EntryKeys, LazyEntries, Recover, StoredCatalog, array_header, write_stored
 from errcli.catalog.discover import bundled_dir, catalog_files, exists, require_paths, user_paths
@@ -200,10 +201,12 @@ def _compile(
     """
     from errcli.store import cache
 
-    found = _parse(*sources)
+    with collector_paused():  # (the parse is many small objects without cycles)
+        found = _parse(*sources)
     if not use_cache:
         return found
-    written = cache.write_with(name, key, partial(_write_compiled, found))
+    with collector_paused():
+        written = cache.write_with(name, key, partial(_write_compiled, found))
     if written:
         # TAB completion offers what a plain run loads: a one-off run's catalogs (--catalog-path)
         # are never written there, but it makes sure a plain run's are

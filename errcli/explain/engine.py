@@ -10,13 +10,13 @@ uuids, prices) is counted without being decoded at all.
 
 from __future__ import annotations
 
-import gc
 import io
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import suppress
 from typing import Any
 
+from errcli._gc import collector_paused
 from errcli.catalog import CatalogSet
 from errcli.explain.classify import Classifier, Verdict, is_status_entry
 from errcli.explain.detect import Detector, Finding
@@ -275,19 +275,12 @@ class ExplainStream:
         """
         rows = SummaryRows()
         memo = LineMemo(self.explainer, rows)
-        # JSON values are trees, freed by reference counting; the cyclic collector would only
-        # rescan the catalogs and caches over and over, so it waits until the end
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():  # JSON values are trees, freed by reference counting
             where = cut(self.source, split_from) if split_from else None
             if where is None:
                 count_records(pump(self.source, self.tally, memo), memo)
             else:
                 self._count_halves(where, rows, memo)
-        finally:
-            if collecting:
-                gc.enable()
         body = self.explainer.text_body(self.tally)
         if body is not None:
             rows.row(body[1], self._take_text()[0])  # counted at its first line, as any record

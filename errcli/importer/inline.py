@@ -48,7 +48,7 @@ def doc_language(sample: str) -> str:
     latin = len(re.findall(r"[A-Za-z]+", sample[:200000]))
     if not han or len(han) < latin // 20:
         return "en"
-    from errcli.search.build import script_changes  # the one owner of OpenCC
+    from errcli.search.tables import script_changes  # the one owner of OpenCC
 
     changes = script_changes(han)
     if changes is None:
