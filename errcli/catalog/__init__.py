@@ -160,20 +160,20 @@ def load_all(
 
     def rebuild() -> CatalogSet:  # the files parsed: once a run, however many catalogs turn out damaged
         if not built:
-            parsed = compile_(keep=True)
-            assert parsed is not None  # noqa: S101 - kept: never only written
-            built.append(parsed)
+            built.append(compile_()[0])
         return built[0]
 
     found = _read_compiled(name, key, rebuild) if use_cache else None
     if found is None and use_cache and not bases and _seeded(name, key, bundled):
         found = _read_compiled(name, key, rebuild)
     if found is None:
-        found = compile_(keep=False)
-        if found is None:  # many entries, only written: read back (parsed again should that fail)
+        parsed, written = compile_()
+        if written and sum(len(c.entries) for c in parsed.catalogs) >= LAZY_MIN:
+            del parsed  # many entries: let go, and read back as the cache holds them (parsed again should that fail)
             found = _read_compiled(name, key, rebuild) or rebuild()
         else:
-            built.append(found)
+            found = parsed
+            built.append(parsed)
     elif not extra and not _completion_written() and cache.writable():  # deleted or damaged since
         cache.write_bytes(COMPLETION_FILE, completion_data(found, key[3]))
     if strict:
@@ -181,32 +181,18 @@ def load_all(
     return found
 
 
-LAZY_MIN = 20_000  # entries from which a fresh parse is let go once compiled, and read back from the cache
+LAZY_MIN = 20_000  # entries from which a fresh parse, once written, is let go and read back from the cache
 
 
 def _compile(
-    name: str,
-    key: list[Any],
-    sources: _Sources,
-    *,
-    use_cache: bool,
-    plain: bool,
-    environ: dict[str, str] | None,
-    keep: bool,
-) -> CatalogSet | None:
-    """The catalog files parsed, and written to the cache as ``name`` (when ``use_cache``).
-
-    Unless ``keep``, a parse of :data:`LAZY_MIN` entries or more that was written is let go, and
-    None is returned: the catalogs are to be read back from the cache.
-    """
+    name: str, key: list[Any], sources: _Sources, *, use_cache: bool, plain: bool, environ: dict[str, str] | None
+) -> tuple[CatalogSet, bool]:
+    """The catalog files parsed, and whether they were written to the cache as ``name``."""
     from errcli.store import cache
 
-    with collector_paused():  # (the parse is many small objects without cycles)
+    with collector_paused():  # (a parse, and its compiled form, are many small objects without cycles)
         found = _parse(*sources)
-    if not use_cache:
-        return found
-    with collector_paused():
-        written = cache.write_with(name, key, partial(_write_compiled, found))
+        written = use_cache and cache.write_with(name, key, partial(_write_compiled, found))
     if written:
         # TAB completion offers what a plain run loads: a one-off run's catalogs (--catalog-path)
         # are never written there, but it makes sure a plain run's are
@@ -214,17 +200,15 @@ def _compile(
             cache.write_bytes(COMPLETION_FILE, completion_data(found, key[3]))
         elif not _completion_written():
             load_all(environ=environ)
-    if keep or not written or sum(len(c.entries) for c in found.catalogs) < LAZY_MIN:
-        return found
-    return None
+    return found, written
 
 
 def _write_compiled(cs: CatalogSet, sink: BinaryIO) -> None:
     """The msgpack of ``cs`` compiled (a :class:`_Compiled`), written catalog by catalog and
     entry by entry (compiled.write_stored): a big catalog is never held compiled in memory."""
-    catalogs, problems, check = _Compiled.__struct_fields__
+    catalogs, problems, check = _Compiled.__struct_fields__  # a struct is a map of its fields
     encode = msgspec.msgpack.encode
-    sink.write(b"\x83" + encode(catalogs) + array_header(len(cs.catalogs)))  # a map of the three fields
+    sink.write(bytes([0x80 | len(_Compiled.__struct_fields__)]) + encode(catalogs) + array_header(len(cs.catalogs)))
     for catalog in cs.catalogs:
         write_stored(sink, catalog, cs.entry_keys(catalog))
     sink.write(encode(problems) + encode(cs.problems) + encode(check) + encode(_problems_sum(cs.problems)))
