@@ -346,6 +346,16 @@ def test_each_entry_once_from_any_start_and_none_kept(compiled: tuple[CatalogSet
     assert recovered == []
 
 
+def test_a_numbered_pass_over_cached_catalogs_keeps_no_entry(both: tuple[CatalogSet, CatalogSet]) -> None:
+    parsed, cached = both
+    expected = [(n, e, c.id) for n, e, c in parsed.numbered(100)]
+    assert [(n, e, c.id) for n, e, c in cached.numbered(100)] == expected
+    lazy = _mine_catalog(cached).entries
+    assert isinstance(lazy, LazyEntries)
+    assert lazy._decoded == {}
+    assert lazy._all is None
+
+
 def test_a_damaged_entry_met_in_one_pass_gives_the_recovered_ones(compiled: tuple[CatalogSet, Path, Path]) -> None:
     entries, lazy, recovered = _stored_again(compiled[0])
     at = lazy._offsets[2500] + 3

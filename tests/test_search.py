@@ -1028,8 +1028,8 @@ def test_no_helper_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_entries_are_numbered_across_catalogs() -> None:
     cs = _two_catalogs()
-    every = [(gid, entry.code, catalog.id) for gid, entry, catalog in bd._numbered(cs, 0)]
+    every = [(gid, entry.code, catalog.id) for gid, entry, catalog in cs.numbered()]
     assert every[:4] == [(0, "A0", "one"), (1, "A1", "one"), (2, "A2", "one"), (3, "B0", "two")]
     assert [gid for gid, *_ in every] == list(range(10))
     for start in (1, 3, 5, 9, 10, 11):
-        assert [(gid, entry.code, catalog.id) for gid, entry, catalog in bd._numbered(cs, start)] == every[start:]
+        assert [(gid, entry.code, catalog.id) for gid, entry, catalog in cs.numbered(start)] == every[start:]

@@ -12,6 +12,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -103,6 +104,21 @@ class CatalogSet:
         for cat in self.catalogs:
             if not wanted or cat.id in wanted:
                 yield from cat.entries
+
+    def numbered(self, start: int = 0) -> Iterator[tuple[int, Entry, Catalog]]:
+        """Every entry from number ``start`` on (numbered across the catalogs, in order), with its
+        number and catalog; from the cache, each is decoded as it is reached and not kept (a
+        pass over a big catalog, such as building its index, never holds all of them)."""
+        number = 0
+        for catalog in self.catalogs:
+            count = len(catalog.entries)
+            if number + count > start:
+                skip = max(0, start - number)
+                entries = catalog.entries
+                found = entries.each(skip) if isinstance(entries, LazyEntries) else islice(entries, skip, None)
+                for at, entry in enumerate(found, number + skip):
+                    yield at, entry, catalog
+            number += count
 
     def entry_keys(self, catalog: Catalog) -> EntryKeys:
         """What ``catalog``'s entries are looked up and filtered by: from the cache, or worked out once."""

@@ -15,7 +15,6 @@ import bisect
 import itertools
 from array import array
 from collections import defaultdict, deque
-from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -420,22 +419,8 @@ def _lines(texts: list[str], size: int) -> bytearray:
 _LINES_AT_ONCE = 4096
 
 
-def _numbered(cs: CatalogSet, start: int) -> Iterator[tuple[int, Entry, Catalog]]:
-    """Every entry from number ``start`` on, with its number and catalog."""
-    gid = 0
-    for catalog in cs.catalogs:
-        count = len(catalog.entries)
-        if gid + count > start:
-            skip = max(0, start - gid)
-            each = getattr(catalog.entries, "each", None)  # from the cache: decoded one by one, not kept
-            entries = each(skip) if each is not None else itertools.islice(catalog.entries, skip, None)
-            for number, entry in enumerate(entries, gid + skip):
-                yield number, entry, catalog
-        gid += count
-
-
 def _add_all(builder: _Builder, cs: CatalogSet, start: int = 0, stop: int | None = None) -> None:
-    for gid, entry, catalog in _numbered(cs, start):
+    for gid, entry, catalog in cs.numbered(start):
         if stop is not None and gid >= stop:
             break
         builder.add(gid, entry, catalog)
