@@ -7,6 +7,10 @@ clipboard (OSC 52), retitle the window or clear the screen.
 
 from __future__ import annotations
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (costs start-up time)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 # what JSON and YAML encoders write raw although a terminal acts on it or a reader cannot see it: C1
 # controls, zero-width characters, line separators, bidi marks and overrides, the byte-order mark
 INVISIBLE = "".join(
@@ -40,11 +44,15 @@ _CAMEL = r"(?<=[a-z0-9])(?=[A-Z])"
 _SEPARATORS = r"[\s\-.]+"
 
 
+_folding: list[Callable[..., str]] = []  # NFKC, and the two substitutions, once first used
+
+
 def fold_symbol(text: str) -> str:
     """``insufficient-balance``, ``insufficientBalance`` → ``INSUFFICIENT_BALANCE``."""
-    import re  # (here, not above: TAB completion imports this module for safe alone)
-    import unicodedata
+    if not _folding:  # (here, not above: TAB completion imports this module for safe alone)
+        import re
+        import unicodedata
 
-    text = unicodedata.normalize("NFKC", text).strip()
-    text = re.sub(_CAMEL, "_", text)
-    return re.sub(_SEPARATORS, "_", text).upper()
+        _folding.extend((unicodedata.normalize, re.compile(_CAMEL).sub, re.compile(_SEPARATORS).sub))
+    normalize, camel, separators = _folding
+    return separators("_", camel("_", normalize("NFKC", text).strip())).upper()
