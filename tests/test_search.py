@@ -553,6 +553,23 @@ def test_cjk_split_is_the_same_in_bulk(text: str) -> None:
     assert folding.tokens(text) == folding.tokens(text, bulk=True)
 
 
+_TABLE = folding.t2s_table(tables.t2s_pairs()[0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("aZbQ xY-_.9 资金資餘額不夠ＡＰＩÉé伺服器"), max_size=40) | st.text(max_size=40)
+)
+def test_normalize_is_each_step_taken_in_full(text: str) -> None:
+    """The steps normalize skips (Simplified for an ASCII text, camelCase splitting for a text
+    without upper case) would change nothing."""
+    import unicodedata
+
+    full = unicodedata.normalize("NFKC", text).translate(_TABLE)
+    full = " ".join(folding.tokens(folding._CAMEL.sub(" ", full).casefold(), bulk=True))
+    assert folding.normalize(text, _TABLE, canonical=False, bulk=True) == full
+
+
 # --- bad input -----------------------------------------------------------------------------------
 
 BAD_INPUT = [

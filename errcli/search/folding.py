@@ -92,9 +92,11 @@ def normalize(text: str, table: Mapping[int, int] | None = None, *, canonical: b
     Without the index's ``table``, Traditional characters stay as they are.
     """
     text = unicodedata.normalize("NFKC", text)
-    if table:
+    if table and not text.isascii():  # (the table changes CJK characters only)
         text = text.translate(table)
-    text = " ".join(tokens(_CAMEL.sub(" ", text).casefold(), bulk))
+    if text.lower() != text:  # (a camelCase boundary is at an upper-case letter)
+        text = _CAMEL.sub(" ", text)
+    text = " ".join(tokens(text.casefold(), bulk))
     return canonicalize(text) if canonical else text
 
 
