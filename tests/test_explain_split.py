@@ -19,6 +19,7 @@ from errcli.catalog import CatalogSet
 from errcli.explain import engine, memo, split
 from errcli.explain.engine import ExplainStream
 from errcli.explain.result import SummaryReport
+from errcli.store import helper
 
 HERE = Path(__file__).parent
 
@@ -54,18 +55,18 @@ class Watch:
         self.cancels = 0
         watch = self
 
-        class Watched(split.Fork):
-            def result(self) -> split.Half | None:
+        class Watched(helper.Helper):
+            def result(self) -> object:
                 half = super().result()
-                watch.results.append(half is not None)
+                watch.results.append(isinstance(half, split.Half))
                 return half
 
-            def cancel(self) -> None:
-                if self.pid:
+            def close(self) -> None:
+                if self._pid is not None:  # still running: stopped
                     watch.cancels += 1
-                super().cancel()
+                super().close()
 
-        monkeypatch.setattr(engine, "Fork", Watched)
+        monkeypatch.setattr(engine, "Helper", Watched)
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +113,7 @@ def test_a_failed_second_process_is_made_up_for(
     def fail(*_: object) -> None:
         os._exit(3)
 
-    monkeypatch.setattr(split, "_child", fail)
+    monkeypatch.setattr(helper, "_child", fail)
     halves, one = _summaries(bundled, log)
     assert watch.results == [False]
     assert _report(halves) == _report(one)

@@ -979,9 +979,9 @@ def _helper_pids(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     pids: list[int] = []
     real = helper.Helper.__init__
 
-    def init(self: helper.Helper, pid: int, fd: int) -> None:
+    def init(self: helper.Helper, pid: int, fd: int, *codec: helper.Codec) -> None:
         pids.append(pid)
-        real(self, pid, fd)
+        real(self, pid, fd, *codec)
 
     monkeypatch.setattr(helper.Helper, "__init__", init)
     return pids
@@ -1011,6 +1011,23 @@ def test_a_failed_share_of_the_parent_leaves_no_helper_behind(monkeypatch: pytes
         bd.build(_two_catalogs(), ())
     assert len(pids) == 1
     assert _reaped(pids[0])
+
+
+def test_a_helper_whose_result_is_not_wanted_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pickle
+    import time
+
+    pids = _helper_pids(monkeypatch)
+    busy = helper.Helper.start(lambda: time.sleep(60))
+    assert busy is not None
+    started = time.monotonic()
+    busy.close()
+    assert time.monotonic() - started < 10
+    objects = helper.Helper.start(lambda: [Path("a/b"), 2], codec=pickle)  # not marshal's: pickle carries it
+    assert objects is not None
+    assert objects.result() == [Path("a/b"), 2]
+    objects.close()
+    assert all(map(_reaped, pids))
 
 
 def test_a_helper_sends_back_what_its_function_returns(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import suppress
 from typing import Any
 
 from errcli._gc import collector_paused
@@ -26,8 +25,9 @@ from errcli.explain.memo import LineMemo, SummaryRows, count_records
 from errcli.explain.plan import CACHE_LIMIT, MISSING, envs_of, get_path
 from errcli.explain.reader import LineTally, pump
 from errcli.explain.result import Action, Evidence, ExplainedError, ExplainReport, Summary, SummaryReport, SummaryRow
-from errcli.explain.split import MIN_SPLIT_BYTES, WARM_BYTES, Fork, Half, Window, cut, line_end
+from errcli.explain.split import MIN_SPLIT_BYTES, WARM_BYTES, Half, Window, cut, line_end
 from errcli.model import Catalog, Entry
+from errcli.store.helper import Helper
 
 MAX_DETAILS = 50
 TEXT_ONLY_LINES = 20  # a whole input of at most this many lines of text, and no JSON, is a text body
@@ -316,9 +316,11 @@ class ExplainStream:
         The first lines are counted before the fork, so that both processes start with what the
         memo learnt from them.
         """
+        import pickle  # (the half's counts are objects: marshal cannot carry them)
+
         fd, start, middle = where
         warm = line_end(fd, start + WARM_BYTES, middle) or start
-        fork: Fork | None = None
+        fork: Helper | None = None
         added: list[tuple[Half, int]] = []
         ends = 0  # sources ended: the warm-up, then the rest of the first half
 
@@ -333,15 +335,15 @@ class ExplainStream:
             nonlocal fork, ends
             ends += 1
             if ends == 1:  # warmed up: the second half starts now, elsewhere
-                with suppress(OSError):
-                    fork = Fork(second)
+                fork = Helper.start(second, codec=pickle)
                 return Window(fd, warm, middle)
             if ends > 2:
                 return None
             half = None
             if fork is not None:
-                half = fork.result() if idle else None
-                fork.cancel()  # something is open at the cut: it stops now (once read, nothing is left)
+                sent = fork.result() if idle else None
+                half = sent if isinstance(sent, Half) else None
+                fork.close()  # something is open at the cut: it stops now (once read, nothing is left)
             if half is not None and rows.absorb(half.rows, half.folded, lines):
                 added.append((half, lines))
                 return None
@@ -351,7 +353,7 @@ class ExplainStream:
             count_records(pump(Window(fd, start, warm), self.tally, memo, tail=tail), memo)
         finally:
             if fork is not None:
-                fork.cancel()
+                fork.close()
         for half, lines in added:
             memo.records += half.records
             memo.not_errors += half.not_errors

@@ -11,13 +11,11 @@ distinct unknown codes than the summary counts one by one.
 from __future__ import annotations
 
 import os
-import pickle
-import signal
 import stat
-from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from errcli.store.helper import can_fork
 
 if TYPE_CHECKING:
     from errcli.explain.reader import LineTally
@@ -50,7 +48,7 @@ class Window:
 def cut(source: object, min_bytes: int = MIN_SPLIT_BYTES) -> tuple[int, int, int] | None:
     """``(fd, start, middle)`` when ``source`` is a regular file with at least ``min_bytes`` left
     to read, on a system that can fork onto a second core; ``middle`` starts a line."""
-    if not hasattr(os, "fork") or _cores() < 2:
+    if not can_fork():
         return None
     try:
         fd = source.fileno()  # type: ignore[attr-defined]
@@ -82,13 +80,6 @@ def line_end(fd: int, at: int, before: int | None = None) -> int | None:
     return at + end + 1
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
 @dataclass
 class Half:
     """What the second half's process counted (line numbers from 1 at the cut)."""
@@ -98,76 +89,3 @@ class Half:
     records: int
     not_errors: int
     tally: LineTally
-
-
-class Fork:
-    """The process counting the second half, and its result once it has finished."""
-
-    def __init__(self, count: Callable[[], Half]) -> None:
-        read, write = os.pipe()
-        try:
-            self.pid = os.fork()
-        except OSError:
-            os.close(read)
-            os.close(write)
-            raise
-        if self.pid == 0:  # pragma: no cover - runs in the forked process, which never returns
-            _child(count, read, write)
-        os.close(write)
-        self.fd: int | None = read
-
-    def result(self) -> Half | None:
-        """The half's counts, or None when the process failed."""
-        fd, self.fd = self.fd, None
-        if fd is None:
-            return None
-        chunks = []
-        try:
-            with os.fdopen(fd, "rb") as pipe:
-                while chunk := pipe.read(1 << 20):
-                    chunks.append(chunk)
-        finally:
-            status = self._wait()
-        if status != 0 or not chunks:
-            return None
-        try:
-            half = pickle.loads(b"".join(chunks))  # noqa: S301 - our own process wrote it
-        except Exception:  # noqa: BLE001 - anything odd: the half is counted again here
-            return None
-        return half if isinstance(half, Half) else None
-
-    def cancel(self) -> None:
-        """Stop the process (its half is counted here instead)."""
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
-        if self.pid:
-            with suppress(OSError):
-                os.kill(self.pid, signal.SIGKILL)
-            self._wait()
-
-    def _wait(self) -> int:
-        pid, self.pid = self.pid, 0
-        if not pid:
-            return -1
-        try:
-            _, status = os.waitpid(pid, 0)
-        except ChildProcessError:
-            return -1
-        return os.waitstatus_to_exitcode(status)
-
-
-def _child(count: Callable[[], Half], read: int, write: int) -> None:  # pragma: no cover - forked
-    """The forked process: count, send the result, and leave without running the parent's exit
-    handlers or flushing its buffers."""
-    status = 1
-    try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C reaches both: this one just ends
-        os.close(read)
-        with os.fdopen(write, "wb") as pipe:  # the pipe to the parent (never stdout)
-            pickle.dump(count(), pipe, protocol=pickle.HIGHEST_PROTOCOL)
-        status = 0
-    except BaseException:  # noqa: BLE001, S110 - the parent counts this half itself
-        pass
-    finally:
-        os._exit(status)
