@@ -20,11 +20,12 @@ import msgspec
 
 from errcli._gc import collector_paused
 from errcli._version import __version__
-from errcli.catalog.compiled import EntryKeys, LazyEntries, Recover, StoredCatalog, array_header, write_stored
+from errcli.catalog.compiled import EntryKeys, LazyEntries, Recover, StoredCatalog, write_stored
 from errcli.catalog.discover import bundled_dir, catalog_files, exists, require_paths, user_paths
 from errcli.errors import CatalogError
 from errcli.model import Catalog, Entry
 from errcli.store.files import COMPLETION_FILE, COMPLETION_HEAD, COMPLETION_TAIL
+from errcli.store.framing import array_header, map_header
 
 if TYPE_CHECKING:
     from errcli.catalog.loader import MAX_CATALOG_BYTES
@@ -224,7 +225,7 @@ def _write_compiled(cs: CatalogSet, sink: BinaryIO) -> None:
     entry by entry (compiled.write_stored): a big catalog is never held compiled in memory."""
     catalogs, problems, check = _Compiled.__struct_fields__  # a struct is a map of its fields
     encode = msgspec.msgpack.encode
-    sink.write(bytes([0x80 | len(_Compiled.__struct_fields__)]) + encode(catalogs) + array_header(len(cs.catalogs)))
+    sink.write(map_header(len(_Compiled.__struct_fields__)) + encode(catalogs) + array_header(len(cs.catalogs)))
     for catalog in cs.catalogs:
         write_stored(sink, catalog, cs.entry_keys(catalog))
     sink.write(encode(problems) + encode(cs.problems) + encode(check) + encode(_problems_sum(cs.problems)))

@@ -22,6 +22,7 @@ import msgspec
 
 from errcli._text import fold_symbol
 from errcli.model import Catalog, Entry
+from errcli.store.framing import array_header, close_bin32, open_bin32
 
 T = TypeVar("T")
 KEY_COLUMNS = 7
@@ -264,8 +265,8 @@ def write_stored(sink: BinaryIO, catalog: Catalog, keys: EntryKeys) -> None:
     the seekable ``sink`` entry by entry: the entries' blob is never held whole."""
     encoder = msgspec.msgpack.Encoder()
     header = encoder.encode(msgspec.structs.replace(catalog, entries=()))
-    sink.write(array_header(len(StoredCatalog.__struct_fields__)) + header + b"\xc6\0\0\0\0")  # bin32
-    size_at = sink.tell() - 4  # the blob's length is written once it is known
+    sink.write(array_header(len(StoredCatalog.__struct_fields__)) + header)
+    size_at = open_bin32(sink)  # the entries' blob: its length is written once it is known
     head = array_header(len(catalog.entries))
     sink.write(head)
     offsets = array("I", [len(head)])
@@ -278,10 +279,7 @@ def write_stored(sink: BinaryIO, catalog: Catalog, keys: EntryKeys) -> None:
         whole = zlib.crc32(data, whole)
         offsets.append(offsets[-1] + len(data))
     sums[0] = whole
-    end = sink.tell()
-    sink.seek(size_at)
-    sink.write(offsets[-1].to_bytes(4, "big"))
-    sink.seek(end)
+    close_bin32(sink, size_at, offsets[-1])
     columns = tuple(memoryview(c) for c in keys.stored())
     stored_offsets, stored_sums = _little_endian(offsets), _little_endian(sums)
     checks = (zlib.crc32(header), zlib.crc32(stored_offsets), *map(zlib.crc32, columns))
@@ -301,11 +299,3 @@ def _uint32s(data: memoryview) -> array[int]:
     if sys.byteorder == "big":  # pragma: no cover
         numbers.byteswap()
     return numbers
-
-
-def array_header(length: int) -> bytes:
-    if length < 16:
-        return bytes([0x90 | length])
-    if length < 1 << 16:
-        return b"\xdc" + length.to_bytes(2, "big")
-    return b"\xdd" + length.to_bytes(4, "big")

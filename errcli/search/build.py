@@ -50,6 +50,7 @@ from errcli.search.layout import (
 )
 from errcli.search.tables import pinyin_readings, t2s_pairs
 from errcli.store.files import write_atomic
+from errcli.store.framing import array_header, bin_header, close_bin32, open_bin32
 from errcli.store.helper import Helper, can_fork
 
 if TYPE_CHECKING:
@@ -187,14 +188,6 @@ def _field_terms(field: str, cjk_terms: dict[str, set[str]]) -> set[str]:
     return terms
 
 
-def _bin_header(size: int) -> bytes:
-    if size < 1 << 8:
-        return b"\xc4" + size.to_bytes(1, "big")
-    if size < 1 << 16:
-        return b"\xc5" + size.to_bytes(2, "big")
-    return b"\xc6" + size.to_bytes(4, "big")
-
-
 PARALLEL_MIN = 20_000  # entries from which two processes build the index (see _fill)
 PART_FIELDS = 5  # of a builder's part: documents, offsets, severities, postings, syllables
 N_BUCKETS = 12 + 9  # posting priority: code/title/keyword fields by length (0-11), then 12 + class
@@ -243,11 +236,10 @@ class _Builder:
         self.docs_off = array("Q", [0])
         self.severity = bytearray()
         if sink is not None:
-            sink.write(b"\xdc" + len(IndexData.__struct_fields__).to_bytes(2, "big"))  # array16
+            sink.write(array_header(len(IndexData.__struct_fields__)))
             for value in self.head:
                 sink.write(msgspec.msgpack.encode(value))
-            self.docs_at = sink.tell()
-            sink.write(b"\xc6\0\0\0\0")  # bin32; the length is written when it is known
+            self.docs_at = open_bin32(sink)  # the documents: their length is written when it is known
 
     def norm(self, text: str) -> str:
         """The normalised text before ``canonicalize``: what pinyin spells (不够 bu gou)."""
@@ -321,6 +313,7 @@ class _Builder:
     def part(self) -> tuple[Any, ...]:
         """What this builder added, for :meth:`merge` in another process (marshal's types only):
         each bucket as its terms, their posting counts and all their postings in one string."""
+        self.forget()
         postings = [
             (list(bucket), array("I", map(len, bucket.values())).tobytes(), b"".join(bucket.values()))
             for bucket in self.postings
@@ -351,6 +344,7 @@ class _Builder:
 
     def finish(self) -> IndexData | None:
         """The index (in memory), or None once it is written to the sink."""
+        self.forget()
         first: dict[str, int] = {}  # term → the best bucket that holds it
         for number in reversed(range(N_BUCKETS)):
             first.update(dict.fromkeys(self.postings[number], number))
@@ -389,17 +383,14 @@ class _Builder:
             post = array("I", b"".join(postings))
             fields = (*self.head, memoryview(self.docs), *middle, memoryview(post).cast("B"))
             return IndexData(**dict(zip(IndexData.__struct_fields__, fields, strict=True)))
-        end = sink.tell()
-        sink.seek(self.docs_at + 1)
-        sink.write(self.docs_off[-1].to_bytes(4, "big"))
-        sink.seek(end)
+        close_bin32(sink, self.docs_at, self.docs_off[-1])
         for value in middle:
             if isinstance(value, memoryview):
-                sink.write(_bin_header(value.nbytes))
+                sink.write(bin_header(value.nbytes))
                 sink.write(value)
             else:
                 sink.write(msgspec.msgpack.encode(value))
-        sink.write(_bin_header(post_off[-1] * 4))
+        sink.write(bin_header(post_off[-1] * 4))
         sink.writelines(postings)
         return None
 
@@ -441,7 +432,7 @@ def _fill(cs: CatalogSet, key: Key, sink: BinaryIO | None) -> IndexData | None:
     try:
         _add_all(builder, cs, 0, half if helper is not None else None)
         if helper is not None:
-            builder.forget()  # (what the rest of the build holds is the index alone)
+            builder.forget()  # before the helper's part arrives: what is left to hold is the index alone
         part = helper.result() if helper is not None else None
     finally:
         if helper is not None:
@@ -451,7 +442,6 @@ def _fill(cs: CatalogSet, key: Key, sink: BinaryIO | None) -> IndexData | None:
     elif helper is not None:
         _add_all(builder, cs, half)
     del part  # (the index is assembled without it)
-    builder.forget()
     return builder.finish()
 
 
@@ -459,7 +449,6 @@ def _part(cs: CatalogSet, key: Key, start: int) -> tuple[Any, ...]:
     """The helper's work: the entries from ``start`` on, added to a builder of its own."""
     builder = _Builder(cs, key, None)
     _add_all(builder, cs, start)
-    builder.forget()
     return builder.part()
 
 
