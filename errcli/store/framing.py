@@ -6,29 +6,32 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
+# a kind's short form (the length in its low four bits, below 16), then its (tag, width) forms
+_ARRAY = (0x90, ((0xDC, 2), (0xDD, 4)))
+_MAP = (0x80, ((0xDE, 2), (0xDF, 4)))
+_BIN = (None, ((0xC4, 1), (0xC5, 2), (0xC6, 4)))
+
+
+def _header(kind: tuple[int | None, tuple[tuple[int, int], ...]], length: int) -> bytes:
+    short, forms = kind
+    if short is not None and length < 16:
+        return bytes([short | length])
+    for tag, width in forms:
+        if length < 1 << (8 * width):
+            return bytes([tag]) + length.to_bytes(width, "big")
+    raise ValueError(f"{length} is too long for msgpack")
+
 
 def array_header(length: int) -> bytes:
-    if length < 16:
-        return bytes([0x90 | length])
-    if length < 1 << 16:
-        return b"\xdc" + length.to_bytes(2, "big")
-    return b"\xdd" + length.to_bytes(4, "big")
+    return _header(_ARRAY, length)
 
 
 def map_header(length: int) -> bytes:
-    if length < 16:
-        return bytes([0x80 | length])
-    if length < 1 << 16:
-        return b"\xde" + length.to_bytes(2, "big")
-    return b"\xdf" + length.to_bytes(4, "big")
+    return _header(_MAP, length)
 
 
 def bin_header(size: int) -> bytes:
-    if size < 1 << 8:
-        return b"\xc4" + size.to_bytes(1, "big")
-    if size < 1 << 16:
-        return b"\xc5" + size.to_bytes(2, "big")
-    return b"\xc6" + size.to_bytes(4, "big")
+    return _header(_BIN, size)
 
 
 def open_bin32(sink: BinaryIO) -> int:
