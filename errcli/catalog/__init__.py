@@ -25,7 +25,6 @@ from errcli.catalog.discover import bundled_dir, catalog_files, exists, require_
 from errcli.errors import CatalogError
 from errcli.model import Catalog, Entry
 from errcli.store.files import COMPLETION_FILE, COMPLETION_HEAD, COMPLETION_TAIL
-from errcli.store.framing import array_header, map_header
 
 if TYPE_CHECKING:
     from errcli.catalog.loader import MAX_CATALOG_BYTES
@@ -223,6 +222,8 @@ def _compile(
 def _write_compiled(cs: CatalogSet, sink: BinaryIO) -> None:
     """The msgpack of ``cs`` compiled (a :class:`_Compiled`), written catalog by catalog and
     entry by entry (compiled.write_stored): a big catalog is never held compiled in memory."""
+    from errcli.store.framing import array_header, map_header  # (only a cache write needs it)
+
     catalogs, problems, check = _Compiled.__struct_fields__  # a struct is a map of its fields
     encode = msgspec.msgpack.encode
     sink.write(map_header(len(_Compiled.__struct_fields__)) + encode(catalogs) + array_header(len(cs.catalogs)))

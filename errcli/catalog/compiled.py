@@ -22,7 +22,6 @@ import msgspec
 
 from errcli._text import fold_symbol
 from errcli.model import Catalog, Entry
-from errcli.store.framing import array_header, close_bin32, open_bin32
 
 T = TypeVar("T")
 KEY_COLUMNS = 7
@@ -263,6 +262,8 @@ class StoredCatalog(msgspec.Struct, array_like=True, frozen=True):
 def write_stored(sink: BinaryIO, catalog: Catalog, keys: EntryKeys) -> None:
     """``catalog`` as the cache keeps it (the msgpack of its :class:`StoredCatalog`), written to
     the seekable ``sink`` entry by entry: the entries' blob is never held whole."""
+    from errcli.store.framing import array_header, close_bin32, open_bin32  # (only a cache write needs it)
+
     encoder = msgspec.msgpack.Encoder()
     header = encoder.encode(msgspec.structs.replace(catalog, entries=()))
     sink.write(array_header(len(StoredCatalog.__struct_fields__)) + header)
