@@ -570,6 +570,29 @@ def test_normalize_is_each_step_taken_in_full(text: str) -> None:
     assert folding.normalize(text, _TABLE, canonical=False, bulk=True) == full
 
 
+_NUMBERED = st.sampled_from(["0", "7", "42", "2000", "000123", "9" * 30])
+_AROUND = st.text(alphabet=st.sampled_from("aZ bQ-_.资金資餘額不夠错误ＡＰＩ伺服器²０①¹٣"), max_size=12)
+
+
+@settings(max_examples=250, deadline=None)
+@given(st.lists(st.tuples(_AROUND, _NUMBERED), min_size=1, max_size=3), _AROUND)
+def test_texts_that_differ_in_numbers_share_their_work(pieces: list[tuple[str, str]], tail: str) -> None:
+    """A text worked out from the shape it shares with texts that differ in their numbers only
+    (each digit run written 0) is the text worked out on its own: written and canonical forms,
+    terms and pinyin; `1²`, `０1` and the like, whose digits a step changes, included."""
+    text = "".join(a + n for a, n in pieces) + tail
+    builder = bd._Builder(load_all(environ={}), (), None)
+    other = "".join(a + str(int(n) + 1) for a, n in pieces) + tail  # its shape is worked out first
+    builder.field(other)
+    builder.pinyin_of(builder.field(other)[0])
+    written, plain, terms = builder.field(text)
+    assert written == folding.normalize(text, builder.table, canonical=False, bulk=True)
+    assert plain == folding.canonicalize(written)
+    assert terms == bd._field_terms(plain, {})
+    alone = bd._Pinyin()
+    assert builder.pinyin_of(written) == (bd._NO_PINYIN if written.isascii() else alone.fields(written))
+
+
 # --- bad input -----------------------------------------------------------------------------------
 
 BAD_INPUT = [

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from array import array
 from collections import defaultdict, deque
 from functools import partial
@@ -193,6 +194,20 @@ PART_FIELDS = 5  # of a builder's part: documents, offsets, severities, postings
 N_BUCKETS = 12 + 9  # posting priority: code/title/keyword fields by length (0-11), then 12 + class
 _NO_PINYIN: tuple[str, str, set[str], set[str]] = ("", "", set(), set())  # of a Latin field (never changed)
 _append = array.append
+_DIGIT_RUNS = re.compile(r"([0-9]+)")  # (kept by split: text, run, text, run, …)
+_NO_SHAPE: tuple[Any, ...] = ()  # (false) a text whose digits a normalisation step changed, see _Builder.field
+_Field = tuple[str, str, set[str]]  # written, canonical, the canonical form's terms (see _Builder.field)
+
+
+def _plain_len(found: _Field) -> int:
+    return len(found[1])
+
+
+def _put_back(parts: list[str], runs: list[str]) -> str:
+    """``parts`` joined with ``runs`` in their places (one fewer run than parts)."""
+    return parts[0] + "".join(itertools.chain.from_iterable(zip(runs, parts[1:], strict=True)))
+
+
 _CLASS_OF = [bucket // 4 if bucket < 12 else bucket - 12 for bucket in range(N_BUCKETS)]  # a bucket's class
 
 
@@ -224,7 +239,8 @@ class _Builder:
             tuple(len(c.entries) for c in cs.catalogs),
             self.t2s,
         )
-        self._norm: dict[str, str] = {}
+        self._fields: dict[str, tuple[str, str]] = {}  # text without digits → its written and canonical forms
+        self._shapes: dict[str, tuple[Any, ...]] = {}  # text with its digit runs written 0 → see _shape_of
         self._terms: dict[str, set[str]] = {}
         self._cjk_terms: dict[str, set[str]] = {}
         self._pinyin: dict[str, tuple[str, str, set[str], set[str]]] = {}
@@ -241,14 +257,60 @@ class _Builder:
                 sink.write(msgspec.msgpack.encode(value))
             self.docs_at = open_bin32(sink)  # the documents: their length is written when it is known
 
-    def norm(self, text: str) -> str:
-        """The normalised text before ``canonicalize``: what pinyin spells (不够 bu gou)."""
-        found = self._norm.get(text)
-        if found is None:
-            found = normalize(text, self.table, canonical=False, bulk=True)
-            if len(self._norm) < self.MEMO_TEXTS:
-                self._norm[text] = found
-        return found
+    def field(self, text: str) -> _Field:
+        """A text's normalised form (what pinyin spells: 不够 bu gou), its canonical form, and the
+        canonical form's terms.
+
+        Texts that differ only in their numbers (``limit 100 exceeded``, ``limit 2000 exceeded``)
+        share one normalisation: the text is worked out once with each run of ASCII digits written
+        ``0``, and each like it gets its own digits put back (none of the steps changes, moves or
+        joins a run of digits; a text where one did, such as ``1²``, is worked out on its own)."""
+        parts = _DIGIT_RUNS.split(text)
+        if len(parts) == 1:
+            found = self._fields.get(text)
+            if found is None:
+                written = normalize(text, self.table, canonical=False, bulk=True)
+                found = (written, canonicalize(written))
+                if len(self._fields) < self.MEMO_TEXTS:
+                    self._fields[text] = found
+            return found[0], found[1], self.terms(found[1])
+        runs = parts[1::2]
+        shape = "0".join(parts[::2])
+        template = self._shapes.get(shape)
+        if template is None:  # (a shape keeps term sets: remembered as many as term sets are)
+            if len(self._shapes) < self.MEMO_TERMS:
+                template = self._shapes[shape] = self._shape_of(shape, len(runs))
+            else:
+                template = _NO_SHAPE
+        if not template:
+            written = normalize(text, self.table, canonical=False, bulk=True)
+            plain = canonicalize(written)
+            return written, plain, self.terms(plain)
+        written_parts, plain_parts, fixed, numbered = template
+        if len(runs) == 1:
+            run = runs[0]
+            written = written_parts[0] + run + written_parts[1]
+            plain = plain_parts[0] + run + plain_parts[1] if plain_parts is not written_parts else written
+            return written, plain, fixed.union([term.replace("0", run) for term in numbered])
+        written = _put_back(written_parts, runs)
+        plain = _put_back(plain_parts, runs) if plain_parts is not written_parts else written
+        return written, plain, self.terms(plain)
+
+    def _shape_of(self, shape: str, runs: int) -> tuple[Any, ...]:
+        """What :meth:`field` keeps of a text whose ``runs`` digit runs are each written ``0``:
+        the normalised and canonical forms cut at those zeros, and for a text of one run, the
+        terms without it and those with it; _NO_SHAPE when a step changed a run."""
+        written = normalize(shape, self.table, canonical=False, bulk=True)
+        plain = canonicalize(written)
+        zeros = ["0"] * runs
+        if _DIGIT_RUNS.findall(written) != zeros or _DIGIT_RUNS.findall(plain) != zeros:
+            return _NO_SHAPE
+        written_parts = written.split("0")
+        plain_parts = written_parts if plain == written else plain.split("0")
+        if runs != 1:
+            return written_parts, plain_parts, None, None
+        terms = _field_terms(plain, self._cjk_terms)
+        return written_parts, plain_parts, {t for t in terms if "0" not in t}, [t for t in terms if "0" in t]
 
     def terms(self, field: str) -> set[str]:
         found = self._terms.get(field)
@@ -259,7 +321,20 @@ class _Builder:
         return found
 
     def pinyin_of(self, field: str) -> tuple[str, str, set[str], set[str]]:
-        """Full pinyin, initials, and their pair terms, of a normalised (not canonical) field."""
+        """Full pinyin, initials, and their pair terms, of a normalised (not canonical) field; a
+        field with one number shares them with the fields like it (its digits are a Latin word:
+        readings have none, so every ``0`` of its shape's spellings is that number)."""
+        if field.isascii():
+            return _NO_PINYIN
+        parts = _DIGIT_RUNS.split(field)
+        if len(parts) == 3:  # text, one run of digits, text
+            shape = parts[0] + "0" + parts[2]
+            full, initials, pairs, initial_pairs = self._spelled(shape)
+            run = parts[1]
+            return full.replace("0", run), initials, {p.replace("0", run) for p in pairs}, initial_pairs
+        return self._spelled(field)
+
+    def _spelled(self, field: str) -> tuple[str, str, set[str], set[str]]:
         found = self._pinyin.get(field)
         if found is None:
             found = self.pinyin.fields(field)
@@ -268,20 +343,20 @@ class _Builder:
         return found
 
     def add(self, gid: int, entry: Entry, catalog: Catalog) -> None:
-        norm, terms, pinyin_of = self.norm, self.terms, self.pinyin_of
-        written = [[norm(t) for t in texts] for texts in entry_fields(entry, catalog)]
-        plain = [[canonicalize(f) for f in fields] for fields in written]
+        field, pinyin_of = self.field, self.pinyin_of
+        fields = [[field(t) for t in texts] for texts in entry_fields(entry, catalog)]
+        plain = [[f[1] for f in found] for found in fields]
         # pinyin spells what is written (不够 bu gou), not its canonical form
-        title_py = [_NO_PINYIN if f.isascii() else pinyin_of(f) for f in written[TITLE]]
-        keyword_py = [_NO_PINYIN if f.isascii() else pinyin_of(f) for f in written[KEYWORD]]
+        title_py = [pinyin_of(f[0]) for f in fields[TITLE]]
+        keyword_py = [pinyin_of(f[0]) for f in fields[KEYWORD]]
         classes = [*plain, [p[0] for p in title_py], [p[0] for p in keyword_py]]
         classes += [[p[1] for p in title_py], [p[1] for p in keyword_py]]
         # each term is posted once, in the best bucket it is found in (the buckets come in order)
         groups: list[tuple[int, set[str]]] = [(0, {NS_CODE + k for k in _code_keys(entry)})]
         for rank in (CODE, TITLE, KEYWORD):  # few, short fields: the shortest one sets the bucket
-            groups += [(rank * 4 + min(3, len(f) // 8), terms(f)) for f in sorted(classes[rank], key=len) if f]
+            groups += [(rank * 4 + min(3, len(f[1]) // 8), f[2]) for f in sorted(fields[rank], key=_plain_len) if f[1]]
         for rank in (TEXT, EXAMPLE):
-            groups.append((12 + rank, set().union(*(terms(f) for f in plain[rank] if f))))
+            groups.append((12 + rank, set().union(*(f[2] for f in fields[rank] if f[1]))))
         for rank, source, part in (
             (TITLE_PY, title_py, 2),
             (KEYWORD_PY, keyword_py, 2),
@@ -307,7 +382,7 @@ class _Builder:
     def forget(self) -> None:
         """Let go of what the builder remembers to add entries faster (its texts, term sets and
         spellings): once every entry is added, only the postings and documents are needed."""
-        self._norm, self._terms, self._cjk_terms, self._pinyin = {}, {}, {}, {}
+        self._fields, self._shapes, self._terms, self._cjk_terms, self._pinyin = {}, {}, {}, {}, {}
         self.pinyin.forget()
 
     def part(self) -> tuple[Any, ...]:
