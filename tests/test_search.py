@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import subprocess
 import sys
 import threading
 import weakref
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
@@ -585,12 +587,61 @@ def test_texts_that_differ_in_numbers_share_their_work(pieces: list[tuple[str, s
     other = "".join(a + str(int(n) + 1) for a, n in pieces) + tail  # its shape is worked out first
     builder.field(other)
     builder.pinyin_of(builder.field(other)[0])
-    written, plain, terms = builder.field(text)
+    written, plain, terms, with_digits, shape = builder.field(text)
     assert written == folding.normalize(text, builder.table, canonical=False, bulk=True)
     assert plain == folding.canonicalize(written)
     assert terms == bd._field_terms(plain, {})
+    assert with_digits is None or sorted(with_digits) == sorted(t for t in terms if any(c in "0123456789" for c in t))
+    assert shape is None or shape == re.sub("[0-9]+", "0", text)
     alone = bd._Pinyin()
-    assert builder.pinyin_of(written) == (bd._NO_PINYIN if written.isascii() else alone.fields(written))
+    spelled = builder.pinyin_of(written)
+    assert spelled[:4] == (bd._NO_PINYIN[:4] if written.isascii() else alone.fields(written))
+    assert sorted(spelled[4]) == sorted(p for p in spelled[2] if any(c in "0123456789" for c in p))
+
+
+def _numbered_catalog(entries: int, seed: int = 5) -> str:
+    """Entries of a few shapes that differ in their numbers: one number in several fields (code
+    404, title HTTP 404, description over 404), several numbers in one, and digits NFKC changes
+    (2², ０1: no shape)."""
+    import random
+
+    rng = random.Random(seed)  # noqa: S311 - test data
+    words = ["order", "limitExceeded"]
+    zh = ["订单", "重复"]
+    lines = ["id: shapes", "name: {en: Shapes, zh: 形状}", "entries:"]
+    for i in range(entries):
+        n = rng.choice([i, 404, 7, rng.randrange(100, 1000), rng.randrange(10_000, 100_000)])
+        a, b = rng.randrange(2), rng.randrange(2)
+        code = rng.choice([f"E{i}", i, f"E{i:05d}", f"S_{i}_{chr(65 + i % 26)}"])
+        title = rng.choice(
+            [f"{words[a]} {n}", f"HTTP {n}", f"{words[a]} {n} of {n + 1}", f"{words[b]} 2² {n}", f"０{n}"]
+        )
+        lines += [
+            f"  - code: {code}",
+            f"    title: {{en: '{title}', zh: '{zh[a]}{n}{zh[b]}'}}",
+            f"    description: {{en: The {words[b]} is over {n}, zh: {zh[b]}超过{n}}}",
+            f"    keywords: ['{zh[a]} {n}', '{words[b]}{n % 10}', {zh[b]}]",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def test_entries_of_one_shape_are_posted_by_its_plan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index of entries posted by the plans of their shapes is the index of each entry posted
+    on its own: the same bytes."""
+    cs, _ = _user_set(tmp_path, _numbered_catalog(3000))
+    assert not cs.problems
+    planned: list[int] = []
+    real = bd._Builder._post_planned
+
+    def post_planned(builder: bd._Builder, gid: int, *args: Any) -> None:
+        planned.append(gid)
+        real(builder, gid, *args)
+
+    monkeypatch.setattr(bd._Builder, "_post_planned", post_planned)
+    index = msgspec.msgpack.encode(bd.build(cs, ()))
+    assert len(planned) > 1000  # (shapes were shared)
+    monkeypatch.setattr(bd._Builder, "MEMO_PLANS", 0)
+    assert msgspec.msgpack.encode(bd.build(cs, ())) == index
 
 
 # --- bad input -----------------------------------------------------------------------------------

@@ -55,6 +55,8 @@ from errcli.store.framing import array_header, bin_header, close_bin32, open_bin
 from errcli.store.helper import Helper, can_fork
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from errcli.catalog import CatalogSet
     from errcli.model import Catalog, Entry
 
@@ -192,15 +194,36 @@ def _field_terms(field: str, cjk_terms: dict[str, set[str]]) -> set[str]:
 PARALLEL_MIN = 20_000  # entries from which two processes build the index (see _fill)
 PART_FIELDS = 5  # of a builder's part: documents, offsets, severities, postings, syllables
 N_BUCKETS = 12 + 9  # posting priority: code/title/keyword fields by length (0-11), then 12 + class
-_NO_PINYIN: tuple[str, str, set[str], set[str]] = ("", "", set(), set())  # of a Latin field (never changed)
+# full pinyin, initials, their pair terms, and the pair terms with digits (see _Builder.pinyin_of)
+_Spelled = tuple[str, str, set[str], set[str], "Sequence[str]"]
+_NO_PINYIN: _Spelled = ("", "", set(), set(), ())  # of a Latin field (never changed)
 _append = array.append
 _DIGIT_RUNS = re.compile(r"([0-9]+)")  # (kept by split: text, run, text, run, …)
+_HAS_DIGIT = re.compile(r"[0-9]").search
 _NO_SHAPE: tuple[Any, ...] = ()  # (false) a text whose digits a normalisation step changed, see _Builder.field
-_Field = tuple[str, str, set[str]]  # written, canonical, the canonical form's terms (see _Builder.field)
+# written, canonical, the canonical form's terms, those of them with digits, and the text's shape
+# (its digit runs written 0; None: a text worked out alone, see _Builder.field)
+_Field = tuple[str, str, set[str], "Sequence[str] | None", "str | None"]
+# an entry's postings that its shape fixes (the posting lists of its terms without digits), and
+# per bucket, where its terms with digits are: (list, item, position) in add's fields and spellings
+_Plan = tuple[list["array[int]"], list[tuple[int, list[tuple[int, int, int]]]]]
 
 
 def _plain_len(found: _Field) -> int:
     return len(found[1])
+
+
+def _plan_key(fields: list[list[_Field]]) -> tuple[Any, ...] | None:
+    """What an entry's plan depends on: its texts' shapes, and the length of each code, title and
+    keyword field (which sets its bucket and order); None when a text has no shape.
+
+    Entries of one key have the same terms without digits, in the same buckets: a term with
+    digits is never one without, so neither changes where the other is first found."""
+    shapes = tuple(f[4] for found in fields for f in found)
+    if None in shapes:
+        return None
+    lengths = tuple(len(f[1]) for rank in (CODE, TITLE, KEYWORD) for f in fields[rank])
+    return tuple(map(len, fields)), shapes, lengths
 
 
 def _put_back(parts: list[str], runs: list[str]) -> str:
@@ -224,6 +247,7 @@ class _Builder:
     MEMO_TERMS = 4_000
     MEMO_PINYIN = 20_000
     MEMO_WORDS = 20_000  # CJK words, and their characters and bigrams
+    MEMO_PLANS = 4_000  # entry shapes (a plan holds ~50 references)
 
     def __init__(self, cs: CatalogSet, key: Key, sink: BinaryIO | None) -> None:
         self.t2s, has_opencc = t2s_pairs()
@@ -242,8 +266,9 @@ class _Builder:
         self._fields: dict[str, tuple[str, str]] = {}  # text without digits → its written and canonical forms
         self._shapes: dict[str, tuple[Any, ...]] = {}  # text with its digit runs written 0 → see _shape_of
         self._terms: dict[str, set[str]] = {}
+        self._plans: dict[tuple[Any, ...], _Plan] = {}  # an entry's shape → its plan (see _plan_key)
         self._cjk_terms: dict[str, set[str]] = {}
-        self._pinyin: dict[str, tuple[str, str, set[str], set[str]]] = {}
+        self._pinyin: dict[str, tuple[str, str, set[str], list[str], set[str]]] = {}
         # bucket → term → entry numbers: a posting list is its buckets in order, best first,
         # so it needs no sorting (a query takes the first TOP_K of a long list)
         self.postings: list[defaultdict[str, array[int]]] = [defaultdict(partial(array, "I")) for _ in range(N_BUCKETS)]
@@ -258,13 +283,14 @@ class _Builder:
             self.docs_at = open_bin32(sink)  # the documents: their length is written when it is known
 
     def field(self, text: str) -> _Field:
-        """A text's normalised form (what pinyin spells: 不够 bu gou), its canonical form, and the
-        canonical form's terms.
+        """A text's normalised form (what pinyin spells: 不够 bu gou), its canonical form, the
+        canonical form's terms, those of them with digits, and the text's shape.
 
         Texts that differ only in their numbers (``limit 100 exceeded``, ``limit 2000 exceeded``)
-        share one normalisation: the text is worked out once with each run of ASCII digits written
-        ``0``, and each like it gets its own digits put back (none of the steps changes, moves or
-        joins a run of digits; a text where one did, such as ``1²``, is worked out on its own)."""
+        share one shape, each run of ASCII digits written ``0``, and its normalisation: it is
+        worked out once, and each text like it gets its own digits put back (none of the steps
+        changes, moves or joins a run of digits; a text where one did, such as ``1²``, is worked
+        out on its own, and has no shape). Their terms without digits are the same."""
         parts = _DIGIT_RUNS.split(text)
         if len(parts) == 1:
             found = self._fields.get(text)
@@ -273,7 +299,7 @@ class _Builder:
                 found = (written, canonicalize(written))
                 if len(self._fields) < self.MEMO_TEXTS:
                     self._fields[text] = found
-            return found[0], found[1], self.terms(found[1])
+            return found[0], found[1], self.terms(found[1]), (), text
         runs = parts[1::2]
         shape = "0".join(parts[::2])
         template = self._shapes.get(shape)
@@ -285,16 +311,18 @@ class _Builder:
         if not template:
             written = normalize(text, self.table, canonical=False, bulk=True)
             plain = canonicalize(written)
-            return written, plain, self.terms(plain)
+            return written, plain, self.terms(plain), None, None
         written_parts, plain_parts, fixed, numbered = template
         if len(runs) == 1:
             run = runs[0]
             written = written_parts[0] + run + written_parts[1]
             plain = plain_parts[0] + run + plain_parts[1] if plain_parts is not written_parts else written
-            return written, plain, fixed.union([term.replace("0", run) for term in numbered])
+            with_digits = [term.replace("0", run) for term in numbered]
+            return written, plain, fixed.union(with_digits), with_digits, shape
         written = _put_back(written_parts, runs)
         plain = _put_back(plain_parts, runs) if plain_parts is not written_parts else written
-        return written, plain, self.terms(plain)
+        terms = self.terms(plain)
+        return written, plain, terms, [t for t in terms if _HAS_DIGIT(t)], shape
 
     def _shape_of(self, shape: str, runs: int) -> tuple[Any, ...]:
         """What :meth:`field` keeps of a text whose ``runs`` digit runs are each written ``0``:
@@ -320,24 +348,30 @@ class _Builder:
                 self._terms[field] = found
         return found
 
-    def pinyin_of(self, field: str) -> tuple[str, str, set[str], set[str]]:
-        """Full pinyin, initials, and their pair terms, of a normalised (not canonical) field; a
-        field with one number shares them with the fields like it (its digits are a Latin word:
-        readings have none, so every ``0`` of its shape's spellings is that number)."""
+    def pinyin_of(self, field: str) -> _Spelled:
+        """Full pinyin, initials, their pair terms, and the pair terms with digits, of a normalised
+        (not canonical) field. A field with one number shares them with the fields like it (its
+        digits are a Latin word: readings have none, so every ``0`` of its shape's are that number)."""
         if field.isascii():
             return _NO_PINYIN
         parts = _DIGIT_RUNS.split(field)
         if len(parts) == 3:  # text, one run of digits, text
-            shape = parts[0] + "0" + parts[2]
-            full, initials, pairs, initial_pairs = self._spelled(shape)
+            full, initials, fixed, numbered, initial_pairs = self._spelled(parts[0] + "0" + parts[2])
             run = parts[1]
-            return full.replace("0", run), initials, {p.replace("0", run) for p in pairs}, initial_pairs
-        return self._spelled(field)
+            with_digits = [p.replace("0", run) for p in numbered]
+            return full.replace("0", run), initials, fixed.union(with_digits), initial_pairs, with_digits
+        full, initials, fixed, with_digits, initial_pairs = self._spelled(field)
+        return full, initials, fixed.union(with_digits) if with_digits else fixed, initial_pairs, with_digits
 
-    def _spelled(self, field: str) -> tuple[str, str, set[str], set[str]]:
+    def _spelled(self, field: str) -> tuple[str, str, set[str], list[str], set[str]]:
+        """pinyin.fields(field), remembered, its pairs cut in two: (full, initials, pairs without
+        digits, pairs with digits, initial pairs)."""
         found = self._pinyin.get(field)
         if found is None:
-            found = self.pinyin.fields(field)
+            full, initials, pairs, initial_pairs = self.pinyin.fields(field)
+            with_digits = [p for p in pairs if _HAS_DIGIT(p)]
+            fixed = pairs.difference(with_digits) if with_digits else pairs
+            found = (full, initials, fixed, with_digits, initial_pairs)
             if len(self._pinyin) < self.MEMO_PINYIN:
                 self._pinyin[field] = found
         return found
@@ -345,32 +379,19 @@ class _Builder:
     def add(self, gid: int, entry: Entry, catalog: Catalog) -> None:
         field, pinyin_of = self.field, self.pinyin_of
         fields = [[field(t) for t in texts] for texts in entry_fields(entry, catalog)]
-        plain = [[f[1] for f in found] for found in fields]
         # pinyin spells what is written (不够 bu gou), not its canonical form
         title_py = [pinyin_of(f[0]) for f in fields[TITLE]]
         keyword_py = [pinyin_of(f[0]) for f in fields[KEYWORD]]
-        classes = [*plain, [p[0] for p in title_py], [p[0] for p in keyword_py]]
+        classes = [[f[1] for f in found] for found in fields]
+        classes += [[p[0] for p in title_py], [p[0] for p in keyword_py]]
         classes += [[p[1] for p in title_py], [p[1] for p in keyword_py]]
-        # each term is posted once, in the best bucket it is found in (the buckets come in order)
-        groups: list[tuple[int, set[str]]] = [(0, {NS_CODE + k for k in _code_keys(entry)})]
-        for rank in (CODE, TITLE, KEYWORD):  # few, short fields: the shortest one sets the bucket
-            groups += [(rank * 4 + min(3, len(f[1]) // 8), f[2]) for f in sorted(fields[rank], key=_plain_len) if f[1]]
-        for rank in (TEXT, EXAMPLE):
-            groups.append((12 + rank, set().union(*(f[2] for f in fields[rank] if f[1]))))
-        for rank, source, part in (
-            (TITLE_PY, title_py, 2),
-            (KEYWORD_PY, keyword_py, 2),
-            (TITLE_IN, title_py, 3),
-            (KEYWORD_IN, keyword_py, 3),
-        ):
-            groups.append((12 + rank, set().union(*(p[part] for p in source))))
-        seen: set[str] = set()
-        for bucket, found in groups:
-            new = found - seen
-            if new:
-                seen |= new
-                # ~50 terms per entry: the builder's hottest loop, run by map in C
-                deque(map(_append, map(self.postings[bucket].__getitem__, new), itertools.repeat(gid)), 0)
+        codes = {NS_CODE + k for k in _code_keys(entry)}
+        key = _plan_key(fields)
+        plan = self._plans.get(key) if key is not None else None
+        if plan is not None:
+            self._post_planned(gid, codes, plan, (*fields, title_py, keyword_py))
+        else:
+            self._post(gid, codes, fields, title_py, keyword_py, key)
         doc = CLASS_SEP.join(FIELD_SEP.join(fields) for fields in classes).encode()
         if self.sink is not None:
             self.sink.write(doc)
@@ -379,10 +400,77 @@ class _Builder:
         self.docs_off.append(self.docs_off[-1] + len(doc))
         self.severity.append(SEVERITY_RANK.get(entry.severity or "", 3))
 
+    def _post(
+        self,
+        gid: int,
+        codes: set[str],
+        fields: list[list[_Field]],
+        title_py: list[_Spelled],
+        keyword_py: list[_Spelled],
+        key: tuple[Any, ...] | None,
+    ) -> None:
+        """Post each term of an entry once, in the best bucket it is found in (the buckets come in
+        order); with a ``key``, remember the entry's plan for the entries of its shape."""
+        groups: list[tuple[int, set[str]]] = []
+        order: list[tuple[int, list[tuple[int, int, int]]]] = []  # where the terms with digits are
+        for rank in (CODE, TITLE, KEYWORD):  # few, short fields: the shortest one sets the bucket
+            for i in sorted(range(len(fields[rank])), key=lambda i: len(fields[rank][i][1])):
+                if fields[rank][i][1]:
+                    bucket = rank * 4 + min(3, len(fields[rank][i][1]) // 8)
+                    groups.append((bucket, fields[rank][i][2]))
+                    order.append((bucket, [(rank, i, 3)]))
+        for rank in (TEXT, EXAMPLE):
+            used = [i for i, f in enumerate(fields[rank]) if f[1]]
+            groups.append((12 + rank, set().union(*(fields[rank][i][2] for i in used))))
+            order.append((12 + rank, [(rank, i, 3) for i in used]))
+        for rank, source, part, where in (
+            (TITLE_PY, title_py, 2, 5),
+            (KEYWORD_PY, keyword_py, 2, 6),
+            (TITLE_IN, title_py, 3, 5),
+            (KEYWORD_IN, keyword_py, 3, 6),
+        ):
+            groups.append((12 + rank, set().union(*(p[part] for p in source))))
+            if part == 2:  # (initials have no digits)
+                order.append((12 + rank, [(where, i, 4) for i in range(len(source))]))
+        recording = key is not None and len(self._plans) < self.MEMO_PLANS
+        fixed: list[array[int]] = []
+        # codes first, in bucket 0 (namespaced: no other term is one), then every other term
+        deque(map(_append, map(self.postings[0].__getitem__, codes), itertools.repeat(gid)), 0)
+        seen: set[str] = set()
+        for bucket, found in groups:
+            new = found - seen
+            if new:
+                seen |= new
+                if not recording:  # ~50 terms per entry: the builder's hottest loop, run by map in C
+                    deque(map(_append, map(self.postings[bucket].__getitem__, new), itertools.repeat(gid)), 0)
+                    continue
+                lists = list(map(self.postings[bucket].__getitem__, new))
+                deque(map(_append, lists, itertools.repeat(gid)), 0)
+                fixed += [posted for term, posted in zip(new, lists, strict=True) if not _HAS_DIGIT(term)]
+        if recording and key is not None:
+            items: tuple[list[Any], ...] = (*fields, title_py, keyword_py)
+            varying = [(bucket, [w for w in where if items[w[0]][w[1]][w[2]]]) for bucket, where in order]
+            self._plans[key] = (fixed, [(bucket, where) for bucket, where in varying if where])
+
+    def _post_planned(self, gid: int, codes: set[str], plan: _Plan, items: tuple[list[Any], ...]) -> None:
+        """Post an entry by the plan of its shape: its codes, the terms its shape fixes (straight
+        to their posting lists) and its terms with digits, each once, in the best bucket it is in."""
+        postings = self.postings
+        deque(map(_append, map(postings[0].__getitem__, codes), itertools.repeat(gid)), 0)
+        fixed, varying = plan
+        deque(map(_append, fixed, itertools.repeat(gid)), 0)
+        seen: set[str] = set()
+        for bucket, where in varying:
+            new = set().union(*(items[c][i][p] for c, i, p in where)) - seen
+            if new:
+                seen |= new
+                deque(map(_append, map(postings[bucket].__getitem__, new), itertools.repeat(gid)), 0)
+
     def forget(self) -> None:
         """Let go of what the builder remembers to add entries faster (its texts, term sets and
         spellings): once every entry is added, only the postings and documents are needed."""
         self._fields, self._shapes, self._terms, self._cjk_terms, self._pinyin = {}, {}, {}, {}, {}
+        self._plans = {}
         self.pinyin.forget()
 
     def part(self) -> tuple[Any, ...]:
