@@ -204,26 +204,36 @@ _NO_SHAPE: tuple[Any, ...] = ()  # (false) a text whose digits a normalisation s
 # written, canonical, the canonical form's terms, those of them with digits, and the text's shape
 # (its digit runs written 0; None: a text worked out alone, see _Builder.field)
 _Field = tuple[str, str, set[str], "Sequence[str] | None", "str | None"]
-# an entry's postings that its shape fixes (the posting lists of its terms without digits), and
-# per bucket, where its terms with digits are: (list, item, position) in add's fields and spellings
-_Plan = tuple[list["array[int]"], list[tuple[int, list[tuple[int, int, int]]]]]
+_Where = list[tuple[int, list[tuple[int, int, bool]]]]  # per bucket: (class, field, its spelling?) of its terms
+
+
+class _Plan:
+    """How an entry is added that differs from the one the plan was made from in its numbers only
+    (see :meth:`_Builder.add`): ``fixed``, the posting lists of its terms without digits; per
+    bucket, its terms with digits: those of no number (x² → x2), and the others, each its shape's
+    term (``0`` for the digits) with the number of the run put there; and its document cut where
+    the runs go, with the number of each."""
+
+    __slots__ = ("doc", "doc_runs", "fixed", "varying")
+
+    def __init__(
+        self,
+        fixed: list[array[int]],
+        varying: list[tuple[int, set[str], list[tuple[str, int]]]],
+        doc: list[str],
+        runs: list[int],
+    ) -> None:
+        self.fixed = fixed
+        self.varying = varying
+        self.doc = doc
+        self.doc_runs = runs
+
+
+_NO_PLAN = _Plan([], [], [], [])  # an entry of this shape is added on its own (a text of several numbers…)
 
 
 def _plain_len(found: _Field) -> int:
     return len(found[1])
-
-
-def _plan_key(fields: list[list[_Field]]) -> tuple[Any, ...] | None:
-    """What an entry's plan depends on: its texts' shapes, and the length of each code, title and
-    keyword field (which sets its bucket and order); None when a text has no shape.
-
-    Entries of one key have the same terms without digits, in the same buckets: a term with
-    digits is never one without, so neither changes where the other is first found."""
-    shapes = tuple(f[4] for found in fields for f in found)
-    if None in shapes:
-        return None
-    lengths = tuple(len(f[1]) for rank in (CODE, TITLE, KEYWORD) for f in fields[rank])
-    return tuple(map(len, fields)), shapes, lengths
 
 
 def _put_back(parts: list[str], runs: list[str]) -> str:
@@ -263,10 +273,10 @@ class _Builder:
             tuple(len(c.entries) for c in cs.catalogs),
             self.t2s,
         )
-        self._fields: dict[str, tuple[str, str]] = {}  # text without digits → its written and canonical forms
+        self._fields: dict[str, tuple[str, str, list[str]]] = {}  # text without digits → field() but the terms
         self._shapes: dict[str, tuple[Any, ...]] = {}  # text with its digit runs written 0 → see _shape_of
         self._terms: dict[str, set[str]] = {}
-        self._plans: dict[tuple[Any, ...], _Plan] = {}  # an entry's shape → its plan (see _plan_key)
+        self._plans: dict[tuple[Any, ...], _Plan] = {}  # an entry's shape → its plan (see add)
         self._cjk_terms: dict[str, set[str]] = {}
         self._pinyin: dict[str, tuple[str, str, set[str], list[str], set[str]]] = {}
         # bucket → term → entry numbers: a posting list is its buckets in order, best first,
@@ -296,10 +306,11 @@ class _Builder:
             found = self._fields.get(text)
             if found is None:
                 written = normalize(text, self.table, canonical=False, bulk=True)
-                found = (written, canonicalize(written))
+                plain = canonicalize(written)
+                found = (written, plain, [t for t in self.terms(plain) if _HAS_DIGIT(t)])  # (x² → x2)
                 if len(self._fields) < self.MEMO_TEXTS:
                     self._fields[text] = found
-            return found[0], found[1], self.terms(found[1]), (), text
+            return found[0], found[1], self.terms(found[1]), found[2], text
         runs = parts[1::2]
         shape = "0".join(parts[::2])
         template = self._shapes.get(shape)
@@ -377,22 +388,25 @@ class _Builder:
         return found
 
     def add(self, gid: int, entry: Entry, catalog: Catalog) -> None:
-        field, pinyin_of = self.field, self.pinyin_of
-        fields = [[field(t) for t in texts] for texts in entry_fields(entry, catalog)]
-        # pinyin spells what is written (不够 bu gou), not its canonical form
-        title_py = [pinyin_of(f[0]) for f in fields[TITLE]]
-        keyword_py = [pinyin_of(f[0]) for f in fields[KEYWORD]]
-        classes = [[f[1] for f in found] for found in fields]
-        classes += [[p[0] for p in title_py], [p[0] for p in keyword_py]]
-        classes += [[p[1] for p in title_py], [p[1] for p in keyword_py]]
+        """Post the entry's terms and write its document.
+
+        Entries that differ only in their numbers (``BIG_000001 limit 1 exceeded``, ``BIG_000002
+        limit 2 exceeded``) share a plan, made from the first of them: their texts, each with its
+        digit runs written ``0``, and their lengths (which set a field's bucket and order) are
+        its key. Their terms without digits are the same, in the same buckets (a term with
+        digits is never one without, so neither changes where the other is first found)."""
+        texts = entry_fields(entry, catalog)
+        flat = [text for found in texts for text in found]
+        parts = _DIGIT_RUNS.split("\n".join(flat))
+        key = (tuple(map(len, texts)), tuple(map(len, flat)), "0".join(parts[::2]))
+        plan = self._plans.get(key)
         codes = {NS_CODE + k for k in _code_keys(entry)}
-        key = _plan_key(fields)
-        plan = self._plans.get(key) if key is not None else None
-        if plan is not None:
-            self._post_planned(gid, codes, plan, (*fields, title_py, keyword_py))
+        if plan is not None and plan is not _NO_PLAN:
+            runs = parts[1::2]
+            self._post_planned(gid, codes, plan, runs)
+            doc = _put_back(plan.doc, [runs[r] for r in plan.doc_runs]).encode()
         else:
-            self._post(gid, codes, fields, title_py, keyword_py, key)
-        doc = CLASS_SEP.join(FIELD_SEP.join(fields) for fields in classes).encode()
+            doc = self._add_alone(gid, codes, texts, key if plan is None else None)
         if self.sink is not None:
             self.sink.write(doc)
         else:
@@ -400,39 +414,36 @@ class _Builder:
         self.docs_off.append(self.docs_off[-1] + len(doc))
         self.severity.append(SEVERITY_RANK.get(entry.severity or "", 3))
 
-    def _post(
-        self,
-        gid: int,
-        codes: set[str],
-        fields: list[list[_Field]],
-        title_py: list[_Spelled],
-        keyword_py: list[_Spelled],
-        key: tuple[Any, ...] | None,
-    ) -> None:
-        """Post each term of an entry once, in the best bucket it is found in (the buckets come in
-        order); with a ``key``, remember the entry's plan for the entries of its shape."""
+    def _add_alone(self, gid: int, codes: set[str], texts: list[list[str]], key: tuple[Any, ...] | None) -> bytes:
+        """Post the entry's terms, each once, in the best bucket it is found in (the buckets come
+        in order), and return its document; with a ``key``, make the plan of its shape."""
+        field, pinyin_of = self.field, self.pinyin_of
+        fields = [[field(t) for t in found] for found in texts]
+        # pinyin spells what is written (不够 bu gou), not its canonical form
+        title_py = [pinyin_of(f[0]) for f in fields[TITLE]]
+        keyword_py = [pinyin_of(f[0]) for f in fields[KEYWORD]]
         groups: list[tuple[int, set[str]]] = []
-        order: list[tuple[int, list[tuple[int, int, int]]]] = []  # where the terms with digits are
+        where: _Where = []  # where each group's terms with digits are
         for rank in (CODE, TITLE, KEYWORD):  # few, short fields: the shortest one sets the bucket
             for i in sorted(range(len(fields[rank])), key=lambda i: len(fields[rank][i][1])):
                 if fields[rank][i][1]:
                     bucket = rank * 4 + min(3, len(fields[rank][i][1]) // 8)
                     groups.append((bucket, fields[rank][i][2]))
-                    order.append((bucket, [(rank, i, 3)]))
+                    where.append((bucket, [(rank, i, False)]))
         for rank in (TEXT, EXAMPLE):
             used = [i for i, f in enumerate(fields[rank]) if f[1]]
             groups.append((12 + rank, set().union(*(fields[rank][i][2] for i in used))))
-            order.append((12 + rank, [(rank, i, 3) for i in used]))
-        for rank, source, part, where in (
-            (TITLE_PY, title_py, 2, 5),
-            (KEYWORD_PY, keyword_py, 2, 6),
-            (TITLE_IN, title_py, 3, 5),
-            (KEYWORD_IN, keyword_py, 3, 6),
+            where.append((12 + rank, [(rank, i, False) for i in used]))
+        for rank, source, part, of in (
+            (TITLE_PY, title_py, 2, TITLE),
+            (KEYWORD_PY, keyword_py, 2, KEYWORD),
+            (TITLE_IN, title_py, 3, TITLE),
+            (KEYWORD_IN, keyword_py, 3, KEYWORD),
         ):
             groups.append((12 + rank, set().union(*(p[part] for p in source))))
             if part == 2:  # (initials have no digits)
-                order.append((12 + rank, [(where, i, 4) for i in range(len(source))]))
-        recording = key is not None and len(self._plans) < self.MEMO_PLANS
+                where.append((12 + rank, [(of, i, True) for i in range(len(source))]))
+        planning = key is not None and len(self._plans) < self.MEMO_PLANS
         fixed: list[array[int]] = []
         # codes first, in bucket 0 (namespaced: no other term is one), then every other term
         deque(map(_append, map(self.postings[0].__getitem__, codes), itertools.repeat(gid)), 0)
@@ -441,27 +452,100 @@ class _Builder:
             new = found - seen
             if new:
                 seen |= new
-                if not recording:  # ~50 terms per entry: the builder's hottest loop, run by map in C
+                if not planning:  # ~50 terms per entry: the builder's hottest loop, run by map in C
                     deque(map(_append, map(self.postings[bucket].__getitem__, new), itertools.repeat(gid)), 0)
                     continue
                 lists = list(map(self.postings[bucket].__getitem__, new))
                 deque(map(_append, lists, itertools.repeat(gid)), 0)
                 fixed += [posted for term, posted in zip(new, lists, strict=True) if not _HAS_DIGIT(term)]
-        if recording and key is not None:
-            items: tuple[list[Any], ...] = (*fields, title_py, keyword_py)
-            varying = [(bucket, [w for w in where if items[w[0]][w[1]][w[2]]]) for bucket, where in order]
-            self._plans[key] = (fixed, [(bucket, where) for bucket, where in varying if where])
+        classes = [[f[1] for f in found] for found in fields]
+        classes += [[p[0] for p in title_py], [p[0] for p in keyword_py]]
+        classes += [[p[1] for p in title_py], [p[1] for p in keyword_py]]
+        if planning and key is not None:
+            self._plans[key] = self._plan(fields, fixed, where) or _NO_PLAN
+        return CLASS_SEP.join(FIELD_SEP.join(found) for found in classes).encode()
 
-    def _post_planned(self, gid: int, codes: set[str], plan: _Plan, items: tuple[list[Any], ...]) -> None:
+    def _plan(self, fields: list[list[_Field]], fixed: list[array[int]], where: _Where) -> _Plan | None:
+        """The plan of an entry's shape (see :meth:`add`), from its fields and the posting lists of
+        its terms without digits; None when a text of it has several runs of digits, or no shape."""
+        run_of: list[list[int]] = []  # each field's run (its number in the entry), or -1
+        shapes: list[list[tuple[Any, ...] | None]] = []  # each field's template (None: no digits)
+        runs = 0
+        for found in fields:
+            run_of.append([])
+            shapes.append([])
+            for f in found:
+                shape = f[4]
+                if shape is None:
+                    return None
+                count = len(_DIGIT_RUNS.findall(shape))
+                if count > 1:
+                    return None
+                run_of[-1].append(runs if count else -1)
+                shapes[-1].append(self._shapes[shape] if count else None)
+                runs += count
+        doc: list[str] = [""]
+        doc_runs: list[int] = []
+
+        def put(text: str, run: int) -> None:  # a part of the document; its 0s are that run
+            if run < 0:
+                doc[-1] += text
+                return
+            first, *rest = text.split("0")
+            doc[-1] += first
+            for piece in rest:
+                doc_runs.append(run)
+                doc.append(piece)
+
+        spelled: dict[tuple[int, int], tuple[Any, ...]] = {}  # (class, field) → its pinyin, digits written 0
+        for rank in (TITLE, KEYWORD):
+            for i, f in enumerate(fields[rank]):
+                template = shapes[rank][i]
+                written = f[0] if template is None else "0".join(template[0])
+                spelled[rank, i] = _NO_PINYIN if written.isascii() else self._spelled(written)
+        for rank, found in enumerate(fields):
+            if rank:
+                put(CLASS_SEP, -1)
+            for i, f in enumerate(found):
+                if i:
+                    put(FIELD_SEP, -1)
+                template = shapes[rank][i]
+                put(f[1] if template is None else "0".join(template[1]), run_of[rank][i])
+        for part in (0, 1):  # full pinyin, then initials
+            for rank in (TITLE, KEYWORD):
+                put(CLASS_SEP, -1)
+                for i in range(len(fields[rank])):
+                    if i:
+                        put(FIELD_SEP, -1)
+                    put(spelled[rank, i][part], run_of[rank][i] if part == 0 else -1)
+        varying = []
+        for bucket, items in where:
+            terms: list[tuple[str, int]] = []
+            constant: set[str] = set()  # terms with digits that are no number's (x² → x2)
+            for rank, i, spelling in items:
+                run = run_of[rank][i]
+                if run < 0:
+                    constant.update(spelled[rank, i][3] if spelling else fields[rank][i][3] or ())
+                    continue
+                template = spelled[rank, i] if spelling else shapes[rank][i]
+                if template is not None:
+                    terms += [(term, run) for term in template[3]]
+            if terms or constant:
+                varying.append((bucket, constant, terms))
+        return _Plan(fixed, varying, doc, doc_runs)
+
+    def _post_planned(self, gid: int, codes: set[str], plan: _Plan, runs: list[str]) -> None:
         """Post an entry by the plan of its shape: its codes, the terms its shape fixes (straight
         to their posting lists) and its terms with digits, each once, in the best bucket it is in."""
         postings = self.postings
         deque(map(_append, map(postings[0].__getitem__, codes), itertools.repeat(gid)), 0)
-        fixed, varying = plan
-        deque(map(_append, fixed, itertools.repeat(gid)), 0)
+        deque(map(_append, plan.fixed, itertools.repeat(gid)), 0)
         seen: set[str] = set()
-        for bucket, where in varying:
-            new = set().union(*(items[c][i][p] for c, i, p in where)) - seen
+        for bucket, constant, terms in plan.varying:
+            new = {term.replace("0", runs[run]) for term, run in terms}
+            if constant:
+                new |= constant
+            new -= seen
             if new:
                 seen |= new
                 deque(map(_append, map(postings[bucket].__getitem__, new), itertools.repeat(gid)), 0)
