@@ -194,16 +194,15 @@ def _field_terms(field: str, cjk_terms: dict[str, set[str]]) -> set[str]:
 PARALLEL_MIN = 20_000  # entries from which two processes build the index (see _fill)
 PART_FIELDS = 5  # of a builder's part: documents, offsets, severities, postings, syllables
 N_BUCKETS = 12 + 9  # posting priority: code/title/keyword fields by length (0-11), then 12 + class
-# full pinyin, initials, their pair terms, and the pair terms with digits (see _Builder.pinyin_of)
-_Spelled = tuple[str, str, set[str], set[str], "Sequence[str]"]
-_NO_PINYIN: _Spelled = ("", "", set(), set(), ())  # of a Latin field (never changed)
+_Spelled = tuple[str, str, set[str], set[str]]  # full pinyin, initials, and their pair terms
+_NO_PINYIN: _Spelled = ("", "", set(), set())  # of a Latin field (never changed)
 _append = array.append
 _DIGIT_RUNS = re.compile(r"([0-9]+)")  # (kept by split: text, run, text, run, …)
 _HAS_DIGIT = re.compile(r"[0-9]").search
 _NO_SHAPE: tuple[Any, ...] = ()  # (false) a text whose digits a normalisation step changed, see _Builder.field
-# written, canonical, the canonical form's terms, those of them with digits, and the text's shape
-# (its digit runs written 0; None: a text worked out alone, see _Builder.field)
-_Field = tuple[str, str, set[str], "Sequence[str] | None", "str | None"]
+# written, canonical, the canonical form's terms, and the text's shape (its digit runs written 0;
+# None: a text worked out alone, see _Builder.field)
+_Field = tuple[str, str, set[str], "str | None"]
 _Where = list[tuple[int, list[tuple[int, int, bool]]]]  # per bucket: (class, field, its spelling?) of its terms
 
 
@@ -232,8 +231,33 @@ class _Plan:
 _NO_PLAN = _Plan([], [], [], [])  # an entry of this shape is added on its own (a text of several numbers…)
 
 
-def _plain_len(found: _Field) -> int:
-    return len(found[1])
+def _doc_plan(
+    fields: list[list[_Field]],
+    shapes: list[list[tuple[Any, ...] | None]],
+    run_of: list[list[int]],
+    spelled: dict[tuple[int, int], tuple[str, str, Sequence[str]]],
+) -> tuple[list[str], list[int]]:
+    """An entry's document as its plan keeps it (see _Builder._plan): cut where its numbers go,
+    and the run that goes in each cut. A number is written ``\x00`` here (normalised text has
+    none) and ``0`` in a shape's forms."""
+    classes: list[list[str]] = []
+    runs: list[int] = []
+
+    def marked(text: str, run: int) -> str:
+        if run < 0:
+            return text
+        runs.extend([run] * text.count("0"))
+        return text.replace("0", "\x00")
+
+    for rank, found in enumerate(fields):
+        classes.append([])
+        for f, template, run in zip(found, shapes[rank], run_of[rank], strict=True):
+            classes[-1].append(marked(f[1] if template is None else "0".join(template[1]), run))
+    classes += [  # full pinyin (a number's digits in it)
+        [marked(spelled[rank, i][0], run_of[rank][i]) for i in range(len(fields[rank]))] for rank in (TITLE, KEYWORD)
+    ]
+    classes += [[spelled[rank, i][1] for i in range(len(fields[rank]))] for rank in (TITLE, KEYWORD)]  # initials
+    return CLASS_SEP.join(FIELD_SEP.join(found) for found in classes).split("\x00"), runs
 
 
 def _put_back(parts: list[str], runs: list[str]) -> str:
@@ -258,6 +282,7 @@ class _Builder:
     MEMO_PINYIN = 20_000
     MEMO_WORDS = 20_000  # CJK words, and their characters and bigrams
     MEMO_PLANS = 4_000  # entry shapes (a plan holds ~50 references)
+    MEMO_CHECK = 1_000  # shapes or plans made between looks at how often they are used
 
     def __init__(self, cs: CatalogSet, key: Key, sink: BinaryIO | None) -> None:
         self.t2s, has_opencc = t2s_pairs()
@@ -273,12 +298,16 @@ class _Builder:
             tuple(len(c.entries) for c in cs.catalogs),
             self.t2s,
         )
-        self._fields: dict[str, tuple[str, str, list[str]]] = {}  # text without digits → field() but the terms
+        self._fields: dict[str, tuple[str, str]] = {}  # text without digits → its written and canonical forms
         self._shapes: dict[str, tuple[Any, ...]] = {}  # text with its digit runs written 0 → see _shape_of
         self._terms: dict[str, set[str]] = {}
         self._plans: dict[tuple[Any, ...], _Plan] = {}  # an entry's shape → its plan (see add)
+        self._pinyin_shapes: dict[str, tuple[str, str, set[str], list[str], set[str]]] = {}
+        # shapes and plans are given up when the first made are seldom used (texts all unlike)
+        self._shaping = self._planning = True
+        self._shape_uses = self._plan_uses = 0
         self._cjk_terms: dict[str, set[str]] = {}
-        self._pinyin: dict[str, tuple[str, str, set[str], list[str], set[str]]] = {}
+        self._pinyin: dict[str, _Spelled] = {}
         # bucket → term → entry numbers: a posting list is its buckets in order, best first,
         # so it needs no sorting (a query takes the first TOP_K of a long list)
         self.postings: list[defaultdict[str, array[int]]] = [defaultdict(partial(array, "I")) for _ in range(N_BUCKETS)]
@@ -294,46 +323,45 @@ class _Builder:
 
     def field(self, text: str) -> _Field:
         """A text's normalised form (what pinyin spells: 不够 bu gou), its canonical form, the
-        canonical form's terms, those of them with digits, and the text's shape.
+        canonical form's terms, and the text's shape.
 
         Texts that differ only in their numbers (``limit 100 exceeded``, ``limit 2000 exceeded``)
         share one shape, each run of ASCII digits written ``0``, and its normalisation: it is
         worked out once, and each text like it gets its own digits put back (none of the steps
         changes, moves or joins a run of digits; a text where one did, such as ``1²``, is worked
-        out on its own, and has no shape). Their terms without digits are the same."""
-        parts = _DIGIT_RUNS.split(text)
-        if len(parts) == 1:
+        out on its own, and has no shape). Their terms without digits are the same. When texts
+        turn out not to share shapes, each is worked out on its own."""
+        parts = _DIGIT_RUNS.split(text) if self._shaping else [text]
+        if len(parts) == 1:  # (or no shapes: each text worked out once)
             found = self._fields.get(text)
             if found is None:
                 written = normalize(text, self.table, canonical=False, bulk=True)
-                plain = canonicalize(written)
-                found = (written, plain, [t for t in self.terms(plain) if _HAS_DIGIT(t)])  # (x² → x2)
+                found = (written, canonicalize(written))
                 if len(self._fields) < self.MEMO_TEXTS:
                     self._fields[text] = found
-            return found[0], found[1], self.terms(found[1]), found[2], text
+            return found[0], found[1], self.terms(found[1]), text if self._shaping else None
         runs = parts[1::2]
         shape = "0".join(parts[::2])
-        template = self._shapes.get(shape)
-        if template is None:  # (a shape keeps term sets: remembered as many as term sets are)
-            if len(self._shapes) < self.MEMO_TERMS:
-                template = self._shapes[shape] = self._shape_of(shape, len(runs))
-            else:
-                template = _NO_SHAPE
+        template: tuple[Any, ...] | None = self._shapes.get(shape)
+        if template is not None:
+            self._shape_uses += 1
+        elif len(self._shapes) < self.MEMO_TERMS:  # (a shape keeps term sets: as many as term sets)
+            template = self._shapes[shape] = self._shape_of(shape, len(runs))
+            if len(self._shapes) % self.MEMO_CHECK == 0 and self._shape_uses < len(self._shapes):
+                self._shaping = False  # texts here seldom share a shape
         if not template:
             written = normalize(text, self.table, canonical=False, bulk=True)
             plain = canonicalize(written)
-            return written, plain, self.terms(plain), None, None
+            return written, plain, self.terms(plain), None
         written_parts, plain_parts, fixed, numbered = template
         if len(runs) == 1:
             run = runs[0]
             written = written_parts[0] + run + written_parts[1]
             plain = plain_parts[0] + run + plain_parts[1] if plain_parts is not written_parts else written
-            with_digits = [term.replace("0", run) for term in numbered]
-            return written, plain, fixed.union(with_digits), with_digits, shape
+            return written, plain, fixed.union([term.replace("0", run) for term in numbered]), shape
         written = _put_back(written_parts, runs)
         plain = _put_back(plain_parts, runs) if plain_parts is not written_parts else written
-        terms = self.terms(plain)
-        return written, plain, terms, [t for t in terms if _HAS_DIGIT(t)], shape
+        return written, plain, self.terms(plain), shape
 
     def _shape_of(self, shape: str, runs: int) -> tuple[Any, ...]:
         """What :meth:`field` keeps of a text whose ``runs`` digit runs are each written ``0``:
@@ -360,31 +388,42 @@ class _Builder:
         return found
 
     def pinyin_of(self, field: str) -> _Spelled:
-        """Full pinyin, initials, their pair terms, and the pair terms with digits, of a normalised
-        (not canonical) field. A field with one number shares them with the fields like it (its
-        digits are a Latin word: readings have none, so every ``0`` of its shape's are that number)."""
+        """Full pinyin, initials, and their pair terms, of a normalised (not canonical) field. A
+        field with one number shares them with the fields like it (its digits are a Latin word:
+        readings have none, so every ``0`` of its shape's spellings is that number)."""
         if field.isascii():
             return _NO_PINYIN
-        parts = _DIGIT_RUNS.split(field)
-        if len(parts) == 3:  # text, one run of digits, text
-            full, initials, fixed, numbered, initial_pairs = self._spelled(parts[0] + "0" + parts[2])
-            run = parts[1]
-            with_digits = [p.replace("0", run) for p in numbered]
-            return full.replace("0", run), initials, fixed.union(with_digits), initial_pairs, with_digits
-        full, initials, fixed, with_digits, initial_pairs = self._spelled(field)
-        return full, initials, fixed.union(with_digits) if with_digits else fixed, initial_pairs, with_digits
+        if self._shaping:
+            parts = _DIGIT_RUNS.split(field)
+            if len(parts) == 3:  # text, one run of digits, text
+                full, initials, fixed, numbered, initial_pairs = self._spelled_shape(parts[0] + "0" + parts[2])
+                run = parts[1]
+                return (
+                    full.replace("0", run),
+                    initials,
+                    fixed.union([p.replace("0", run) for p in numbered]),
+                    initial_pairs,
+                )
+        return self._spelled(field)
 
-    def _spelled(self, field: str) -> tuple[str, str, set[str], list[str], set[str]]:
-        """pinyin.fields(field), remembered, its pairs cut in two: (full, initials, pairs without
-        digits, pairs with digits, initial pairs)."""
+    def _spelled(self, field: str) -> _Spelled:
         found = self._pinyin.get(field)
         if found is None:
-            full, initials, pairs, initial_pairs = self.pinyin.fields(field)
-            with_digits = [p for p in pairs if _HAS_DIGIT(p)]
-            fixed = pairs.difference(with_digits) if with_digits else pairs
-            found = (full, initials, fixed, with_digits, initial_pairs)
+            found = self.pinyin.fields(field)
             if len(self._pinyin) < self.MEMO_PINYIN:
                 self._pinyin[field] = found
+        return found
+
+    def _spelled_shape(self, shape: str) -> tuple[str, str, set[str], list[str], set[str]]:
+        """The spellings of a field's shape (one number, written 0), its pairs cut in two:
+        (full, initials, pairs without the number, pairs with it, initial pairs)."""
+        found = self._pinyin_shapes.get(shape)
+        if found is None:
+            full, initials, pairs, initial_pairs = self.pinyin.fields(shape)
+            numbered = [p for p in pairs if "0" in p]
+            found = (full, initials, pairs.difference(numbered), numbered, initial_pairs)
+            if len(self._pinyin_shapes) < self.MEMO_PINYIN:
+                self._pinyin_shapes[shape] = found
         return found
 
     def add(self, gid: int, entry: Entry, catalog: Catalog) -> None:
@@ -394,19 +433,25 @@ class _Builder:
         limit 2 exceeded``) share a plan, made from the first of them: their texts, each with its
         digit runs written ``0``, and their lengths (which set a field's bucket and order) are
         its key. Their terms without digits are the same, in the same buckets (a term with
-        digits is never one without, so neither changes where the other is first found)."""
+        digits is never one without, so neither changes where the other is first found). An
+        entry without digits is like no other (its code is in its texts): it has no plan; nor
+        has any once entries turn out not to share plans."""
         texts = entry_fields(entry, catalog)
-        flat = [text for found in texts for text in found]
-        parts = _DIGIT_RUNS.split("\n".join(flat))
-        key = (tuple(map(len, texts)), tuple(map(len, flat)), "0".join(parts[::2]))
-        plan = self._plans.get(key)
         codes = {NS_CODE + k for k in _code_keys(entry)}
-        if plan is not None and plan is not _NO_PLAN:
-            runs = parts[1::2]
-            self._post_planned(gid, codes, plan, runs)
-            doc = _put_back(plan.doc, [runs[r] for r in plan.doc_runs]).encode()
+        if not self._planning:
+            doc = self._add_alone(gid, codes, texts, None)
         else:
-            doc = self._add_alone(gid, codes, texts, key if plan is None else None)
+            flat = [text for found in texts for text in found]
+            parts = _DIGIT_RUNS.split("\n".join(flat))
+            key = (tuple(map(len, texts)), tuple(map(len, flat)), "0".join(parts[::2]))
+            plan = self._plans.get(key)
+            if plan is not None and plan is not _NO_PLAN:
+                self._plan_uses += 1
+                runs = parts[1::2]
+                self._post_planned(gid, codes, plan, runs)
+                doc = _put_back(plan.doc, [runs[r] for r in plan.doc_runs]).encode()
+            else:
+                doc = self._add_alone(gid, codes, texts, key if plan is None and len(parts) > 1 else None)
         if self.sink is not None:
             self.sink.write(doc)
         else:
@@ -418,22 +463,26 @@ class _Builder:
         """Post the entry's terms, each once, in the best bucket it is found in (the buckets come
         in order), and return its document; with a ``key``, make the plan of its shape."""
         field, pinyin_of = self.field, self.pinyin_of
+        planning = key is not None and len(self._plans) < self.MEMO_PLANS
         fields = [[field(t) for t in found] for found in texts]
         # pinyin spells what is written (不够 bu gou), not its canonical form
         title_py = [pinyin_of(f[0]) for f in fields[TITLE]]
         keyword_py = [pinyin_of(f[0]) for f in fields[KEYWORD]]
         groups: list[tuple[int, set[str]]] = []
-        where: _Where = []  # where each group's terms with digits are
+        where: _Where = []  # where each group's terms with digits are (for a plan)
         for rank in (CODE, TITLE, KEYWORD):  # few, short fields: the shortest one sets the bucket
-            for i in sorted(range(len(fields[rank])), key=lambda i: len(fields[rank][i][1])):
-                if fields[rank][i][1]:
-                    bucket = rank * 4 + min(3, len(fields[rank][i][1]) // 8)
-                    groups.append((bucket, fields[rank][i][2]))
-                    where.append((bucket, [(rank, i, False)]))
+            ranked = fields[rank]
+            lengths = [len(f[1]) for f in ranked]
+            for i in sorted(range(len(ranked)), key=lengths.__getitem__):
+                if lengths[i]:
+                    groups.append((rank * 4 + min(3, lengths[i] // 8), ranked[i][2]))
+                    if planning:
+                        where.append((groups[-1][0], [(rank, i, False)]))
         for rank in (TEXT, EXAMPLE):
             used = [i for i, f in enumerate(fields[rank]) if f[1]]
             groups.append((12 + rank, set().union(*(fields[rank][i][2] for i in used))))
-            where.append((12 + rank, [(rank, i, False) for i in used]))
+            if planning:
+                where.append((12 + rank, [(rank, i, False) for i in used]))
         for rank, source, part, of in (
             (TITLE_PY, title_py, 2, TITLE),
             (KEYWORD_PY, keyword_py, 2, KEYWORD),
@@ -441,9 +490,8 @@ class _Builder:
             (KEYWORD_IN, keyword_py, 3, KEYWORD),
         ):
             groups.append((12 + rank, set().union(*(p[part] for p in source))))
-            if part == 2:  # (initials have no digits)
+            if planning and part == 2:  # (initials have no digits)
                 where.append((12 + rank, [(of, i, True) for i in range(len(source))]))
-        planning = key is not None and len(self._plans) < self.MEMO_PLANS
         fixed: list[array[int]] = []
         # codes first, in bucket 0 (namespaced: no other term is one), then every other term
         deque(map(_append, map(self.postings[0].__getitem__, codes), itertools.repeat(gid)), 0)
@@ -463,6 +511,8 @@ class _Builder:
         classes += [[p[1] for p in title_py], [p[1] for p in keyword_py]]
         if planning and key is not None:
             self._plans[key] = self._plan(fields, fixed, where) or _NO_PLAN
+            if len(self._plans) % self.MEMO_CHECK == 0 and self._plan_uses < len(self._plans):
+                self._planning = False  # entries here seldom share a shape
         return CLASS_SEP.join(FIELD_SEP.join(found) for found in classes).encode()
 
     def _plan(self, fields: list[list[_Field]], fixed: list[array[int]], where: _Where) -> _Plan | None:
@@ -475,7 +525,7 @@ class _Builder:
             run_of.append([])
             shapes.append([])
             for f in found:
-                shape = f[4]
+                shape = f[3]
                 if shape is None:
                     return None
                 count = len(_DIGIT_RUNS.findall(shape))
@@ -484,40 +534,20 @@ class _Builder:
                 run_of[-1].append(runs if count else -1)
                 shapes[-1].append(self._shapes[shape] if count else None)
                 runs += count
-        doc: list[str] = [""]
-        doc_runs: list[int] = []
-
-        def put(text: str, run: int) -> None:  # a part of the document; its 0s are that run
-            if run < 0:
-                doc[-1] += text
-                return
-            first, *rest = text.split("0")
-            doc[-1] += first
-            for piece in rest:
-                doc_runs.append(run)
-                doc.append(piece)
-
-        spelled: dict[tuple[int, int], tuple[Any, ...]] = {}  # (class, field) → its pinyin, digits written 0
+        # (class, field) → its pinyin: full, initials, its pairs with digits (a number's: written 0)
+        spelled: dict[tuple[int, int], tuple[str, str, Sequence[str]]] = {}
         for rank in (TITLE, KEYWORD):
             for i, f in enumerate(fields[rank]):
                 template = shapes[rank][i]
-                written = f[0] if template is None else "0".join(template[0])
-                spelled[rank, i] = _NO_PINYIN if written.isascii() else self._spelled(written)
-        for rank, found in enumerate(fields):
-            if rank:
-                put(CLASS_SEP, -1)
-            for i, f in enumerate(found):
-                if i:
-                    put(FIELD_SEP, -1)
-                template = shapes[rank][i]
-                put(f[1] if template is None else "0".join(template[1]), run_of[rank][i])
-        for part in (0, 1):  # full pinyin, then initials
-            for rank in (TITLE, KEYWORD):
-                put(CLASS_SEP, -1)
-                for i in range(len(fields[rank])):
-                    if i:
-                        put(FIELD_SEP, -1)
-                    put(spelled[rank, i][part], run_of[rank][i] if part == 0 else -1)
+                if f[0].isascii():
+                    spelled[rank, i] = ("", "", ())
+                elif template is None:
+                    full, initials, pairs, _ = self._spelled(f[0])
+                    spelled[rank, i] = (full, initials, [p for p in pairs if _HAS_DIGIT(p)])
+                else:
+                    full, initials, _, with_run, _ = self._spelled_shape("0".join(template[0]))
+                    spelled[rank, i] = (full, initials, with_run)
+        doc, doc_runs = _doc_plan(fields, shapes, run_of, spelled)
         varying = []
         for bucket, items in where:
             terms: list[tuple[str, int]] = []
@@ -525,11 +555,11 @@ class _Builder:
             for rank, i, spelling in items:
                 run = run_of[rank][i]
                 if run < 0:
-                    constant.update(spelled[rank, i][3] if spelling else fields[rank][i][3] or ())
+                    constant.update(spelled[rank, i][2] if spelling else filter(_HAS_DIGIT, fields[rank][i][2]))
                     continue
-                template = spelled[rank, i] if spelling else shapes[rank][i]
-                if template is not None:
-                    terms += [(term, run) for term in template[3]]
+                template = shapes[rank][i]
+                numbered: Sequence[str] = spelled[rank, i][2] if spelling else template[3] if template else ()
+                terms += [(term, run) for term in numbered]
             if terms or constant:
                 varying.append((bucket, constant, terms))
         return _Plan(fixed, varying, doc, doc_runs)
@@ -554,7 +584,7 @@ class _Builder:
         """Let go of what the builder remembers to add entries faster (its texts, term sets and
         spellings): once every entry is added, only the postings and documents are needed."""
         self._fields, self._shapes, self._terms, self._cjk_terms, self._pinyin = {}, {}, {}, {}, {}
-        self._plans = {}
+        self._plans, self._pinyin_shapes = {}, {}
         self.pinyin.forget()
 
     def part(self) -> tuple[Any, ...]:
