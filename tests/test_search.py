@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from errcli.catalog import CatalogSet, load_all
 from errcli.model import Catalog, Entry, Text
-from errcli.search import SearchResult, folding, search, tables
+from errcli.search import SearchResult, folding, search, tables, texts
 from errcli.search import build as bd
 from errcli.search import candidates as cand
 from errcli.search import index as ix
@@ -583,17 +583,15 @@ def test_texts_that_differ_in_numbers_share_their_work(pieces: list[tuple[str, s
     (each digit run written 0) is the text worked out on its own: written and canonical forms,
     terms and pinyin; `1²`, `０1` and the like, whose digits a step changes, included."""
     text = "".join(a + n for a, n in pieces) + tail
-    builder = bd._Builder(load_all(environ={}), (), None)
+    worker = texts.Texts()
     other = "".join(a + str(int(n) + 1) for a, n in pieces) + tail  # its shape is worked out first
-    builder.field(other)
-    builder.pinyin_of(builder.field(other)[0])
-    written, plain, terms, shape = builder.field(text)
-    assert written == folding.normalize(text, builder.table, canonical=False, bulk=True)
+    worker.pinyin_of(worker.field(other)[0])
+    written, plain, terms, shape = worker.field(text)
+    assert written == folding.normalize(text, worker.table, canonical=False, bulk=True)
     assert plain == folding.canonicalize(written)
-    assert terms == bd._field_terms(plain, {})
+    assert terms == texts.field_terms(plain, {})
     assert shape is None or shape == re.sub("[0-9]+", "0", text)
-    alone = bd._Pinyin()
-    assert builder.pinyin_of(written) == (bd._NO_PINYIN if written.isascii() else alone.fields(written))
+    assert worker.pinyin_of(written) == (texts.NO_PINYIN if written.isascii() else texts.Pinyin().fields(written))
 
 
 def _numbered_catalog(entries: int, seed: int = 5) -> str:
@@ -628,7 +626,7 @@ def test_entries_of_one_shape_are_posted_by_its_plan(
 ) -> None:
     """The index of entries posted by the plans of their shapes is the index of each entry posted
     on its own: the same bytes, whether plans and shapes are kept or given up on the way."""
-    monkeypatch.setattr(bd._Builder, "MEMO_CHECK", check)
+    monkeypatch.setattr(texts.Texts, "MEMO_CHECK", check)
     cs, _ = _user_set(tmp_path, _numbered_catalog(3000))
     assert not cs.problems
     planned: list[int] = []

@@ -1,8 +1,8 @@
-"""Compiling the search index: every entry's searchable text in normalised form.
+"""Compiling the search index: every entry's searchable text in normalised form (each text
+worked out by :mod:`errcli.search.texts`), its terms posted in the buckets of their fields.
 
-Traditional → Simplified takes a one-character table from OpenCC, which the index stores, so a
-query converts with ``str.translate``; the pinyin comes from pypinyin's character table (both
-from :mod:`errcli.search.tables`).
+Entries that differ only in their numbers (``BIG_000001 … 1``, ``BIG_000002 … 2``) are added by
+the plan of their shape, made from the first of them (see :meth:`_Builder.add`).
 
 The index is written while it is built (documents as entries are added, postings at the end), to
 a temporary file in the cache folder that is then renamed over the old one, so concurrent runs see
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import re
 from array import array
 from collections import defaultdict, deque
 from functools import partial
@@ -25,7 +24,6 @@ import msgspec
 from errcli._gc import collector_paused
 from errcli._text import fold_symbol
 from errcli._version import __version__
-from errcli.search.folding import canonicalize, is_cjk, normalize, t2s_table
 from errcli.search.layout import (
     CLASS_SEP,
     CODE,
@@ -37,9 +35,6 @@ from errcli.search.layout import (
     KEYWORD_PY,
     MAX_ENTRIES,
     NS_CODE,
-    NS_INITIALS,
-    NS_PINYIN,
-    PINYIN_SEP,
     SEVERITY_RANK,
     TEXT,
     TITLE,
@@ -49,7 +44,7 @@ from errcli.search.layout import (
     Key,
     entry_fields,
 )
-from errcli.search.tables import pinyin_readings, t2s_pairs
+from errcli.search.texts import DIGIT_RUNS, HAS_DIGIT, Field, Texts, put_back
 from errcli.store.files import write_atomic
 from errcli.store.framing import array_header, bin_header, close_bin32, open_bin32
 from errcli.store.helper import Helper, can_fork
@@ -60,108 +55,6 @@ if TYPE_CHECKING:
     from errcli.catalog import CatalogSet
     from errcli.model import Catalog, Entry
 
-_TONELESS = str.maketrans(
-    "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm"
-)  # fmt: skip
-MAX_READINGS = 2  # of one character, most common first (重: zhong, chong; 行: xing, hang)
-MAX_SPELLINGS = 8  # of one field: the first readings, then one polyphonic character changed at a time
-
-
-class _Pinyin:
-    """Every reading of each CJK character, from pypinyin's table, toneless (绿 → lv)."""
-
-    MEMO_WORDS = 50_000  # words spelled (a word's spellings cost a few hundred bytes)
-
-    def __init__(self) -> None:
-        table = pinyin_readings()
-        self.available = table is not None
-        self._table: dict[int, str] = table or {}
-        self._chars: dict[str, tuple[str, ...]] = {}
-        self._words: dict[str, tuple[_Piece, _Piece]] = {}
-        self.syllables: set[str] = set()
-
-    def readings(self, char: str) -> tuple[str, ...]:
-        found = self._chars.get(char)
-        if found is None:
-            raw = self._table.get(ord(char), "")
-            found = tuple(dict.fromkeys(r.translate(_TONELESS) for r in raw.split(",") if r))[:MAX_READINGS]
-            found = tuple(r for r in found if r.isascii() and r.isalpha())
-            self._chars[char] = found
-            self.syllables.update(found)
-        return found
-
-    def fields(self, field: str) -> tuple[str, str, set[str], set[str]]:
-        """Full pinyin (``zi jin bu zu``) and initials (``z j b z``) of a normalised field, with
-        ``" | "`` between spellings when a character has several readings, and the pair terms
-        (``\x01zi jin``, ``\x02zj``) of every reading."""
-        if not self.available or field.isascii():
-            return "", "", set(), set()
-        full: list[_Piece] = []  # per word, its readings (a Latin word: itself)
-        initials: list[_Piece] = []  # CJK words only
-        for token in field.split(" "):
-            if token and is_cjk(token):
-                spelled, initial = self._pieces(token)
-                if spelled.slots:
-                    full.append(spelled)
-                    initials.append(initial)
-            elif token:  # a Latin word: spelled as it is written
-                full.append(_Piece([(token,)], NS_PINYIN, " "))
-        return _spellings(full), _spellings(initials), _pairs(full, NS_PINYIN, " "), _pairs(initials, NS_INITIALS, "")
-
-    def forget(self) -> None:
-        """Let go of the words and characters spelled (the syllables seen are kept)."""
-        self._chars, self._words = {}, {}
-
-    def _pieces(self, token: str) -> tuple[_Piece, _Piece]:
-        """A CJK word's readings, and their initials, kept for the next field."""
-        found = self._words.get(token)
-        if found is None:
-            full = [readings for readings in map(self.readings, token) if readings]
-            initials = [tuple(dict.fromkeys(r[0] for r in readings)) for readings in full]
-            found = _Piece(full, NS_PINYIN, " "), _Piece(initials, NS_INITIALS, "")
-            if len(self._words) < self.MEMO_WORDS:
-                self._words[token] = found
-        return found
-
-
-class _Piece:
-    """One word's part of a field's spellings: its readings per position (``slots``), its first
-    spelling, its spellings with one polyphonic character read otherwise, and its pair terms."""
-
-    __slots__ = ("alternatives", "first", "pairs", "slots")
-
-    def __init__(self, slots: list[tuple[str, ...]], namespace: str, joiner: str) -> None:
-        self.slots = slots
-        first = [s[0] for s in slots]
-        self.first = " ".join(first)
-        changed = (" ".join([*first[:i], other, *first[i + 1 :]]) for i, s in enumerate(slots) for other in s[1:])
-        self.alternatives = list(itertools.islice(changed, MAX_SPELLINGS - 1))
-        self.pairs = {
-            namespace + a + joiner + b for left, right in itertools.pairwise(slots) for a in left for b in right
-        }
-
-
-def _spellings(pieces: list[_Piece]) -> str:
-    """The first readings, then the same with one polyphonic character read otherwise."""
-    if not pieces:
-        return ""
-    firsts = [p.first for p in pieces]
-    spellings = [" ".join(firsts)]
-    for i, piece in enumerate(pieces):
-        for other in piece.alternatives:
-            if len(spellings) >= MAX_SPELLINGS:
-                return PINYIN_SEP.join(spellings)
-            spellings.append(" ".join([*firsts[:i], other, *firsts[i + 1 :]]))
-    return PINYIN_SEP.join(spellings)
-
-
-def _pairs(pieces: list[_Piece], namespace: str, joiner: str) -> set[str]:
-    """The pair terms of each word, and of the last and first readings where two words meet."""
-    found: set[str] = set().union(*(p.pairs for p in pieces))
-    for left, right in itertools.pairwise(pieces):
-        found.update(namespace + a + joiner + b for a in left.slots[-1] for b in right.slots[0])
-    return found
-
 
 def _code_keys(entry: Entry) -> set[str]:
     keys = {fold_symbol(str(entry.code))}
@@ -170,39 +63,10 @@ def _code_keys(entry: Entry) -> set[str]:
     return {k for k in keys if k}
 
 
-def _field_terms(field: str, cjk_terms: dict[str, set[str]]) -> set[str]:
-    """Words, CJK characters and CJK bigrams of a normalised field (``cjk_terms``: those of each
-    CJK word so far)."""
-    if field.isascii():
-        terms = set(field.split(" "))
-    else:
-        terms = set()
-        for token in field.split(" "):
-            if token.isascii() or not is_cjk(token):
-                terms.add(token)
-            else:
-                found = cjk_terms.get(token)
-                if found is None:
-                    found = {*token, *(token[i : i + 2] for i in range(len(token) - 1))}
-                    if len(cjk_terms) < _Builder.MEMO_WORDS:
-                        cjk_terms[token] = found
-                terms |= found
-    terms.discard("")
-    return terms
-
-
 PARALLEL_MIN = 20_000  # entries from which two processes build the index (see _fill)
 PART_FIELDS = 5  # of a builder's part: documents, offsets, severities, postings, syllables
 N_BUCKETS = 12 + 9  # posting priority: code/title/keyword fields by length (0-11), then 12 + class
-_Spelled = tuple[str, str, set[str], set[str]]  # full pinyin, initials, and their pair terms
-_NO_PINYIN: _Spelled = ("", "", set(), set())  # of a Latin field (never changed)
 _append = array.append
-_DIGIT_RUNS = re.compile(r"([0-9]+)")  # (kept by split: text, run, text, run, …)
-_HAS_DIGIT = re.compile(r"[0-9]").search
-_NO_SHAPE: tuple[Any, ...] = ()  # (false) a text whose digits a normalisation step changed, see _Builder.field
-# written, canonical, the canonical form's terms, and the text's shape (its digit runs written 0;
-# None: a text worked out alone, see _Builder.field)
-_Field = tuple[str, str, set[str], "str | None"]
 _Where = list[tuple[int, list[tuple[int, int, bool]]]]  # per bucket: (class, field, its spelling?) of its terms
 
 
@@ -232,7 +96,7 @@ _NO_PLAN = _Plan([], [], [], [])  # an entry of this shape is added on its own (
 
 
 def _doc_plan(
-    fields: list[list[_Field]],
+    fields: list[list[Field]],
     shapes: list[list[tuple[Any, ...] | None]],
     run_of: list[list[int]],
     spelled: dict[tuple[int, int], tuple[str, str, Sequence[str]]],
@@ -260,11 +124,6 @@ def _doc_plan(
     return CLASS_SEP.join(FIELD_SEP.join(found) for found in classes).split("\x00"), runs
 
 
-def _put_back(parts: list[str], runs: list[str]) -> str:
-    """``parts`` joined with ``runs`` in their places (one fewer run than parts)."""
-    return parts[0] + "".join(itertools.chain.from_iterable(zip(runs, parts[1:], strict=True)))
-
-
 _CLASS_OF = [bucket // 4 if bucket < 12 else bucket - 12 for bucket in range(N_BUCKETS)]  # a bucket's class
 
 
@@ -275,20 +134,12 @@ class _Builder:
     postings are streamed into it at the end, so neither is ever held twice.
     """
 
-    # Catalogs repeat their wording: remember that many normalised texts, term sets, pinyin
-    # (bounded: a term set costs a few kB).
-    MEMO_TEXTS = 20_000
-    MEMO_TERMS = 4_000
-    MEMO_PINYIN = 20_000
-    MEMO_WORDS = 20_000  # CJK words, and their characters and bigrams
     MEMO_PLANS = 4_000  # entry shapes (a plan holds ~50 references)
-    MEMO_CHECK = 1_000  # shapes or plans made between looks at how often they are used
 
     def __init__(self, cs: CatalogSet, key: Key, sink: BinaryIO | None) -> None:
-        self.t2s, has_opencc = t2s_pairs()
-        self.table = t2s_table(self.t2s)
-        self.pinyin = _Pinyin()
-        self.features = (*(("opencc",) if has_opencc else ()), *(("pypinyin",) if self.pinyin.available else ()))
+        self.texts = texts = Texts()
+        self.pinyin = texts.pinyin
+        self.features = (*(("opencc",) if texts.has_opencc else ()), *(("pypinyin",) if self.pinyin.available else ()))
         self.head = (
             INDEX_FORMAT,
             __version__,
@@ -296,18 +147,11 @@ class _Builder:
             self.features,
             tuple(c.id for c in cs.catalogs),
             tuple(len(c.entries) for c in cs.catalogs),
-            self.t2s,
+            texts.t2s,
         )
-        self._fields: dict[str, tuple[str, str]] = {}  # text without digits → its written and canonical forms
-        self._shapes: dict[str, tuple[Any, ...]] = {}  # text with its digit runs written 0 → see _shape_of
-        self._terms: dict[str, set[str]] = {}
         self._plans: dict[tuple[Any, ...], _Plan] = {}  # an entry's shape → its plan (see add)
-        self._pinyin_shapes: dict[str, tuple[str, str, set[str], list[str], set[str]]] = {}
-        # shapes and plans are given up when the first made are seldom used (texts all unlike)
-        self._shaping = self._planning = True
-        self._shape_uses = self._plan_uses = 0
-        self._cjk_terms: dict[str, set[str]] = {}
-        self._pinyin: dict[str, _Spelled] = {}
+        self._planning = True  # given up when the first plans made are seldom used (entries all unlike)
+        self._plan_uses = 0
         # bucket → term → entry numbers: a posting list is its buckets in order, best first,
         # so it needs no sorting (a query takes the first TOP_K of a long list)
         self.postings: list[defaultdict[str, array[int]]] = [defaultdict(partial(array, "I")) for _ in range(N_BUCKETS)]
@@ -320,111 +164,6 @@ class _Builder:
             for value in self.head:
                 sink.write(msgspec.msgpack.encode(value))
             self.docs_at = open_bin32(sink)  # the documents: their length is written when it is known
-
-    def field(self, text: str) -> _Field:
-        """A text's normalised form (what pinyin spells: 不够 bu gou), its canonical form, the
-        canonical form's terms, and the text's shape.
-
-        Texts that differ only in their numbers (``limit 100 exceeded``, ``limit 2000 exceeded``)
-        share one shape, each run of ASCII digits written ``0``, and its normalisation: it is
-        worked out once, and each text like it gets its own digits put back (none of the steps
-        changes, moves or joins a run of digits; a text where one did, such as ``1²``, is worked
-        out on its own, and has no shape). Their terms without digits are the same. When texts
-        turn out not to share shapes, each is worked out on its own."""
-        parts = _DIGIT_RUNS.split(text) if self._shaping else [text]
-        if len(parts) == 1:  # (or no shapes: each text worked out once)
-            found = self._fields.get(text)
-            if found is None:
-                written = normalize(text, self.table, canonical=False, bulk=True)
-                found = (written, canonicalize(written))
-                if len(self._fields) < self.MEMO_TEXTS:
-                    self._fields[text] = found
-            return found[0], found[1], self.terms(found[1]), text if self._shaping else None
-        runs = parts[1::2]
-        shape = "0".join(parts[::2])
-        template: tuple[Any, ...] | None = self._shapes.get(shape)
-        if template is not None:
-            self._shape_uses += 1
-        elif len(self._shapes) < self.MEMO_TERMS:  # (a shape keeps term sets: as many as term sets)
-            template = self._shapes[shape] = self._shape_of(shape, len(runs))
-            if len(self._shapes) % self.MEMO_CHECK == 0 and self._shape_uses < len(self._shapes):
-                self._shaping = False  # texts here seldom share a shape
-        if not template:
-            written = normalize(text, self.table, canonical=False, bulk=True)
-            plain = canonicalize(written)
-            return written, plain, self.terms(plain), None
-        written_parts, plain_parts, fixed, numbered = template
-        if len(runs) == 1:
-            run = runs[0]
-            written = written_parts[0] + run + written_parts[1]
-            plain = plain_parts[0] + run + plain_parts[1] if plain_parts is not written_parts else written
-            return written, plain, fixed.union([term.replace("0", run) for term in numbered]), shape
-        written = _put_back(written_parts, runs)
-        plain = _put_back(plain_parts, runs) if plain_parts is not written_parts else written
-        return written, plain, self.terms(plain), shape
-
-    def _shape_of(self, shape: str, runs: int) -> tuple[Any, ...]:
-        """What :meth:`field` keeps of a text whose ``runs`` digit runs are each written ``0``:
-        the normalised and canonical forms cut at those zeros, and for a text of one run, the
-        terms without it and those with it; _NO_SHAPE when a step changed a run."""
-        written = normalize(shape, self.table, canonical=False, bulk=True)
-        plain = canonicalize(written)
-        zeros = ["0"] * runs
-        if _DIGIT_RUNS.findall(written) != zeros or _DIGIT_RUNS.findall(plain) != zeros:
-            return _NO_SHAPE
-        written_parts = written.split("0")
-        plain_parts = written_parts if plain == written else plain.split("0")
-        if runs != 1:
-            return written_parts, plain_parts, None, None
-        terms = _field_terms(plain, self._cjk_terms)
-        return written_parts, plain_parts, {t for t in terms if "0" not in t}, [t for t in terms if "0" in t]
-
-    def terms(self, field: str) -> set[str]:
-        found = self._terms.get(field)
-        if found is None:
-            found = _field_terms(field, self._cjk_terms)
-            if len(self._terms) < self.MEMO_TERMS:
-                self._terms[field] = found
-        return found
-
-    def pinyin_of(self, field: str) -> _Spelled:
-        """Full pinyin, initials, and their pair terms, of a normalised (not canonical) field. A
-        field with one number shares them with the fields like it (its digits are a Latin word:
-        readings have none, so every ``0`` of its shape's spellings is that number)."""
-        if field.isascii():
-            return _NO_PINYIN
-        if self._shaping:
-            parts = _DIGIT_RUNS.split(field)
-            if len(parts) == 3:  # text, one run of digits, text
-                full, initials, fixed, numbered, initial_pairs = self._spelled_shape(parts[0] + "0" + parts[2])
-                run = parts[1]
-                return (
-                    full.replace("0", run),
-                    initials,
-                    fixed.union([p.replace("0", run) for p in numbered]),
-                    initial_pairs,
-                )
-        return self._spelled(field)
-
-    def _spelled(self, field: str) -> _Spelled:
-        found = self._pinyin.get(field)
-        if found is None:
-            found = self.pinyin.fields(field)
-            if len(self._pinyin) < self.MEMO_PINYIN:
-                self._pinyin[field] = found
-        return found
-
-    def _spelled_shape(self, shape: str) -> tuple[str, str, set[str], list[str], set[str]]:
-        """The spellings of a field's shape (one number, written 0), its pairs cut in two:
-        (full, initials, pairs without the number, pairs with it, initial pairs)."""
-        found = self._pinyin_shapes.get(shape)
-        if found is None:
-            full, initials, pairs, initial_pairs = self.pinyin.fields(shape)
-            numbered = [p for p in pairs if "0" in p]
-            found = (full, initials, pairs.difference(numbered), numbered, initial_pairs)
-            if len(self._pinyin_shapes) < self.MEMO_PINYIN:
-                self._pinyin_shapes[shape] = found
-        return found
 
     def add(self, gid: int, entry: Entry, catalog: Catalog) -> None:
         """Post the entry's terms and write its document.
@@ -442,14 +181,14 @@ class _Builder:
             doc = self._add_alone(gid, codes, texts, None)
         else:
             flat = [text for found in texts for text in found]
-            parts = _DIGIT_RUNS.split("\n".join(flat))
+            parts = DIGIT_RUNS.split("\n".join(flat))
             key = (tuple(map(len, texts)), tuple(map(len, flat)), "0".join(parts[::2]))
             plan = self._plans.get(key)
             if plan is not None and plan is not _NO_PLAN:
                 self._plan_uses += 1
                 runs = parts[1::2]
                 self._post_planned(gid, codes, plan, runs)
-                doc = _put_back(plan.doc, [runs[r] for r in plan.doc_runs]).encode()
+                doc = put_back(plan.doc, [runs[r] for r in plan.doc_runs]).encode()
             else:
                 doc = self._add_alone(gid, codes, texts, key if plan is None and len(parts) > 1 else None)
         if self.sink is not None:
@@ -462,7 +201,7 @@ class _Builder:
     def _add_alone(self, gid: int, codes: set[str], texts: list[list[str]], key: tuple[Any, ...] | None) -> bytes:
         """Post the entry's terms, each once, in the best bucket it is found in (the buckets come
         in order), and return its document; with a ``key``, make the plan of its shape."""
-        field, pinyin_of = self.field, self.pinyin_of
+        field, pinyin_of = self.texts.field, self.texts.pinyin_of
         planning = key is not None and len(self._plans) < self.MEMO_PLANS
         fields = [[field(t) for t in found] for found in texts]
         # pinyin spells what is written (不够 bu gou), not its canonical form
@@ -505,17 +244,17 @@ class _Builder:
                     continue
                 lists = list(map(self.postings[bucket].__getitem__, new))
                 deque(map(_append, lists, itertools.repeat(gid)), 0)
-                fixed += [posted for term, posted in zip(new, lists, strict=True) if not _HAS_DIGIT(term)]
+                fixed += [posted for term, posted in zip(new, lists, strict=True) if not HAS_DIGIT(term)]
         classes = [[f[1] for f in found] for found in fields]
         classes += [[p[0] for p in title_py], [p[0] for p in keyword_py]]
         classes += [[p[1] for p in title_py], [p[1] for p in keyword_py]]
         if planning and key is not None:
             self._plans[key] = self._plan(fields, fixed, where) or _NO_PLAN
-            if len(self._plans) % self.MEMO_CHECK == 0 and self._plan_uses < len(self._plans):
+            if len(self._plans) % self.texts.MEMO_CHECK == 0 and self._plan_uses < len(self._plans):
                 self._planning = False  # entries here seldom share a shape
         return CLASS_SEP.join(FIELD_SEP.join(found) for found in classes).encode()
 
-    def _plan(self, fields: list[list[_Field]], fixed: list[array[int]], where: _Where) -> _Plan | None:
+    def _plan(self, fields: list[list[Field]], fixed: list[array[int]], where: _Where) -> _Plan | None:
         """The plan of an entry's shape (see :meth:`add`), from its fields and the posting lists of
         its terms without digits; None when a text of it has several runs of digits, or no shape."""
         run_of: list[list[int]] = []  # each field's run (its number in the entry), or -1
@@ -528,11 +267,11 @@ class _Builder:
                 shape = f[3]
                 if shape is None:
                     return None
-                count = len(_DIGIT_RUNS.findall(shape))
+                count = len(DIGIT_RUNS.findall(shape))
                 if count > 1:
                     return None
                 run_of[-1].append(runs if count else -1)
-                shapes[-1].append(self._shapes[shape] if count else None)
+                shapes[-1].append(self.texts.shapes[shape] if count else None)
                 runs += count
         # (class, field) → its pinyin: full, initials, its pairs with digits (a number's: written 0)
         spelled: dict[tuple[int, int], tuple[str, str, Sequence[str]]] = {}
@@ -542,10 +281,10 @@ class _Builder:
                 if f[0].isascii():
                     spelled[rank, i] = ("", "", ())
                 elif template is None:
-                    full, initials, pairs, _ = self._spelled(f[0])
-                    spelled[rank, i] = (full, initials, [p for p in pairs if _HAS_DIGIT(p)])
+                    full, initials, pairs, _ = self.texts.spelled(f[0])
+                    spelled[rank, i] = (full, initials, [p for p in pairs if HAS_DIGIT(p)])
                 else:
-                    full, initials, _, with_run, _ = self._spelled_shape("0".join(template[0]))
+                    full, initials, _, with_run, _ = self.texts.spelled_shape("0".join(template[0]))
                     spelled[rank, i] = (full, initials, with_run)
         doc, doc_runs = _doc_plan(fields, shapes, run_of, spelled)
         varying = []
@@ -555,7 +294,7 @@ class _Builder:
             for rank, i, spelling in items:
                 run = run_of[rank][i]
                 if run < 0:
-                    constant.update(spelled[rank, i][2] if spelling else filter(_HAS_DIGIT, fields[rank][i][2]))
+                    constant.update(spelled[rank, i][2] if spelling else filter(HAS_DIGIT, fields[rank][i][2]))
                     continue
                 template = shapes[rank][i]
                 numbered: Sequence[str] = spelled[rank, i][2] if spelling else template[3] if template else ()
@@ -583,9 +322,8 @@ class _Builder:
     def forget(self) -> None:
         """Let go of what the builder remembers to add entries faster (its texts, term sets and
         spellings): once every entry is added, only the postings and documents are needed."""
-        self._fields, self._shapes, self._terms, self._cjk_terms, self._pinyin = {}, {}, {}, {}, {}
-        self._plans, self._pinyin_shapes = {}, {}
-        self.pinyin.forget()
+        self.texts.forget()
+        self._plans = {}
 
     def part(self) -> tuple[Any, ...]:
         """What this builder added, for :meth:`merge` in another process (marshal's types only):
