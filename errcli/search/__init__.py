@@ -32,9 +32,10 @@ little; Chinese counts by characters, found through bigrams (a character found w
 neighbour counts half). Equal scores are ordered by severity (critical first), then catalog
 order and entry order.
 
-The parts: ``folding`` (the search form of a text), ``layout`` (what is indexed), ``build``
-(compiling the index), ``index`` (reading it, and its cache), ``query`` (a query's words and
-readings), ``rank`` (scoring an entry), ``candidates`` (which entries to score).
+The parts: ``folding`` (the search form of a text), ``layout`` (what is indexed), ``texts`` (each
+text's forms, terms and pinyin, as the index takes them), ``build`` (compiling the index),
+``index`` (reading it, and its cache), ``query`` (a query's words and readings), ``rank``
+(scoring an entry), ``candidates`` (which entries to score).
 """
 
 from __future__ import annotations
