@@ -117,11 +117,18 @@ def _doc_plan(
         classes.append([])
         for f, template, run in zip(found, shapes[rank], run_of[rank], strict=True):
             classes[-1].append(marked(f[1] if template is None else "0".join(template[1]), run))
-    classes += [  # full pinyin (a number's digits in it)
-        [marked(spelled[rank, i][0], run_of[rank][i]) for i in range(len(fields[rank]))] for rank in (TITLE, KEYWORD)
-    ]
-    classes += [[spelled[rank, i][1] for i in range(len(fields[rank]))] for rank in (TITLE, KEYWORD)]  # initials
-    return CLASS_SEP.join(FIELD_SEP.join(found) for found in classes).split("\x00"), runs
+    title, keyword = ([spelled[rank, i] for i in range(len(fields[rank]))] for rank in (TITLE, KEYWORD))
+    full = (
+        [marked(p[0], run_of[TITLE][i]) for i, p in enumerate(title)],
+        [marked(p[0], run_of[KEYWORD][i]) for i, p in enumerate(keyword)],
+    )
+    return _document(classes, full, ([p[1] for p in title], [p[1] for p in keyword])).split("\x00"), runs
+
+
+def _document(plain: list[list[str]], full: tuple[list[str], list[str]], initials: tuple[list[str], list[str]]) -> str:
+    """An entry's document: its plain classes (code … example), then the full pinyin and the
+    initials of its titles and keywords, a class each, their fields apart."""
+    return CLASS_SEP.join(FIELD_SEP.join(found) for found in (*plain, *full, *initials))
 
 
 _CLASS_OF = [bucket // 4 if bucket < 12 else bucket - 12 for bucket in range(N_BUCKETS)]  # a bucket's class
@@ -245,14 +252,13 @@ class _Builder:
                 lists = list(map(self.postings[bucket].__getitem__, new))
                 deque(map(_append, lists, itertools.repeat(gid)), 0)
                 fixed += [posted for term, posted in zip(new, lists, strict=True) if not HAS_DIGIT(term)]
-        classes = [[f[1] for f in found] for found in fields]
-        classes += [[p[0] for p in title_py], [p[0] for p in keyword_py]]
-        classes += [[p[1] for p in title_py], [p[1] for p in keyword_py]]
         if planning and key is not None:
             self._plans[key] = self._plan(fields, fixed, where) or _NO_PLAN
             if len(self._plans) % self.texts.MEMO_CHECK == 0 and self._plan_uses < len(self._plans):
                 self._planning = False  # entries here seldom share a shape
-        return CLASS_SEP.join(FIELD_SEP.join(found) for found in classes).encode()
+        plain = [[f[1] for f in found] for found in fields]
+        full = ([p[0] for p in title_py], [p[0] for p in keyword_py])
+        return _document(plain, full, ([p[1] for p in title_py], [p[1] for p in keyword_py])).encode()
 
     def _plan(self, fields: list[list[Field]], fixed: list[array[int]], where: _Where) -> _Plan | None:
         """The plan of an entry's shape (see :meth:`add`), from its fields and the posting lists of
@@ -274,18 +280,11 @@ class _Builder:
                 shapes[-1].append(self.texts.shapes[shape] if count else None)
                 runs += count
         # (class, field) → its pinyin: full, initials, its pairs with digits (a number's: written 0)
-        spelled: dict[tuple[int, int], tuple[str, str, Sequence[str]]] = {}
-        for rank in (TITLE, KEYWORD):
-            for i, f in enumerate(fields[rank]):
-                template = shapes[rank][i]
-                if f[0].isascii():
-                    spelled[rank, i] = ("", "", ())
-                elif template is None:
-                    full, initials, pairs, _ = self.texts.spelled(f[0])
-                    spelled[rank, i] = (full, initials, [p for p in pairs if HAS_DIGIT(p)])
-                else:
-                    full, initials, _, with_run, _ = self.texts.spelled_shape("0".join(template[0]))
-                    spelled[rank, i] = (full, initials, with_run)
+        spelled: dict[tuple[int, int], tuple[str, str, Sequence[str]]] = {
+            (rank, i): self.texts.spelling_plan(f[0], shapes[rank][i])
+            for rank in (TITLE, KEYWORD)
+            for i, f in enumerate(fields[rank])
+        }
         doc, doc_runs = _doc_plan(fields, shapes, run_of, spelled)
         varying = []
         for bucket, items in where:

@@ -271,6 +271,18 @@ class Texts:
                 )
         return self.spelled(field)
 
+    def spelling_plan(self, written: str, template: tuple[Any, ...] | None) -> tuple[str, str, list[str]]:
+        """For an entry's plan: a written field's full pinyin and initials, and its pair terms with
+        digits; for a field of one number (its shape's ``template``, see :meth:`field`), all
+        three with that number written 0."""
+        if written.isascii():
+            return "", "", []
+        if template is None:
+            full, initials, pairs, _ = self.spelled(written)
+            return full, initials, [p for p in pairs if HAS_DIGIT(p)]
+        full, initials, _, numbered, _ = self.spelled_shape("0".join(template[0]))
+        return full, initials, numbered
+
     def spelled(self, field: str) -> Spelled:
         found = self._pinyin.get(field)
         if found is None:
