@@ -54,13 +54,26 @@ MATRIX = [
     ["--catalog-path", "/nonexistent", "1001"],
     ["lookup", "--catalog-path", "/nonexistent", "1001"],
     ["search", "funds", "--catalog-path", "/nonexistent"],
+    ["explain", '{"code": 1001, "message": "Invalid or expired token"}'],
+    ["explain", '{"code": 1001}', "--json"],
+    ["explain", "--brief", '{"error": "余额不足", "code": "INSUFFICIENT_BALANCE"}', "-c", "ztdx"],
+    ["explain", '{"code": 9999}', "--summary", "--format", "yaml"],
+    ["explain", "{", "--summary"],
+    ["explain", "/nonexistent/app.log"],
+    ["explain", "--", '{"code": 429}'],
 ]
 
 
-def _run(code: str, args: list[str], home: Path) -> tuple[int, str, str]:
+def _run(code: str, args: list[str], home: Path, stdin: str = "") -> tuple[int, str, str]:
     env = {**os.environ, **CLEAN_ENV, "XDG_CONFIG_HOME": str(home / "cfg"), "XDG_CACHE_HOME": str(home)}
     proc = subprocess.run(
-        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=False, timeout=60
+        [sys.executable, "-c", code, *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
     )
     return proc.returncode, proc.stdout, proc.stderr
 
@@ -92,10 +105,54 @@ def test_fast_lane_matches_full_cli(args: list[str], warm: Path) -> None:
         ["1001", "--format"],
         ["1001", "--lang", "fr"],
         ["1001", "--unknown"],
+        ["explain", "a.log", "b.log"],
+        ["explain", "--help"],
+        ["explain", "--summary", "--bogus"],
+        ["explain", "-bv"],
     ],
 )
 def test_everything_else_goes_to_the_full_cli(args: list[str]) -> None:
     assert parse(args) is None
+
+
+def test_explain_takes_the_fast_lane() -> None:
+    assert parse(["explain"]) == ("explain", {**parse(["explain", "-"])[1], "source": None})  # type: ignore[index]
+    parsed = parse(["explain", "app.log", "--summary", "-c", "qaexchange"])
+    assert parsed is not None
+    name, values = parsed
+    assert (name, values["source"], values["summary"], values["catalog"]) == (
+        "explain",
+        "app.log",
+        True,
+        ["qaexchange"],
+    )
+
+
+LOG = (
+    "2025-10-14 07:30:00,126 ERROR [ztdx.api] (e9791519) <- 400 "
+    '{"error": "无效的数量: -0.01", "code": "INVALID_AMOUNT"}\n'
+    "plain text line\n"
+    '{"success":false,"data":null,"error":{"code":1001,"message":"Insufficient funds: need 1200.50"}}\n'
+    '{"success":true,"data":{"order_id":"O17"},"error":null}\n'
+)
+
+
+@pytest.mark.parametrize(
+    "args", [["--summary"], ["--summary", "--json"], ["--verbose"], ["--format", "ndjson"], ["--brief", "--lang", "zh"]]
+)
+def test_fast_lane_explains_files_and_stdin_as_the_full_cli(args: list[str], warm: Path, tmp_path: Path) -> None:
+    log = tmp_path / "app.log"
+    log.write_text(LOG, encoding="utf-8")
+    assert _run(FAST, ["explain", str(log), *args], warm) == _run(FULL, ["explain", str(log), *args], warm)
+    assert _run(FAST, ["explain", *args], warm, stdin=LOG) == _run(FULL, ["explain", *args], warm, stdin=LOG)
+
+
+def test_explain_answers_are_never_replayed(warm: Path) -> None:
+    """A piped run's answer may be kept for the same arguments; an explanation depends on its input."""
+    first = _run(FAST, ["explain", "--json"], warm, stdin='{"code": 1001}')
+    second = _run(FAST, ["explain", "--json"], warm, stdin='{"code": 2002}')
+    assert '"code": 1001' in first[1]
+    assert '"code": 2002' in second[1]
 
 
 def test_plain_lookups_stay_in_the_fast_lane() -> None:

@@ -1,9 +1,10 @@
 """The fast lane: answer the hot invocations without importing Typer.
 
-``errcode 1001``, ``errcode search 资金``, ``errcode --version`` and TAB completion are most of
-what people type, and importing Typer costs more than everything else together. When the
-arguments are a lookup or search whose options are all plain (read from the same table as the
-Typer app, :mod:`errcli.cli.spec`), this module parses them itself and hands the values to
+``errcode 1001``, ``errcode search 资金``, ``curl -si URL | errcode explain``, ``errcode --version``
+and TAB completion are most of what people type, and importing Typer costs more than everything
+else together. When the arguments are a lookup, search or explain whose options are all plain
+(read from the same table as the Typer app, :mod:`errcli.cli.spec`), this module parses them
+itself and hands the values to
 :func:`errcli.cli.main.run`, as the app does; for anything else — other subcommands, --help,
 invalid options — it hands over to the Typer app, so errors and help look exactly the same.
 """
@@ -37,17 +38,22 @@ def _value(opt: Opt, text: str) -> Any:
     return text
 
 
+FAST_COMMANDS = ("search", "explain")  # the subcommands the fast lane parses (and the default one)
+KEPT = ("lookup", "search")  # whose answers depend on the arguments and catalogs alone: they may be kept
+
+
 def parse(args: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
-    """The command and its option values for a plain lookup or search, or None when the Typer app must answer."""
+    """The command and its option values for a plain lookup, search or explain, or None when the Typer app
+    must answer."""
     from errcli.cli.argv import is_negative_number, typo_of
     from errcli.cli.spec import COMMANDS, DEFAULT_COMMAND, OPTIONS
 
-    name = "search" if args[:1] == ["search"] else DEFAULT_COMMAND
+    name = args[0] if args[:1] and args[0] in FAST_COMMANDS else DEFAULT_COMMAND
     command = COMMANDS[name]
     by_flag = {flag: OPTIONS[key] for key in command.options for flag in OPTIONS[key].flags}
     values: dict[str, Any] = {key: [] if OPTIONS[key].repeat else OPTIONS[key].default for key in command.options}
     words: list[str] = []
-    i = 1 if name == "search" else 0
+    i = 0 if name == DEFAULT_COMMAND else 1
     while i < len(args):
         arg = args[i]
         flag, eq, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
@@ -73,13 +79,19 @@ def parse(args: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
         elif arg.startswith("-") and len(arg) > 1 and not is_negative_number(arg):
             return None  # --help, a subcommand's option, a mistake: the app's to answer
         else:
-            if name != "search" and not words and (arg in COMMANDS or typo_of(arg, args[i + 1 :])):
+            if name == DEFAULT_COMMAND and not words and (arg in COMMANDS or typo_of(arg, args[i + 1 :])):
                 return None
             words.append(arg)
         i += 1
-    if not words:
-        return None
-    values[command.args[0].key] = words
+    given = command.args[0]
+    if given.many:
+        if not words:
+            return None
+        values[given.key] = words
+    else:  # one argument, which may be left out
+        if len(words) > 1 or (given.required and not words):
+            return None
+        values[given.key] = words[0] if words else given.default
     return name, values
 
 
@@ -129,7 +141,7 @@ def _main(args: list[str]) -> int:
         return 0
     from errcli.cli.main import guarded, run
 
-    if piped and not parsed[1].get("catalog_path"):
+    if piped and parsed[0] in KEPT and not parsed[1].get("catalog_path"):
         return guarded(lambda: _run_kept(args, *parsed))
     return guarded(lambda: run(*parsed))
 
