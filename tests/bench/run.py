@@ -233,6 +233,8 @@ def startup_figures(env: dict[str, str], runs: int, drop_cache: Callable[[], Non
     complete = [*ERRCODE, "__complete", "bash", "1", "errcode", "INSUF"]
     print(row("a completion request (`errcode INSUF<TAB>`)", paired(complete, FLOOR, env, runs), "≤ 0.25×"))
     print(row("`errcode --version`", paired([*ERRCODE, "--version"], FLOOR, env, runs), "≤ 0.25×"))
+    one = [*ERRCODE, "explain", '{"code": 1001, "message": "Invalid or expired token"}']
+    print(row("`errcode explain` of one response given as the argument", paired(one, FLOOR, env, runs), ""))
     print(api_row(env, runs))
     cold = paired([*ERRCODE, "search", "资金"], FLOOR, env, runs, prepare=drop_cache)
     print(row("first run (cold cache: catalogs and index built)", cold, "≤ 1.0×"))
