@@ -61,6 +61,10 @@ MATRIX = [
     ["explain", "{", "--summary"],
     ["explain", "/nonexistent/app.log"],
     ["explain", "--", '{"code": 429}'],
+    ["-1021"],
+    ["-1021", "--brief"],
+    ["search", "-1021"],
+    ["explain", "-1021"],
 ]
 
 
@@ -109,6 +113,8 @@ def test_fast_lane_matches_full_cli(args: list[str], warm: Path) -> None:
         ["explain", "--help"],
         ["explain", "--summary", "--bogus"],
         ["explain", "-bv"],
+        ["explain", "-1021"],
+        ["search", "-1021"],
     ],
 )
 def test_everything_else_goes_to_the_full_cli(args: list[str]) -> None:

@@ -76,8 +76,8 @@ def parse(args: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
                 values[opt.key] = value
         elif opt is not None and opt.kind == "flag" and not eq:
             values[opt.key] = True
-        elif arg.startswith("-") and len(arg) > 1 and not is_negative_number(arg):
-            return None  # --help, a subcommand's option, a mistake: the app's to answer
+        elif arg.startswith("-") and len(arg) > 1 and not (name == DEFAULT_COMMAND and is_negative_number(arg)):
+            return None  # --help, a subcommand's option, a mistake: the app's to answer (a lookup's -1021 is a code)
         else:
             if name == DEFAULT_COMMAND and not words and (arg in COMMANDS or typo_of(arg, args[i + 1 :])):
                 return None
