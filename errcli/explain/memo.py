@@ -28,12 +28,12 @@ from errcli.explain.template import (
     DIGIT_MARKS,
     FOLD,
     MARKED,
-    RUNS,
     RUNS_MAX_LINE,
     ZEROS,
     RunTemplate,
     run_template,
     runs_key,
+    runs_of,
 )
 from errcli.explain.template import template as make_template
 
@@ -138,7 +138,7 @@ class LineMemo:
         runs_template = self.runs.get(form)
         if runs_template is None:
             return False
-        runs = RUNS.findall(body)
+        runs = runs_of(body)
         if not runs_template.fits(runs):
             self.body = None
             return False
@@ -267,7 +267,7 @@ class LineMemo:
         if len(self.runs) >= MEMO_LIMIT:
             self.runs.clear()
         self.runs[form] = made
-        self.learn_runs(made, made.canon(RUNS.findall(body)), verdicts)
+        self.learn_runs(made, made.canon(runs_of(body)), verdicts)
         self.learn_folded(body, made.folded(body), verdicts)
 
     def first_folded(self, body: bytes, verdicts: Verdicts) -> None:
