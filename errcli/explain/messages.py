@@ -16,6 +16,7 @@ An entry's score is the better of the two. Results are cached per folded message
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,7 @@ SEARCH_WHEN_BELOW = 90.0  # search is asked only when no short text matched this
 _EXAMPLE_MESSAGE = re.compile(r'"(?:message|msg|error|error_message|errorMessage|detail)"\s*:\s*"((?:[^"\\]|\\.)*)"')
 _HEAD_SPLIT = re.compile(r"\s*(?:[:：,，;；]|\s-\s)")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_APART = "\x00"  # between the texts in MessageMatcher._blob
 
 
 def _meaningful(norm: str) -> bool:
@@ -78,6 +80,27 @@ class MessageMatcher:
         self.owners = [key for _, key in best]
         self.weights = list(best.values())
         self._cache: dict[str, dict[EntryKey, float]] = {}
+        # the texts by their whole content, their lengths, and all of them in one string: which texts
+        # a message holds, and which hold it, are found without a loop over every text
+        self._by_text: dict[str, list[int]] = {}
+        for i, text in enumerate(self.texts):
+            self._by_text.setdefault(text, []).append(i)
+        self._lengths = sorted({len(text) for text in self.texts})
+        self._starts: list[int] = []
+        at = 0
+        for text in self.texts:
+            self._starts.append(at)
+            at += len(text) + 1
+        self._blob = _APART.join(self.texts)
+        # for the token scorers: each text's tokens sorted (token_sort_ratio is ratio on them), its
+        # distinct tokens sorted (token_set_ratio of texts that share no token with a message is ratio
+        # on them), and the texts each token is in
+        self._sorted = [" ".join(sorted(text.split())) for text in self.texts]
+        self._sorted_set = [" ".join(sorted(set(text.split()))) for text in self.texts]
+        self._by_token: dict[str, list[int]] = {}
+        for i, text in enumerate(self.texts):
+            for token in set(text.split()):
+                self._by_token.setdefault(token, []).append(i)
 
     def normalize(self, text: str) -> str:
         return self.index.normalize(fold_message(text).replace("#", " "))
@@ -100,6 +123,64 @@ class MessageMatcher:
             got = keep(self._cache, folded, self._score(folded))
         return got
 
+    def _within(self, query: str) -> list[int]:
+        """The texts that are the query or a part of it."""
+        by_text, size = self._by_text, len(query)
+        found: list[int] = []
+        for length in self._lengths:
+            if length > size:
+                break
+            for sub in {query[i : i + length] for i in range(size - length + 1)}:
+                ids = by_text.get(sub)
+                if ids is not None:
+                    found.extend(ids)
+        return found
+
+    def _holding(self, query: str) -> set[int]:
+        """The texts the query is a part of, the query itself not among them."""
+        if _APART in query:
+            return {i for i, text in enumerate(self.texts) if query in text and text != query}
+        blob, starts = self._blob, self._starts
+        found: set[int] = set()
+        at = blob.find(query)
+        while at >= 0:
+            i = bisect_right(starts, at) - 1
+            if self.texts[i] != query:
+                found.add(i)
+            at = blob.find(query, starts[i + 1]) if i + 1 < len(starts) else -1
+        return found
+
+    def token_sort(self, query: str) -> list[tuple[float, int]]:
+        """``process.extract(query, texts, scorer=token_sort_ratio, limit=12, score_cutoff=55)`` as
+        (score, index): ratio on the tokens sorted, the texts' sorted once."""
+        from rapidfuzz import fuzz, process
+
+        ordered = " ".join(sorted(query.split()))
+        return [
+            (s, i) for _, s, i in process.extract(ordered, self._sorted, scorer=fuzz.ratio, limit=12, score_cutoff=55)
+        ]
+
+    def token_set(self, query: str) -> list[tuple[float, int]]:
+        """``process.extract(query, texts, scorer=token_set_ratio, limit=12, score_cutoff=70)`` as
+        (score, index), computed only for the texts that can reach 70: those that share a token with
+        the query, and those whose distinct tokens, sorted, are close to its own by ratio (which is
+        what token_set_ratio is for texts that share none; 69 allows for rounding)."""
+        from rapidfuzz import fuzz, process
+
+        tokens = set(query.split())
+        by_token = self._by_token
+        near = {i for token in tokens for i in by_token.get(token, ())}
+        distinct = " ".join(sorted(tokens))
+        near.update(
+            i for _, _, i in process.extract(distinct, self._sorted_set, scorer=fuzz.ratio, limit=None, score_cutoff=69)
+        )
+        chosen = sorted(near)
+        texts = self.texts
+        found = process.extract(
+            query, [texts[i] for i in chosen], scorer=fuzz.token_set_ratio, limit=None, score_cutoff=70
+        )
+        return sorted(((s, chosen[j]) for _, s, j in found), key=lambda hit: (-hit[0], hit[1]))[:12]
+
     def _score(self, folded: str) -> dict[EntryKey, float]:
         from rapidfuzz import fuzz, process
 
@@ -118,21 +199,19 @@ class MessageMatcher:
             if score > out.get(key, 0.0):
                 out[key] = score
 
+        texts = self.texts
         for query, part in queries:
-            for i, text in enumerate(self.texts):
-                if text == query:
-                    keep(i, 100.0 * part)
-                elif text in query and _meaningful(text):
-                    keep(i, (86.0 + 14.0 * len(text) / len(query)) * part)
-                elif query in text and (len(query) >= 6 or _CJK.search(query)):
-                    keep(i, (80.0 + 15.0 * len(query) / len(text)) * part)
-            for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
-                for _, score, i in process.extract(query, self.texts, scorer=scorer, limit=12, score_cutoff=55):
-                    keep(i, 0.95 * score * part)
+            for i in self._within(query):  # (every text is meaningful: see __init__)
+                keep(i, (100.0 if texts[i] == query else 86.0 + 14.0 * len(texts[i]) / len(query)) * part)
+            if len(query) >= 6 or _CJK.search(query):
+                for i in self._holding(query):
+                    keep(i, (80.0 + 15.0 * len(query) / len(texts[i])) * part)
+            for _, score, i in process.extract(query, texts, scorer=fuzz.ratio, limit=12, score_cutoff=55):
+                keep(i, 0.95 * score * part)
+            for score, i in self.token_sort(query):
+                keep(i, 0.95 * score * part)
             if len(query.split()) >= 2:  # one word is a subset of too many texts
-                for _, score, i in process.extract(
-                    query, self.texts, scorer=fuzz.token_set_ratio, limit=12, score_cutoff=70
-                ):
+                for score, i in self.token_set(query):
                     keep(i, 0.88 * score * part)
         if max(out.values(), default=0.0) < SEARCH_WHEN_BELOW:
             from errcli.search import search
