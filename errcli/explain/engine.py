@@ -344,6 +344,7 @@ class ExplainStream:
                 sent = fork.result() if idle else None
                 half = sent if isinstance(sent, Half) else None
                 fork.close()  # something is open at the cut: it stops now (once read, nothing is left)
+            memo.flush()  # (the lines the pump counted in the memo, into the rows before they are added to)
             if half is not None and rows.absorb(half.rows, half.folded, lines):
                 added.append((half, lines))
                 return None

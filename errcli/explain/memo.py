@@ -75,8 +75,11 @@ class LineMemo:
         self.by_verdict: dict[int, tuple[Verdict, list[Any]]] = {}  # the row of a verdict seen lately
         self.records = 0
         self.not_errors = 0
-        # exact: line with digits folded → (what tells its verdicts apart, {those bytes: verdicts})
-        self.exact: dict[bytes, tuple[Any, dict[Any, Verdicts]]] = {}
+        # exact: line with digits folded → (what tells its verdicts apart, {those bytes: tally}); a tally
+        # is [verdicts, lines counted in this count, the last of them, how many of them are in the rows]:
+        # the pump counts a line there (see flush)
+        self.exact: dict[bytes, tuple[Any, dict[Any, list[Any]]]] = {}
+        self.tallies: list[list[Any]] = []
         self.exact_once: dict[int, None] = {}
         # folded: folded line → [mask, nums, nums_ref, {canon: verdicts}, keep] (see learn_folded)
         self.memo: dict[bytes, list[Any]] = {}
@@ -91,7 +94,7 @@ class LineMemo:
         # the line being looked up (body None: it is not remembered)
         self.body: bytes | None = None
         self.exact_key = b""
-        self.exact_entry: tuple[Any, dict[Any, Verdicts]] | None = None
+        self.exact_entry: tuple[Any, dict[Any, list[Any]]] | None = None
         self.key = b""
         self.template: list[Any] | None = None
         self.canon = 0
@@ -101,19 +104,23 @@ class LineMemo:
 
     # -- the hooks --
 
-    def known(self, n: int, body: bytes) -> bool:
-        """True when the line is counted from the memo."""
+    def known(self, n: int, body: bytes, exact_key: bytes | None = None) -> bool:
+        """True when the line is counted from the memo (``exact_key``: its digits folded, when known)."""
         size = len(body)
         if size > MEMO_MAX_LINE:
             self.body = None
             return False
-        exact_key = body.translate(ZEROS)
+        if exact_key is None:
+            exact_key = body.translate(ZEROS)
         exact = self.exact.get(exact_key)
         if exact is not None:
             canon_of, table = exact
-            verdicts = table.get(canon_of(body) if canon_of is not None else None)
-            if verdicts is not None:
-                self.count(n, verdicts)
+            tally = table.get(canon_of(body) if canon_of is not None else None)
+            if tally is not None:  # its first line in this count (the pump counts the others)
+                self.count(n, tally[0])
+                tally[1] += 1
+                tally[2] = n
+                tally[3] += 1
                 return True
         self.body = body  # what the levels below and the learning read
         self.exact_key = exact_key
@@ -192,15 +199,41 @@ class LineMemo:
             else:
                 self.new_row(verdict, n)
 
-    def new_row(self, verdict: Verdict, n: int) -> None:
+    def new_row(self, verdict: Verdict, n: int) -> list[Any]:
         """Count ``verdict`` in its row, the first time this memo sees it."""
         row = self.rows.row(verdict, n)
         if len(self.by_verdict) >= CACHE_LIMIT:
             self.by_verdict.clear()
         self.by_verdict[id(verdict)] = (verdict, row)
+        return row
+
+    def flush(self) -> None:
+        """Add to the rows the lines the pump counted in the exact level's tallies since the last flush."""
+        for tally in self.tallies:
+            more = tally[1] - tally[3]
+            if not more:
+                continue
+            tally[3] = tally[1]
+            self.records += more
+            if not tally[0]:
+                self.not_errors += more
+                continue
+            last = tally[2]
+            for verdict in tally[0]:
+                seen = self.by_verdict.get(id(verdict))
+                if seen is not None and seen[0] is verdict:
+                    row = seen[1]
+                    row[1] += more
+                else:  # (its first line was counted in this count already: the row is there)
+                    row = self.new_row(verdict, last)
+                    row[1] += more - 1
+                row[3] = max(row[3], last)
 
     def restart(self, rows: SummaryRows) -> None:
         """Count into ``rows`` from now on, from nothing; what the memo has learnt is kept."""
+        self.flush()
+        for tally in self.tallies:
+            tally[1] = tally[3] = 0
         self.rows = rows
         self.by_verdict = {}
         self.records = 0
@@ -216,15 +249,19 @@ class LineMemo:
             key = self.exact_key
             if _first_sight(self.exact_once, key):
                 return
-            if len(self.exact) >= MEMO_LIMIT:
+            if len(self.exact) >= MEMO_LIMIT or len(self.tallies) >= CANON_LIMIT:
+                self.flush()
                 self.exact.clear()
+                self.tallies = []
             kept = (int.from_bytes(body.translate(DIGIT_MARKS), "big") & keep).to_bytes(len(body), "big")
             slices = [slice(*m.span()) for m in MARKED.finditer(kept)]
             exact = self.exact[key] = (itemgetter(*slices) if slices else None, {})
             self.exact_entry = exact
         canon_of, table = exact
-        if len(table) < MEMO_VALUES:
-            table[canon_of(body) if canon_of is not None else None] = verdicts
+        canon = canon_of(body) if canon_of is not None else None
+        if len(table) < MEMO_VALUES and canon not in table:
+            tally = table[canon] = [verdicts, 1, 0, 1]  # (this line is counted already)
+            self.tallies.append(tally)
 
     def learn_canon(self, body: bytes, template: list[Any], verdicts: Verdicts) -> None:
         """Remember the verdicts of ``body``'s canon in its folded template."""
@@ -298,11 +335,13 @@ def _first_sight(seen: dict[int, None], form: bytes) -> bool:
 
 
 def count_records(records: Iterator[Any], memo: LineMemo) -> None:
-    """Count the records the memo left to the pump (those that take the careful path)."""
+    """Count the records the memo left to the pump (those that take the careful path), then bring the
+    rows up to date with the lines the pump counted in the memo."""
     record_verdicts = memo.explainer.record_verdicts
     count = memo.count
     for line_no, _end, value, http, _prefix in records:
         count(line_no, record_verdicts(value, http))
+    memo.flush()
 
 
 class SummaryRows:

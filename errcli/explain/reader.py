@@ -30,6 +30,7 @@ from errcli.explain.http import (
     HttpResponse,
 )
 from errcli.explain.lines import MAX_LINE_BYTES, Source, chunk_lines, line_source
+from errcli.explain.template import ZEROS
 
 # --- limits: what keeps memory constant and every input finite --------------------------
 
@@ -174,9 +175,16 @@ _ARRAY_OPEN = re.compile(
 
 
 class FastLane(Protocol):
-    """Hooks for lines that are a prefix and one JSON object (see :func:`pump`)."""
+    """Hooks for lines that are a prefix and one JSON object (see :func:`pump`).
 
-    def known(self, n: int, body: bytes) -> bool:
+    ``exact``: objects with their digits folded (:data:`~errcli.explain.template.ZEROS`) → (what tells
+    their verdicts apart, {that: tally}); a line found there whose tally has counted a line before
+    is counted by the pump itself, in the tally ([verdicts, lines, last line, ...]; see
+    :class:`errcli.explain.memo.LineMemo`)."""
+
+    exact: dict[bytes, Any]
+
+    def known(self, n: int, body: bytes, exact_key: bytes | None = None) -> bool:
         """True when the hook has dealt with the line from its bytes alone (it is not decoded)."""
 
     def decoded(self, n: int, value: dict[str, Any]) -> None:
@@ -204,6 +212,7 @@ def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined
     decode = json_decode
     array_in = _ARRAY_OPEN.search  # a prefix holding a `[` that may open an array takes the careful path
     known = lane.known if lane is not None else None
+    exact = lane.exact if lane is not None else {}
     state.first = not resumed
     lines, drain = _lines(source, resumed)
     sources = [lines]
@@ -222,9 +231,19 @@ def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined
                     p = line.find(b"{")
                     if p == 0 or (p > 0 and not array_in(line, 0, p)):
                         body = line[p:] if p else line
-                        if known is not None and known(n, body):
-                            fast_records += 1
-                            continue
+                        if known is not None:
+                            exact_key = body.translate(ZEROS)
+                            hit = exact.get(exact_key)  # a line of a canon counted before: a tally's increment
+                            if hit is not None:
+                                counted = hit[1].get(hit[0](body) if hit[0] is not None else None)
+                                if counted is not None and counted[1]:
+                                    counted[1] += 1
+                                    counted[2] = n
+                                    fast_records += 1
+                                    continue
+                            if known(n, body, exact_key):
+                                fast_records += 1
+                                continue
                         try:
                             value = decode(body)
                         except Exception:  # noqa: BLE001, S110 - anything odd takes the careful path below
