@@ -279,13 +279,13 @@ class RunTemplate:
         num = bytearray(len(body))
         kept, numbers = self.kept, self.numbers
         if kept or numbers:
-            for i, m in enumerate(RUNS.finditer(body)):
-                if i in kept:  # ... but those kept
-                    a, b = m.span()
-                    free[a:b] = bytes(b - a)
-                elif i in numbers:
-                    a, b = m.span()
-                    num[a:b] = b"\xff" * (b - a)
+            spans = [m.span() for m in RUNS.finditer(body)]
+            for i in kept:  # ... but those kept
+                a, b = spans[i]
+                free[a:b] = bytes(b - a)
+            for i in numbers:
+                a, b = spans[i]
+                num[a:b] = b"\xff" * (b - a)
         return folded_template(body, free, num)
 
 
