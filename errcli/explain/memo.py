@@ -80,6 +80,7 @@ class LineMemo:
         # the pump counts a line there (see flush)
         self.exact: dict[bytes, tuple[Any, dict[Any, list[Any]]]] = {}
         self.tallies: list[list[Any]] = []
+        self.zeros = ZEROS  # (for the pump, which computes exact's keys)
         self.exact_once: dict[int, None] = {}
         # folded: folded line → [mask, nums, nums_ref, {canon: verdicts}, keep] (see learn_folded)
         self.memo: dict[bytes, list[Any]] = {}

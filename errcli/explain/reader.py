@@ -30,7 +30,6 @@ from errcli.explain.http import (
     HttpResponse,
 )
 from errcli.explain.lines import MAX_LINE_BYTES, Source, chunk_lines, line_source
-from errcli.explain.template import ZEROS
 
 # --- limits: what keeps memory constant and every input finite --------------------------
 
@@ -177,12 +176,13 @@ _ARRAY_OPEN = re.compile(
 class FastLane(Protocol):
     """Hooks for lines that are a prefix and one JSON object (see :func:`pump`).
 
-    ``exact``: objects with their digits folded (:data:`~errcli.explain.template.ZEROS`) → (what tells
-    their verdicts apart, {that: tally}); a line found there whose tally has counted a line before
-    is counted by the pump itself, in the tally ([verdicts, lines, last line, ...]; see
+    ``exact``: objects with their digits folded (by the table ``zeros``) → (what tells their verdicts
+    apart, {that: tally}); a line found there whose tally has counted a line before is counted by
+    the pump itself, in the tally ([verdicts, lines, last line, ...]; see
     :class:`errcli.explain.memo.LineMemo`)."""
 
     exact: dict[bytes, Any]
+    zeros: bytes
 
     def known(self, n: int, body: bytes, exact_key: bytes | None = None) -> bool:
         """True when the hook has dealt with the line from its bytes alone (it is not decoded)."""
@@ -213,6 +213,7 @@ def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined
     array_in = _ARRAY_OPEN.search  # a prefix holding a `[` that may open an array takes the careful path
     known = lane.known if lane is not None else None
     exact = lane.exact if lane is not None else {}
+    zeros = lane.zeros if lane is not None else b""
     state.first = not resumed
     lines, drain = _lines(source, resumed)
     sources = [lines]
@@ -232,7 +233,7 @@ def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined
                     if p == 0 or (p > 0 and not array_in(line, 0, p)):
                         body = line[p:] if p else line
                         if known is not None:
-                            exact_key = body.translate(ZEROS)
+                            exact_key = body.translate(zeros)
                             hit = exact.get(exact_key)  # a line of a canon counted before: a tally's increment
                             if hit is not None:
                                 counted = hit[1].get(hit[0](body) if hit[0] is not None else None)
