@@ -1297,6 +1297,21 @@ def test_notify_frames(explainer: Explainer) -> None:
     assert (report.errors, report.not_errors) == ((), 1)
 
 
+def test_a_message_that_fits_another_entry_better_follows_the_code(explainer: Explainer) -> None:
+    # qaexchange's DIFF handler sends every failed cancel as 3002 (its status forbids it), whatever the
+    # cause; this one's cause is 3001's meaning (the order does not exist), which the message names better
+    frame = (
+        '{"aid":"rtn_data","data":[{"notify":{"cancel_failed":{"code":3002,"content":"Cancel order failed: '
+        'Order error: Order not found: O17497151089770000000187","level":"ERROR","type":"MESSAGE"}}}]}'
+    )
+    error = one(explainer, frame)
+    assert (error.catalog, error.code) == ("qaexchange", 3002)
+    assert [f"{e.catalog}:{e.code}" for e in error.alternatives][:1] == ["qaexchange:3001"]
+    # the code's own message: nothing follows
+    agreed = one(explainer, '{"success":false,"data":null,"error":{"code":3001,"message":"Order not found: O1"}}')
+    assert (agreed.catalog, agreed.code, agreed.alternatives) == ("qaexchange", 3001, ())
+
+
 def test_summary_first_and_last_lines_of_responses_without_json(bundled: CatalogSet) -> None:
     # a response without a JSON body is counted when it ends, at its status line: after later lines
     text = "HTTP/1.1 429 Too Many Requests{]\n[]["  # found by fuzzing: the response ends at the end of input

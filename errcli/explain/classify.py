@@ -374,7 +374,7 @@ class Classifier:
                 if not c.code
                 and c.entry.catalog == chosen.entry.catalog
                 and c.message >= MESSAGE_CLEAR
-                and c.message > chosen.message + 10
+                and c.message > chosen.message
             ]
             alternatives = case.others(chosen.entry, better)
         if finding.status is not None and chosen.entry.http_status not in (None, finding.status):
