@@ -3,7 +3,9 @@
 Four levels, cheapest first; a line goes down until one of them knows it:
 
 1. *exact*: the line with its digits folded (:data:`ZEROS`). Lines equal there differ in digits
-   only, and are told apart by the digits their template keeps (a code).
+   only, and are told apart by the digits their template keeps (a code). Each such canon has a
+   *tally*; from its second line in a count on, the pump itself counts a line there (one
+   increment, no call), and :meth:`LineMemo.flush` adds the tallies to the rows.
 2. *folded*: the line with digits and hex letters folded (:data:`~errcli.explain.template.FOLD`)
    → a template of lines of one length: the bytes their verdict may depend on, compared as one
    integer (:mod:`errcli.explain.template`).
