@@ -223,12 +223,12 @@ def folded_template(body: bytes, free: bytes | bytearray, num: bytes | bytearray
 # --- run templates: lines of any length ------------------------------------------------------------
 
 RUNS = re.compile(b"[" + re.escape(_FOLDED) + b"]+")  # what FOLD folds, run by run
-_APART = bytes(c if c in _FOLDED else 0x20 for c in range(256))  # every other byte a space
+_ONLY_RUNS = bytes(c if c in _FOLDED else 0x20 for c in range(256))  # every other byte a space
 
 
 def runs_of(body: bytes) -> list[bytes]:
     """``RUNS.findall(body)``, the same list, made by translate and split (no match objects)."""
-    return body.translate(_APART).split()
+    return body.translate(_ONLY_RUNS).split()
 
 
 RUNS_MAX_LINE = 500  # a message's first 500 characters are folded: no line longer takes run templates
@@ -247,14 +247,13 @@ class RunTemplate:
     runs (:data:`RUNS`): runs that are compared (``kept``), runs that must be all digits
     (a number's), runs that must hold a digit (an interpolated value's in a message)."""
 
-    __slots__ = ("by_canon", "canon_of", "count", "digit_runs", "digit_runs_of", "kept", "numbers", "numbers_of")
+    __slots__ = ("by_canon", "canon_of", "count", "digit_runs_of", "kept", "numbers", "numbers_of")
 
     def __init__(self, count: int, kept: list[int], numbers: list[int], digits: list[int]) -> None:
         self.count = count
-        self.kept = frozenset(kept)
+        self.kept = tuple(kept)
         self.canon_of = itemgetter(*kept) if kept else None
-        self.numbers = frozenset(numbers)
-        self.digit_runs = tuple(digits)
+        self.numbers = tuple(numbers)
         # (each getter gives a tuple: the first run is named again, as a number's run has no letter in
         # it and a run holding a digit is no letter-only one, the answer stays the same)
         self.numbers_of = itemgetter(*numbers, numbers[0]) if numbers else None
