@@ -80,27 +80,28 @@ class MessageMatcher:
         self.owners = [key for _, key in best]
         self.weights = list(best.values())
         self._cache: dict[str, dict[EntryKey, float]] = {}
-        # the texts by their whole content, their lengths, and all of them in one string: which texts
-        # a message holds, and which hold it, are found without a loop over every text
+        # for the substring tests: the texts by content, their lengths, and all of them in one string
+        # (``_starts``: where each begins there); for the token scorers: each text's tokens sorted
+        # (token_sort_ratio is ratio on them), its distinct tokens sorted (token_set_ratio of a text
+        # that shares no token with a message is ratio on them), and the texts each token is in
         self._by_text: dict[str, list[int]] = {}
+        self._by_token: dict[str, list[int]] = {}
+        self._starts: list[int] = []
+        self._sorted: list[str] = []
+        self._sorted_set: list[str] = []
+        at = 0
         for i, text in enumerate(self.texts):
             self._by_text.setdefault(text, []).append(i)
-        self._lengths = sorted({len(text) for text in self.texts})
-        self._starts: list[int] = []
-        at = 0
-        for text in self.texts:
             self._starts.append(at)
             at += len(text) + 1
-        self._blob = _APART.join(self.texts)
-        # for the token scorers: each text's tokens sorted (token_sort_ratio is ratio on them), its
-        # distinct tokens sorted (token_set_ratio of texts that share no token with a message is ratio
-        # on them), and the texts each token is in
-        self._sorted = [" ".join(sorted(text.split())) for text in self.texts]
-        self._sorted_set = [" ".join(sorted(set(text.split()))) for text in self.texts]
-        self._by_token: dict[str, list[int]] = {}
-        for i, text in enumerate(self.texts):
-            for token in set(text.split()):
+            tokens = sorted(text.split())
+            distinct = sorted(set(tokens))
+            self._sorted.append(" ".join(tokens))
+            self._sorted_set.append(" ".join(distinct))
+            for token in distinct:
                 self._by_token.setdefault(token, []).append(i)
+        self._lengths = sorted({len(text) for text in self._by_text})
+        self._blob = _APART.join(self.texts)
 
     def normalize(self, text: str) -> str:
         return self.index.normalize(fold_message(text).replace("#", " "))
