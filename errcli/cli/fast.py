@@ -39,7 +39,6 @@ def _value(opt: Opt, text: str) -> Any:
 
 
 FAST_COMMANDS = ("search", "explain")  # the subcommands the fast lane parses (and the default one)
-KEPT = ("lookup", "search")  # whose answers depend on the arguments and catalogs alone: they may be kept
 
 
 def parse(args: Sequence[str]) -> tuple[str, dict[str, Any]] | None:
@@ -140,8 +139,9 @@ def _main(args: list[str]) -> int:
         full_cli()  # exits itself
         return 0
     from errcli.cli.main import guarded, run
+    from errcli.cli.spec import COMMANDS
 
-    if piped and parsed[0] in KEPT and not parsed[1].get("catalog_path"):
+    if piped and COMMANDS[parsed[0]].kept and not parsed[1].get("catalog_path"):
         return guarded(lambda: _run_kept(args, *parsed))
     return guarded(lambda: run(*parsed))
 

@@ -91,9 +91,11 @@ class Arg:
 class Command:
     """A subcommand: its help, arguments and options, the function that answers it (``module:function``,
     a Result out) and the view that shows the Result. ``catalogs``: load them strictly (named paths must
-    load), leniently (broken ones listed), or not at all; ``page``: when long output may be paged."""
+    load), leniently (broken ones listed), or not at all; ``page``: when long output may be paged;
+    ``kept``: its answer depends on its arguments and the catalogs alone, so a piped run's answer may
+    be kept and printed again (:mod:`errcli.store.answers`)."""
 
-    __slots__ = ("args", "catalogs", "epilog", "help", "name", "options", "page", "run", "short_help", "view")
+    __slots__ = ("args", "catalogs", "epilog", "help", "kept", "name", "options", "page", "run", "short_help", "view")
 
     def __init__(
         self,
@@ -107,10 +109,11 @@ class Command:
         view: str,
         catalogs: str | None = None,
         page: str = "yes",
+        kept: bool = False,
     ) -> None:
         self.name, self.short_help, self.help, self.epilog = name, short_help, help, epilog
         self.args, self.options, self.run, self.view = args, options, run, view
-        self.catalogs, self.page = catalogs, page
+        self.catalogs, self.page, self.kept = catalogs, page, kept
 
 
 OPTIONS = {
@@ -188,6 +191,7 @@ COMMANDS = {
             "errcli.commands.lookup:run",
             "errcli.output.views:show_lookup",
             catalogs="strict",
+            kept=True,
         ),
         Command(
             "search",
@@ -202,6 +206,7 @@ COMMANDS = {
             "errcli.commands.search:run",
             "errcli.output.views:show_search",
             catalogs="strict",
+            kept=True,
         ),
         Command(
             "explain",
