@@ -10,6 +10,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
@@ -1410,6 +1411,62 @@ def test_summary_run_templates_decode_an_id_without_digits(explainer: Explainer)
     line = b'{"code": 7, "message": "cannot fill O12345", "qty": 12}'
     assert _decoded_lines(explainer, [line, line, line, line.replace(b"O12345", b"Oabcdef")])[0] == 3
     assert _decoded_lines(explainer, [line, line, line, line.replace(b": 12}", b": 12a}")])[0] == 3
+
+
+def _learnt_then(tail: list[str]) -> bytes:
+    """A first block of lines the summary learns from (interpolated amounts and uuids: a few forms), then
+    ``tail`` among more such lines, in the blocks after it (each block is looked up at once); ``KNOWN``
+    in ``tail`` stands for one more of those lines."""
+    line = (
+        '[2025-10-14T07:30:00.{ms:03d}Z] [warn] qa.http: <- 400 {{"success":false,"data":null,'
+        '"error":{{"code":{code},"message":"Insufficient funds: available={a}.{b}, required=7.55 ({u})"}}}}'
+    )
+    lines = [
+        line.format(ms=i % 1000, code=1001 + (i % 3 == 0), a=7 ** (i % 9), b=i % 97, u=uuid.UUID(int=i * 7919))
+        for i in range(6000)
+    ]
+    extra = iter(lines[::-1])
+    tail = [next(extra).partition(" <- 400 ")[2] if t == "KNOWN" else t for t in tail]
+    return "\n".join(lines[:4000] + tail + lines[4000:] + tail).encode() + b"\n"
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        # documents over several lines (pending: the rest of its block takes the careful path)
+        ["[", "KNOWN", ",", "KNOWN", "]", "KNOWN"],
+        ['{"code": 2002,', '"message": "Symbol not found"}', "KNOWN"],
+        # a raw HTTP response: status line, headers, a body the memo knows
+        ["HTTP/1.1 429 Too Many Requests", "Retry-After: 3", "", "KNOWN", "KNOWN"],
+        # a prefix with a bracket that opens an array; text; a line that is no JSON
+        ['[200, {"code": 2002, "message": "Symbol not found"}]', "worker started", '{"code": 1001,, }', "KNOWN"],
+    ],
+)
+def test_summary_blocks_agree_with_the_full_stream_around_other_lines(bundled: CatalogSet, tail: list[str]) -> None:
+    """Lines the memo knows are counted a block at a time; the others, and every line after one that
+    leaves something pending, are taken one by one: the counts, first and last lines are the full path's."""
+    _agree(bundled, _learnt_then(tail))
+
+
+def test_summary_counts_known_lines_a_block_at_a_time(bundled: CatalogSet, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After its first block, lines of forms the memo knows are never looked up one by one."""
+    from errcli.explain import memo
+
+    looked_up: list[int] = []
+    known = memo.LineMemo.known
+
+    def counted(self: memo.LineMemo, n: int, *args: Any) -> bool:
+        looked_up.append(n)
+        return known(self, n, *args)
+
+    monkeypatch.setattr(memo.LineMemo, "known", counted)
+    data = _learnt_then([])
+    report = summarize(bundled, io.BytesIO(data))
+    assert report.records == 6000
+    assert [(r.code, r.count) for r in report.rows] == [(1001, 4000), (1002, 2000)]
+    first_block = data.count(b"\n", 0, 1 << 18)
+    assert looked_up
+    assert len([n for n in looked_up if n > first_block]) < 20
 
 
 # Families of lines: one shape with values of every length and kind where ids, amounts and messages

@@ -4,9 +4,8 @@ UTF-16 with a BOM read as UTF-8, overlong lines cut. Constant memory, whatever t
 from __future__ import annotations
 
 import codecs
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
-from itertools import chain
 from typing import IO, Any, Protocol
 
 MAX_LINE_BYTES = 1 << 20  # a longer line is not parsed (counted as unparsed)
@@ -121,18 +120,25 @@ def _text_reader(read: Callable[[int], bytes]) -> Callable[[int], bytes]:
     return utf8
 
 
-def line_source(source: Source) -> tuple[Iterable[Any], Callable[[], None] | None]:
-    """The lines of ``source`` (bytes, or str from a text stream or a list), and for a text
-    stream a function that skips the rest of an overlong physical line."""
+def line_blocks(source: Source, resumed: bool = False) -> tuple[Iterable[Sequence[Any]], Callable[[], None] | None]:
+    """The lines of ``source`` (bytes, or str from a text stream or a list) in blocks: a binary
+    stream's chunks, other lines one at a time; and for a text stream a function that skips the
+    rest of an overlong physical line. A ``resumed`` source is a binary stream read as it is (it
+    starts at a line boundary inside a stream: no byte-order mark is looked for)."""
+    if resumed:
+        resume: Callable[[int], bytes] | None = getattr(source, "read1", None) or getattr(source, "read", None)
+        if resume is None:
+            raise TypeError("a resumed source is a binary stream")
+        return chunk_lines(resume), None
     if _is_binary(source):
         read = getattr(source, "read1", None) or getattr(source, "readline", None)
         if read is not None:
-            return chain.from_iterable(chunk_lines(_text_reader(read))), None
+            return chunk_lines(_text_reader(read)), None
     readline = getattr(source, "readline", None)
     if readline is None:
         if not isinstance(source, Iterable):
             raise TypeError("explain reads a stream or lines")
-        return source, None  # str lines are handled by the careful path
+        return map(_one, source), None  # str lines are handled by the careful path
     reader: Callable[[int], str] = readline
 
     def drain() -> None:  # skip the rest of an overlong physical line
@@ -140,7 +146,11 @@ def line_source(source: Source) -> tuple[Iterable[Any], Callable[[], None] | Non
             if chunk.endswith("\n"):
                 return
 
-    return iter(partial(reader, MAX_LINE_BYTES + 1), ""), drain
+    return map(_one, iter(partial(reader, MAX_LINE_BYTES + 1), "")), drain
+
+
+def _one(line: Any) -> tuple[Any]:
+    return (line,)
 
 
 def _is_binary(source: object) -> bool:

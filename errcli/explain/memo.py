@@ -21,9 +21,13 @@ form; lines too long for run templates get a folded template from the third line
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from operator import itemgetter
-from typing import TYPE_CHECKING, Any, Protocol
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from itertools import compress, repeat
+from itertools import count as numbers
+from operator import and_, is_, itemgetter
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from errcli.explain.plan import CACHE_LIMIT
 from errcli.explain.template import (
@@ -58,6 +62,7 @@ class Explainer(Protocol):
 MEMO_MAX_LINE = 2048  # the summary remembers shapes of lines up to this long
 MEMO_LIMIT = 20_000  # templates remembered at each level (then that level starts over)
 MEMO_VALUES = 1_000  # canons remembered per template
+PAIRS_LIMIT = 50_000  # (folded line, canon) pairs bulk remembers: ~25 MB for lines of 200 bytes
 CANON_LIMIT = 100_000  # canons remembered in all: ~30 MB for lines of 200 bytes
 SIGHTINGS = 3  # a folded template is made from a long line when its folded form is seen this often
 ONCE_LIMIT = 20_000  # forms seen once, before they are remembered (each level)
@@ -66,6 +71,9 @@ UNKNOWN_CODES_LIMIT = 10_000  # distinct unknown codes counted one by one; the o
 MAX_CODE_CHARS = 200  # a longer unknown code is counted among the others
 
 Verdicts = tuple["Verdict", ...]
+_NO_TEMPLATE = [0, 0, 0, {}, 0]  # (a folded template with no canon: what bulk finds for a form it does not know)
+_MASK = itemgetter(0)
+_AS_INT = cast("Callable[[bytes], int]", int.from_bytes)  # (big-endian: the default)
 
 
 class LineMemo:
@@ -82,6 +90,10 @@ class LineMemo:
         # the pump counts a line there (see flush)
         self.exact: dict[bytes, tuple[Any, dict[Any, list[Any]]]] = {}
         self.tallies: list[list[Any]] = []
+        # bulk: (folded line, canon, None) → the index of its verdicts in `groups` (see bulk)
+        self.pairs: dict[tuple[bytes, int, Any], int] = {}
+        self.groups: list[Verdicts] = []
+        self.group_index: dict[int, int] = {}  # id(verdicts) → their index in groups
         self.zeros = ZEROS  # (for the pump, which computes exact's keys)
         self.exact_once: dict[int, None] = {}
         # folded: folded line → [mask, nums, nums_ref, {canon: verdicts}, keep] (see learn_folded)
@@ -181,7 +193,69 @@ class LineMemo:
         else:
             self.first_folded(body, verdicts)
 
+    def bulk(self, bodies: list[bytes], skips: list[Any], base: int) -> tuple[list[int], Callable[[int], int]]:
+        """Look a block of lines up in the folded templates at once (their line numbers follow
+        ``base``); ``skips[i]`` set: line ``i`` is not a fast line. Returns the lines none knows (in
+        order: the pump takes them one by one) and ``commit(stop)``, which counts the known lines
+        before ``stop`` and says how many those were."""
+        keys = list(map(bytes.translate, bodies, repeat(FOLD)))
+        memo = self.memo
+        canons = map(and_, map(_AS_INT, bodies), map(_MASK, map(memo.get, keys, repeat(_NO_TEMPLATE))))
+        pairs = list(zip(keys, canons, skips, strict=True))
+        known = self.pairs
+        ids = list(map(known.get, pairs))  # the index of each line's verdicts in `groups`, None: not known yet
+        groups = self.groups
+        misses = []
+        for i in compress(numbers(), map(is_, ids, repeat(None))):
+            pair = pairs[i]
+            key, canon, skip = pair
+            made = memo.get(key)
+            verdicts = made[3].get(canon) if made is not None and skip is None else None
+            if verdicts is None:
+                misses.append(i)
+                continue
+            at = self.group_index.get(id(verdicts))
+            if at is None:
+                if len(known) >= PAIRS_LIMIT:
+                    known.clear()
+                at = self.group_index[id(verdicts)] = len(groups)
+                groups.append(verdicts)
+            ids[i] = known[pair] = at
+
+        def commit(stop: int) -> int:
+            part = ids if stop >= len(ids) else ids[:stop]
+            last = dict(zip(part, numbers(base + 1)))
+            counted = 0
+            for at, lines in Counter(part).items():
+                if at is not None:
+                    counted += lines
+                    self.count_many(groups[at], lines, base, last[at], partial(_first, part, at, base))
+            return counted
+
+        return misses, commit
+
     # -- counting --
+
+    def count_many(self, verdicts: Verdicts, lines: int, since: int, last: int, first: Callable[[], int]) -> None:
+        """Count ``lines`` records of these verdicts, all after line ``since``, the last on line ``last``;
+        ``first()`` says where the first was (asked only when a row may begin there)."""
+        self.records += lines
+        if not verdicts:
+            self.not_errors += lines
+            return
+        by_verdict = self.by_verdict
+        for verdict in verdicts:
+            seen = by_verdict.get(id(verdict))
+            if seen is not None and seen[0] is verdict:
+                row = seen[1]
+                row[1] += lines
+                row[3] = max(row[3], last)
+                if row[2] > since:  # the row's first line may be one of these
+                    row[2] = min(row[2], first())
+            else:
+                row = self.new_row(verdict, first())
+                row[1] += lines - 1
+                row[3] = max(row[3], last)
 
     def count(self, n: int, verdicts: Verdicts) -> None:
         """Count one record."""
@@ -323,6 +397,11 @@ class LineMemo:
         made = make_template(body, self.explainer.detector)
         if made is not None:
             self.learn_folded(body, made, verdicts)
+
+
+def _first(ids: list[int | None], at: int, base: int) -> int:
+    """The line number of the first line of ``ids`` (which follow line ``base``) with ``at``."""
+    return base + 1 + ids.index(at)
 
 
 def _first_sight(seen: dict[int, None], form: bytes) -> bool:

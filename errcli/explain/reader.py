@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain, repeat
+from itertools import repeat
+from operator import getitem
 from typing import Any, Protocol
 
 from errcli.explain.decode import bracket_depth, json_decode, python_dict, try_decode
@@ -29,7 +31,7 @@ from errcli.explain.http import (
     HttpInfo,
     HttpResponse,
 )
-from errcli.explain.lines import MAX_LINE_BYTES, Source, chunk_lines, line_source
+from errcli.explain.lines import MAX_LINE_BYTES, Source, line_blocks
 
 # --- limits: what keeps memory constant and every input finite --------------------------
 
@@ -49,6 +51,7 @@ _CHECK_EVERY_LINE_BELOW = 64 * 1024  # pending documents this small are validate
 # JSON on its first line (a log line's timestamp, level, request), at most MAX_PREFIX bytes
 _Raw = tuple[int, int, Any, "HttpInfo | None", bytes]
 MAX_PREFIX = 256
+BULK_LINES = 16  # a lane looks blocks of at least this many lines up at once
 
 
 @dataclass(frozen=True)
@@ -190,6 +193,12 @@ class FastLane(Protocol):
     def decoded(self, n: int, value: dict[str, Any]) -> None:
         """The line's object, decoded: the hook deals with it (it is not yielded)."""
 
+    def bulk(self, bodies: list[bytes], skips: list[Any], base: int) -> tuple[list[int], Callable[[int], int]]:
+        """A block's lines at once: ``bodies`` from each line's first `{` (a line without one gives
+        its last byte), ``skips[i]`` set where line ``i`` must take the careful path; the lines after
+        line ``base``. Returns the lines to take one by one, in order, and ``commit(stop)``, which
+        counts the others before ``stop`` and says how many."""
+
 
 Tail = Callable[[bool, int], "Source | None"]
 
@@ -212,66 +221,88 @@ def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined
     decode = json_decode
     array_in = _ARRAY_OPEN.search  # a prefix holding a `[` that may open an array takes the careful path
     known = lane.known if lane is not None else None
+    bulk = lane.bulk if lane is not None else None
     exact = lane.exact if lane is not None else {}
     zeros = lane.zeros if lane is not None else b""
     state.first = not resumed
-    lines, drain = _lines(source, resumed)
-    sources = [lines]
+    blocks, drain = line_blocks(source, resumed)
+    sources = [blocks]
     n = 0
     fast = False  # nothing pending: a line holding `{` may be one whole record
     fast_records = 0  # lines counted here, added to the tally in bulk
     try:
         while sources:
-            for line in sources.pop():
-                n += 1
-                if len(line) > MAX_LINE_BYTES:
-                    if drain is not None and not line.endswith(b"\n" if isinstance(line, bytes) else "\n"):
-                        drain()
-                    line = _OVERLONG  # noqa: PLW2901 - replaced on purpose: too long to parse
-                if fast and type(line) is bytes:
-                    p = line.find(b"{")
-                    if p == 0 or (p > 0 and not array_in(line, 0, p)):
-                        body = line[p:] if p else line
-                        if known is not None:
-                            exact_key = body.translate(zeros)
-                            hit = exact.get(exact_key)  # a line of a canon counted before: a tally's increment
-                            if hit is not None:
-                                counted = hit[1].get(hit[0](body) if hit[0] is not None else None)
-                                if counted is not None and counted[1]:
-                                    counted[1] += 1
-                                    counted[2] = n
+            for block in sources.pop():
+                base = n
+                size = len(block)
+                commit = None
+                order: Iterable[int] = range(size)
+                if bulk is not None and fast and size >= BULK_LINES and type(block[0]) is bytes:
+                    # the block looked up at once: only the lines the lane does not know are taken
+                    # below, one by one; when one leaves something pending, the rest are too
+                    starts = list(map(bytes.find, block, repeat(b"{")))
+                    bodies: list[bytes] = list(map(getitem, block, map(slice, starts, repeat(None))))
+                    order, commit = bulk(bodies, list(map(array_in, block, repeat(0), starts)), base)
+                for i in order:
+                    line = block[i]
+                    n = base + i + 1
+                    if len(line) > MAX_LINE_BYTES:
+                        if drain is not None and not line.endswith(b"\n" if isinstance(line, bytes) else "\n"):
+                            drain()
+                        line = _OVERLONG
+                    if fast and type(line) is bytes:
+                        p = line.find(b"{")
+                        if p == 0 or (p > 0 and not array_in(line, 0, p)):
+                            body = line[p:] if p else line
+                            if known is not None:
+                                exact_key = body.translate(zeros)
+                                hit = exact.get(exact_key)  # a line of a canon counted before: a tally's increment
+                                if hit is not None:
+                                    counted = hit[1].get(hit[0](body) if hit[0] is not None else None)
+                                    if counted is not None and counted[1]:
+                                        counted[1] += 1
+                                        counted[2] = n
+                                        fast_records += 1
+                                        continue
+                                if known(n, body, exact_key):
                                     fast_records += 1
                                     continue
-                            if known(n, body, exact_key):
-                                fast_records += 1
-                                continue
-                        try:
-                            value = decode(body)
-                        except Exception:  # noqa: BLE001, S110 - anything odd takes the careful path below
-                            pass
-                        else:
-                            fast_records += 1
-                            prefix = line[max(0, p - MAX_PREFIX) : p] if p else b""
-                            if type(value) is dict:
-                                if lane is not None:
-                                    lane.decoded(n, value)
-                                    continue
-                                yield n, n, value, None, prefix
+                            try:
+                                value = decode(body)
+                            except Exception:  # noqa: BLE001, S110 - anything odd takes the careful path below
+                                pass
                             else:
-                                yield from _flatten(n, n, value, None, prefix)
+                                fast_records += 1
+                                prefix = line[max(0, p - MAX_PREFIX) : p] if p else b""
+                                if type(value) is dict:
+                                    if lane is not None:
+                                        lane.decoded(n, value)
+                                        continue
+                                    yield n, n, value, None, prefix
+                                else:
+                                    yield from _flatten(n, n, value, None, prefix)
+                                continue
+                        elif p < 0 and line[:5] not in _HTTP_STARTS and (b"[" not in line or not array_in(line)):
+                            # no `{`, no `[` that can open an array, no status line: text (a start-up line, a
+                            # stack trace), as the careful path would find it
+                            tally.add_text(n, line)
                             continue
-                    elif p < 0 and line[:5] not in _HTTP_STARTS and (b"[" not in line or not array_in(line)):
-                        # no `{`, no `[` that can open an array, no status line: text (a start-up line, a
-                        # stack trace), as the careful path would find it
-                        tally.add_text(n, line)
-                        continue
-                tally.lines = n
-                yield from state.feed(n, line)
-                fast = state.idle
+                    tally.lines = n
+                    yield from state.feed(n, line)
+                    fast = state.idle
+                    if commit is not None and not fast:  # pending: the block's other lines one by one
+                        fast_records += commit(i + 1)
+                        commit = None
+                        assert isinstance(order, list)  # noqa: S101 - (the misses bulk gave)
+                        del order[bisect_right(order, i) :]  # (the loop's iterator goes on in the list)
+                        order.extend(range(i + 1, size))
+                if commit is not None:
+                    fast_records += commit(size)
+                n = base + size
             if tail is not None:  # the end of a source: read on, or not
                 more = tail(state.idle, n)
                 if more is not None:
-                    sources.append(_lines(more, resumed=True)[0])
+                    sources.append(line_blocks(more, resumed=True)[0])
         tally.lines = n
         yield from state.finish()
     finally:
@@ -280,17 +311,6 @@ def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined
 
 
 _HTTP_STARTS = (b"HTTP/", b"< HTT")  # what the careful path looks at for a status line
-
-
-def _lines(source: Source, resumed: bool) -> tuple[Iterable[Any], Callable[[], None] | None]:
-    """The lines of ``source`` and its drain (see :func:`~errcli.explain.lines.line_source`); a
-    resumed source is a binary stream read as it is."""
-    if not resumed:
-        return line_source(source)
-    read: Callable[[int], bytes] | None = getattr(source, "read1", None) or getattr(source, "read", None)
-    if read is None:
-        raise TypeError("a resumed source is a binary stream")
-    return chain.from_iterable(chunk_lines(read)), None
 
 
 def _flatten(line: int, end: int, value: Any, http: HttpInfo | None, prefix: bytes = b"") -> Iterator[_Raw]:
