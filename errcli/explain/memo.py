@@ -236,9 +236,13 @@ class LineMemo:
 
     # -- counting --
 
-    def count_many(self, verdicts: Verdicts, lines: int, since: int, last: int, first: Callable[[], int]) -> None:
+    def count(self, n: int, verdicts: Verdicts) -> None:
+        """Count one record."""
+        self.count_many(verdicts, 1, n - 1, n, n)
+
+    def count_many(self, verdicts: Verdicts, lines: int, since: int, last: int, first: int | Callable[[], int]) -> None:
         """Count ``lines`` records of these verdicts, all after line ``since``, the last on line ``last``;
-        ``first()`` says where the first was (asked only when a row may begin there)."""
+        ``first`` is where the first was (or says it: asked only when a row may begin there)."""
         self.records += lines
         if not verdicts:
             self.not_errors += lines
@@ -250,31 +254,13 @@ class LineMemo:
                 row = seen[1]
                 row[1] += lines
                 row[3] = max(row[3], last)
-                if row[2] > since:  # the row's first line may be one of these
-                    row[2] = min(row[2], first())
+                if row[2] > since:  # the row's first line may be one of these (a response without a JSON
+                    # body is counted when it ends, after later lines)
+                    row[2] = min(row[2], first if isinstance(first, int) else first())
             else:
-                row = self.new_row(verdict, first())
+                row = self.new_row(verdict, first if isinstance(first, int) else first())
                 row[1] += lines - 1
                 row[3] = max(row[3], last)
-
-    def count(self, n: int, verdicts: Verdicts) -> None:
-        """Count one record."""
-        self.records += 1
-        if not verdicts:
-            self.not_errors += 1
-            return
-        by_verdict = self.by_verdict
-        for verdict in verdicts:
-            seen = by_verdict.get(id(verdict))
-            if seen is not None and seen[0] is verdict:
-                row = seen[1]
-                row[1] += 1
-                if n > row[3]:
-                    row[3] = n
-                elif n < row[2]:  # a response without a JSON body is counted when it ends
-                    row[2] = n
-            else:
-                self.new_row(verdict, n)
 
     def new_row(self, verdict: Verdict, n: int) -> list[Any]:
         """Count ``verdict`` in its row, the first time this memo sees it."""
@@ -285,26 +271,13 @@ class LineMemo:
         return row
 
     def flush(self) -> None:
-        """Add to the rows the lines the pump counted in the exact level's tallies since the last flush."""
+        """Add to the rows the lines the pump counted in the exact level's tallies since the last flush
+        (each canon's first line was counted in this count already: its rows are there)."""
         for tally in self.tallies:
             more = tally[1] - tally[3]
-            if not more:
-                continue
-            tally[3] = tally[1]
-            self.records += more
-            if not tally[0]:
-                self.not_errors += more
-                continue
-            last = tally[2]
-            for verdict in tally[0]:
-                seen = self.by_verdict.get(id(verdict))
-                if seen is not None and seen[0] is verdict:
-                    row = seen[1]
-                    row[1] += more
-                else:  # (its first line was counted in this count already: the row is there)
-                    row = self.new_row(verdict, last)
-                    row[1] += more - 1
-                row[3] = max(row[3], last)
+            if more:
+                tally[3] = tally[1]
+                self.count_many(tally[0], more, tally[2], tally[2], tally[2])
 
     def restart(self, rows: SummaryRows) -> None:
         """Count into ``rows`` from now on, from nothing; what the memo has learnt is kept."""
