@@ -478,6 +478,34 @@ def test_curl_bodiless_401_reads_www_authenticate(explainer: Explainer, header: 
     assert plain.errors[0].message is None  # a realm alone says nothing
 
 
+@pytest.mark.parametrize("key", ["type", "event"])
+def test_an_error_event_without_a_code(explainer: Explainer, key: str) -> None:
+    """``{"event": "error", "message": …}`` (a WebSocket API's error frame) is an error by its kind alone."""
+    error = one(explainer, f'{{"{key}": "error", "message": "Insufficient funds: available=10.5, required=200.0"}}')
+    assert "qaexchange:1001" in candidates(error), candidates(error)
+    quiet = explain_text(explainer, f'{{"{key}": "trade", "message": "filled 3 @ 101.5"}}')
+    assert (quiet.errors, quiet.not_errors) == ((), 1)
+
+
+def test_curl_verbose_transcript(explainer: Explainer) -> None:
+    """``curl -v``: ``*`` notes and ``>`` request lines around the response, a bare ``<`` ending its
+    headers, a note between the headers and the body; the body is the response's, the request's
+    path steers the meaning."""
+    text = (
+        "*   Trying 127.0.0.1:8094...\n* Connected to 127.0.0.1 (127.0.0.1) port 8094\n"
+        "> POST /api/account/withdraw HTTP/1.1\n> Host: 127.0.0.1:8094\n> Content-Length: 69\n>\n"
+        "< HTTP/1.1 400 Bad Request\n< content-type: application/json\n<\n"
+        "* Connection #0 to host 127.0.0.1 left intact\n"
+        '{"success":false,"data":null,"error":{"code":400,"message":"Insufficient available balance"}}\n'
+    )
+    report = explain_text(explainer, text)
+    assert len(report.errors) == 1
+    error = report.errors[0]
+    assert error.http_status == 400
+    assert error.message == "Insufficient available balance"
+    assert "qaexchange:2004" in candidates(error)[:4], candidates(error)
+
+
 def test_curl_interim_and_success_responses(explainer: Explainer) -> None:
     text = (
         "HTTP/1.1 100 Continue\r\n\r\n"

@@ -471,8 +471,8 @@ class Detector:
                 return False
             if flag is False:
                 fields.marker = True
-        if plan.type_key:
-            kind = node.get("type")
+        for key in plan.kind_keys:
+            kind = node[key]
             if isinstance(kind, str) and kind.lower() in ("error", "err", "failure"):
                 fields.marker = True
         if plan.level_key and (

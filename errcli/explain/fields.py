@@ -53,6 +53,8 @@ ERROR_ONLY_KEYS = frozenset(
 )
 MESSAGE_LIKE = frozenset({*MESSAGE_KEYS, "error"})
 INNER_STRIP = MESSAGE_LIKE - {*CODE_KEYS, "type"}  # message keys inside an ``error`` object
+KIND_KEYS = ("type", "event")  # an object's kind: "error" says it is one (a WebSocket API's error frame)
+FLAG_KEYS = ("success", "ok", *KIND_KEYS, "level")  # read for what they say of the object, never a code
 SUCCESS_WORDS = frozenset({"ok", "success", "succeeded", "successful", "done", "成功"})
 ERROR_WORDS = frozenset({"error", "fail", "failed", "failure", "err", "ko", "失败", "错误"})
 SUCCESS_CATEGORY = "success"  # the category of entries that are no error (market-data's code 0)
@@ -87,9 +89,6 @@ KNOWN_NAMES = frozenset(
         *NESTED_HINTS,
         *WRAPPER_MARKS,
         *WRAPPER_BODY_KEYS,
-        "success",
-        "ok",
-        "type",
-        "level",
+        *FLAG_KEYS,
     }
 )

@@ -12,7 +12,9 @@ from errcli.explain.fields import (
     CODE_KEYS,
     ERROR_CODE_KEYS,
     ERROR_ONLY_KEYS,
+    FLAG_KEYS,
     INNER_STRIP,
+    KIND_KEYS,
     KNOWN_NAMES,
     MESSAGE_KEYS,
     MESSAGE_LIKE,
@@ -130,6 +132,7 @@ class Plan:
         "error_keys",
         "has_success",
         "inert",
+        "kind_keys",
         "level_key",
         "list_keys",
         "message_keys",
@@ -138,7 +141,6 @@ class Plan:
         "read_keys",
         "read_spec",
         "status_keys",
-        "type_key",
         "walked_keys",
         "wrapper",
     )
@@ -152,7 +154,7 @@ class Plan:
         self.message_keys = tuple(k for k in MESSAGE_KEYS if k in present)
         self.error_keys = tuple(k for k in keys if k in ERROR_ONLY_KEYS)
         self.has_success = "success" in present or "ok" in present
-        self.type_key = "type" in present
+        self.kind_keys = tuple(k for k in KIND_KEYS if k in present)
         self.level_key = "level" in present
         # {status, statusText | headers, data | body}: an HTTP client's response object (axios, fetch)
         self.wrapper = (
@@ -161,7 +163,7 @@ class Plan:
             and any(k in present for k in WRAPPER_BODY_KEYS)
         )
         read = {*self.code_keys, *self.status_keys, *self.message_keys, *self.error_keys}
-        read.update(k for k in ("success", "ok", "type", "level") if k in present)
+        read.update(k for k in FLAG_KEYS if k in present)
         for env, _ in self.envs:
             read.add(env.code_path[0])
             read.add(env.message_path[0])
@@ -173,7 +175,7 @@ class Plan:
         heads -= {p[0] for p in paths if len(p) == 1}
         heads -= {path[0] for env, _ in self.envs for path, _ in env.error_when}
         heads -= {*self.code_keys, *self.status_keys, *self.message_keys, *self.error_keys}
-        heads -= {"success", "ok", "type", "level"}
+        heads -= set(FLAG_KEYS)
         self.read_keys = tuple(k for k in keys if k in read)
         self.list_keys = frozenset(heads)
         # the keys as a shape key holds them: names with a digit that no envelope or field of the walk

@@ -25,12 +25,7 @@ from operator import getitem
 from typing import Any, Protocol
 
 from errcli.explain.decode import bracket_depth, json_decode, python_dict, try_decode
-from errcli.explain.http import (
-    HEADER_LINE,
-    STATUS_LINE,
-    HttpInfo,
-    HttpResponse,
-)
+from errcli.explain.http import HEADER_LINE, STATUS_LINE, HttpInfo, HttpResponse
 from errcli.explain.lines import MAX_LINE_BYTES, Source, line_blocks
 
 # --- limits: what keeps memory constant and every input finite --------------------------
@@ -439,9 +434,14 @@ class _ScanState:
             self.tally.http_lines += 1
             return True, out
         response = self.http
-        if response is None or not response.in_headers:
+        if response is None:
             return False, []
-        if not data.strip() or (data[:2] == b"< " and not data[2:].strip()):  # curl -v marks lines with "< "
+        if data[:2] == b"* " and not response.body:  # a note of curl -v's between the headers and the body
+            self.tally.http_lines += 1
+            return True, []
+        if not response.in_headers:
+            return False, []
+        if not data.strip() or (data[:1] == b"<" and not data[1:].strip()):  # curl -v marks lines with "< "
             response.finish_headers()
             self.tally.http_lines += 1
             return True, []
