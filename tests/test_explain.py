@@ -747,6 +747,23 @@ def test_success_responses_are_not_errors(explainer: Explainer, text: str) -> No
     assert report.unparsed_count == 0
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"success": true, "message": "Invalid password", "data": null}', "qaexchange:9001"),
+        ('{"code": 0, "message": "Symbol not found", "data": []}', "market-data:2002"),
+        ('{"code": 200, "msg": "Quota exhausted: 100000/100000 requests used", "data": null}', "market-data:3002"),
+        ('{"status": "ok", "message": "余额不足"}', "ztdx:INSUFFICIENT_BALANCE"),
+    ],
+)
+def test_a_success_that_says_an_error(explainer: Explainer, text: str, expected: str) -> None:
+    """A body flagged a success whose message reports an error (a login's ``"message": "Invalid
+    password"``) is an error, explained by its message; its success code is no meaning of it."""
+    error = one(explainer, text)
+    assert expected in candidates(error), candidates(error)
+    assert error.entry is None or error.entry.category != "success"
+
+
 # --- unparsed lines --------------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from errcli.explain.fields import (
     CODE_KEYS,
     ERROR_CODE_KEYS,
     ERROR_LEVELS,
+    ERROR_TEXT,
     ERROR_WORDS,
     MESSAGE_KEYS,
     NESTED_HINTS,
@@ -465,10 +466,11 @@ class Detector:
     @staticmethod
     def _error_or_success(node: dict[str, Any], plan: Plan, fields: _Fields, status_word: str | None) -> bool | None:
         """True/False when the object says it is an error or a success; None when only its code can tell."""
+        said_success = False
         if plan.has_success:
             flag = node.get("success", node.get("ok"))
             if flag is True and not fields.marker:
-                return False
+                said_success = True
             if flag is False:
                 fields.marker = True
         for key in plan.kind_keys:
@@ -488,9 +490,17 @@ class Detector:
             if status_word in ERROR_WORDS:
                 fields.marker = True
             elif not fields.marker:
-                return False
+                said_success = True
         if fields.code is not None and not fields.marker and _is_success_code(fields.code):
-            return False
+            said_success = True
+        if said_success and not fields.marker:
+            if fields.message is None or not ERROR_TEXT.search(fields.message):
+                return False
+            # a success whose message reports an error (a login's "message": "Invalid password"):
+            # an error, told by its message; its success code means nothing of it
+            if _is_success_code(fields.code):
+                fields.code = None
+            fields.marker = True
         return True if fields.marker else None
 
 

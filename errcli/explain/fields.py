@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 # Generic code fields, most specific first.
 CODE_KEYS = (
     "error_code",
@@ -91,4 +93,16 @@ KNOWN_NAMES = frozenset(
         *WRAPPER_BODY_KEYS,
         *FLAG_KEYS,
     }
+)
+
+# words that say a text reports an error: a text body is explained only when it says so (or is a
+# catalog's own text almost word for word), and so is a body flagged a success whose message says so
+ERROR_TEXT = re.compile(
+    r"(?i)\b(?:err(?:or)?s?|fail(?:ed|ure|s)?|invalid|not\s+found|denied|exceed(?:s|ed)?|insufficient|missing"
+    r"|unable|cannot|can't|refused|reject(?:ed|s|ing)?|expired?|forbidden|unauthori[sz]ed|unauthenticated"
+    r"|not\s+authenticated|unavailable|timed?\s*out|timeout|too\s+many|not\s+allowed|not\s+supported"
+    r"|unsupported|exhausted|incorrect|wrong|frozen|locked|suspended|banned|exception|panic|crash(?:ed)?"
+    r"|violat\w*|mismatch|malformed|already|required|overflow|unknown"
+    r"|E(?:TIMEDOUT|CONNREFUSED|CONNRESET|CONNABORTED|HOSTUNREACH|NETUNREACH|AI_AGAIN|NOTFOUND|PIPE))\b"
+    r"|错误|錯誤|失败|失敗|无效|無效|不足|拒绝|拒絕|超过|超過|超出|不存在|禁止|异常|異常|过期|過期|未认证|未認證|不支持|频繁|頻繁|过快|過快|限流|超限"
 )

@@ -14,19 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from errcli.explain.fields import CODE_KEYS, ERROR_LEVELS, MESSAGE_KEYS, QUIET_LEVELS
+from errcli.explain.fields import CODE_KEYS, ERROR_LEVELS, ERROR_TEXT, MESSAGE_KEYS, QUIET_LEVELS
 from errcli.explain.http import is_reason, page_title
 
-# words that say a text reports an error (a text body is explained only when it says so, or when
-# it is a catalog's own text almost word for word)
-ERROR_TEXT = re.compile(
-    r"(?i)\b(?:err(?:or)?s?|fail(?:ed|ure|s)?|invalid|not\s+found|denied|exceed(?:s|ed)?|insufficient|missing"
-    r"|unable|cannot|can't|refused|reject(?:ed|s|ing)?|expired?|forbidden|unauthori[sz]ed|unauthenticated"
-    r"|not\s+authenticated|unavailable|timed?\s*out|timeout|too\s+many|not\s+allowed|not\s+supported"
-    r"|unsupported|exception|panic|crash(?:ed)?|violat\w*|mismatch|malformed|already|required|overflow|unknown"
-    r"|E(?:TIMEDOUT|CONNREFUSED|CONNRESET|CONNABORTED|HOSTUNREACH|NETUNREACH|AI_AGAIN|NOTFOUND|PIPE))\b"
-    r"|错误|錯誤|失败|失敗|无效|無效|不足|拒绝|拒絕|超过|超過|超出|不存在|禁止|异常|異常|过期|過期|未认证|未認證|不支持|频繁|頻繁|过快|過快|限流|超限"
-)
 # a stack trace's frame (JavaScript's ``at f (app.js:14:15)``, Python's ``File "x.py", line 3, in f``)
 # and a browser's ``Uncaught (in promise)``: not part of a message
 _FRAME = re.compile(
