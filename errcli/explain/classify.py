@@ -26,7 +26,7 @@ or the error is unknown. Confidence comes from the margin over the runner-up.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from errcli._text import fold_symbol
@@ -51,6 +51,7 @@ MESSAGE_SPAN = 60.0  # what a message that matches fully (100) adds; 55 adds 6, 
 MESSAGE_FLOOR = 55.0  # below this, a message match is noise
 MESSAGE_CLEAR = 75.0  # a message that names an entry on its own
 MESSAGE_UNRELATED = 45.0  # the code's entry and the message have nothing in common
+MESSAGE_OVER_CODE = 88.0  # a message that names an entry beside a code no catalog documents
 ALTERNATIVES = 3
 AMBIGUOUS_MARGIN = 5.0  # two APIs' entries closer than this: the message alone does not choose
 STATUS_PHRASE_WEIGHT = 0.7  # the status's own words stand in for a missing message: a weak sign
@@ -406,6 +407,10 @@ class Classifier:
             return None
         if best.message < MESSAGE_CLEAR or not (best.message >= 80 or best.env or best.status):
             return None
+        number = as_int(code)
+        own_code = code is not None and not (number is not None and 100 <= number <= 599)
+        if own_code and best.message < MESSAGE_OVER_CODE:
+            return None  # a code of the server's own (KYC_REQUIRED) is its meaning unless the message names one
         best.evidence.append(Evidence("message", "guess", best.entry.catalog, best.entry.code, round(best.message, 1)))
         runner = ranked[1] if len(ranked) > 1 else None
         margin = best.total - (runner.total if runner is not None else 0.0)
@@ -529,17 +534,7 @@ def _with_code(verdict: Verdict, old: Code, new: Code) -> Verdict:
         else e
         for e in verdict.evidence
     )
-    return Verdict(
-        verdict.catalog,
-        new if verdict.entry is None else verdict.code,
-        verdict.entry,
-        verdict.confidence,
-        verdict.alternatives,
-        verdict.basis,
-        verdict.contradiction,
-        verdict.http_status,
-        evidence,
-    )
+    return replace(verdict, code=new if verdict.entry is None else verdict.code, evidence=evidence)
 
 
 def _diverse(entries: Sequence[Entry], limit: int = ALTERNATIVES, diverse: bool = True) -> tuple[Entry, ...]:
