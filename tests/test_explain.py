@@ -764,6 +764,21 @@ def test_a_success_that_says_an_error(explainer: Explainer, text: str, expected:
     assert error.entry is None or error.entry.category != "success"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"message": "Connection limit exceeded", "data": {"open": 10, "max": 10}}', "market-data:3003"),
+        ('{"message": "The API key provided has been revoked."}', "market-data:1001"),
+        ('{"msg": "Insufficient funds: available=10.00, required=250.00"}', "qaexchange:1001"),
+    ],
+)
+def test_a_lone_message_that_reports_an_error(explainer: Explainer, text: str, expected: str) -> None:
+    """A body that is only a message (and data) is an error when its words say one (API gateways'
+    ``{"message": "Forbidden"}``); a message that says nothing of the kind stays no error."""
+    error = one(explainer, text)
+    assert expected in candidates(error), candidates(error)
+
+
 # --- unparsed lines --------------------------------------------------------------------------------
 
 

@@ -102,7 +102,8 @@ ERROR_TEXT = re.compile(
     r"|unable|cannot|can't|refused|reject(?:ed|s|ing)?|expired?|forbidden|unauthori[sz]ed|unauthenticated"
     r"|not\s+authenticated|unavailable|timed?\s*out|timeout|too\s+many|not\s+allowed|not\s+supported"
     r"|unsupported|exhausted|incorrect|wrong|frozen|locked|suspended|banned|exception|panic|crash(?:ed)?"
-    r"|violat\w*|mismatch|malformed|already|required|overflow|unknown"
+    r"|violat\w*|mismatch|malformed|already|required|overflow|unknown|revoked|disabled|blocked"
     r"|E(?:TIMEDOUT|CONNREFUSED|CONNRESET|CONNABORTED|HOSTUNREACH|NETUNREACH|AI_AGAIN|NOTFOUND|PIPE))\b"
     r"|错误|錯誤|失败|失敗|无效|無效|不足|拒绝|拒絕|超过|超過|超出|不存在|禁止|异常|異常|过期|過期|未认证|未認證|不支持|频繁|頻繁|过快|過快|限流|超限"
+    r"|不在白名单|不在白名單|已禁用|已冻结|已凍結|没有权限|沒有權限|无权|無權"
 )
