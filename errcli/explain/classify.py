@@ -569,10 +569,10 @@ def _top(priors: dict[str, tuple[float, Evidence]]) -> str | None:
 
 
 def _wordy(message: str | None) -> bool:
-    """A message with something to say: three words, or four CJK characters."""
+    """A message with something to say: two words, or four CJK characters."""
     if not message:
         return False
-    return len(message.split()) >= 3 or sum(1 for ch in message if "\u3400" <= ch <= "\u9fff") >= 4
+    return len(message.split()) >= 2 or sum(1 for ch in message if "\u3400" <= ch <= "\u9fff") >= 4
 
 
 def _guess(priors: dict[str, tuple[float, Evidence]]) -> str | None:
