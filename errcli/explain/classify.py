@@ -25,6 +25,7 @@ or the error is unknown. Confidence comes from the margin over the runner-up.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -49,6 +50,7 @@ NAMED_PRIOR = FRAME_MAX  # a text that names an API (its host, its logger) as mu
 STATUS_AGREES = 12.0
 MESSAGE_SPAN = 60.0  # what a message that matches fully (100) adds; 55 adds 6, 80 adds 36
 MESSAGE_FLOOR = 55.0  # below this, a message match is noise
+MESSAGE_NOISE = 60.0  # a wordy message that shares no more than this with the code's entry is another meaning
 MESSAGE_CLEAR = 75.0  # a message that names an entry on its own
 MESSAGE_UNRELATED = 45.0  # the code's entry and the message have nothing in common
 MESSAGE_OVER_CODE = 88.0  # a message that names an entry beside a code no catalog documents
@@ -57,6 +59,7 @@ AMBIGUOUS_MARGIN = 5.0  # two APIs' entries closer than this: the message alone 
 STATUS_PHRASE_WEIGHT = 0.7  # the status's own words stand in for a missing message: a weak sign
 
 EntryKey = tuple[str, Code]
+_UPPER_SNAKE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+").fullmatch  # ACCOUNT_FROZEN: a symbolic code
 
 
 def key_of(entry: Entry) -> EntryKey:
@@ -334,9 +337,16 @@ class Classifier:
         rest = [c for c in ranked if c is not chosen]
         if not chosen.code:  # the message's entry outscored every entry with the code
             contradiction = True
-        elif has_message and not contradiction and chosen.message == 0.0 and _wordy(finding.message):
+        elif (
+            has_message
+            and not contradiction
+            and chosen.message < MESSAGE_NOISE
+            and _wordy(finding.message)
+            and as_int(finding.code) is not None
+        ):
             # the message has nothing of the code's meaning and names no other entry: a server's own use
-            # of the number; the documented meaning is only a guess
+            # of the number (a name like DATABASE_ERROR says its meaning itself); the documented meaning
+            # is only a guess
             alts = (chosen.entry, *case.others(chosen.entry, rest))[:ALTERNATIVES]
             return case.unknown(chosen.entry.catalog, 0.3, alts, [*chosen.evidence, *case.evidence], case.status)
         elif (
@@ -395,7 +405,7 @@ class Classifier:
         if named is not None and case.priors[named][0] >= ENVELOPE_STRONG and best.entry.catalog != named:
             return None
         code = case.finding.code
-        if isinstance(code, str) and _upper_snake(code) and best.entry.catalog in self.numbered:
+        if isinstance(code, str) and _UPPER_SNAKE(code) and best.entry.catalog in self.numbered:
             return None  # a code like ACCOUNT_FROZEN that no API documents: not an API that numbers its codes
         rival = next((c for c in ranked[1:] if c.entry.catalog != best.entry.catalog), None)
         if (
@@ -548,19 +558,6 @@ def _diverse(entries: Sequence[Entry], limit: int = ALTERNATIVES, diverse: bool 
         (rest if entry.catalog in seen else first).append(entry)
         seen.add(entry.catalog)
     return tuple((first + rest)[:limit])
-
-
-def _upper_snake(code: str) -> bool:
-    """``ACCOUNT_FROZEN``: a symbolic code (ASCII capitals and digits, words joined by ``_``)."""
-    words = code.split("_")
-    return (
-        len(words) > 1
-        and all(words)
-        and code.isascii()
-        and code.isupper()
-        and code[0].isalpha()
-        and (code.replace("_", "").isalnum())
-    )
 
 
 def _top(priors: dict[str, tuple[float, Evidence]]) -> str | None:
