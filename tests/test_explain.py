@@ -779,6 +779,31 @@ def test_a_lone_message_that_reports_an_error(explainer: Explainer, text: str, e
     assert expected in candidates(error), candidates(error)
 
 
+FAILED_PARSE = (
+    "[2025-01-15T08:03:29Z ERROR qaexchange::service::websocket::diff_handler] Failed to parse DIFF message: "
+    '{"aid":"req_login","bid":"qaexchange","user_name":"trader_wang"}, '
+    "error: missing field `password` at line 1 column 64"
+)
+
+
+def test_an_error_line_around_a_json_that_is_no_error(bundled: CatalogSet, explainer: Explainer) -> None:
+    """A server's error log line that quotes the request it failed on (``Failed to parse DIFF message:
+    {…}, error: missing field …``): the JSON is no error, the line around it is. At INFO, or when the
+    words after the JSON say nothing of an error, it stays no error; the summary counts it alike."""
+    error = one(explainer, FAILED_PARSE + "\n")
+    assert "qaexchange:9003" in candidates(error), candidates(error)
+    assert error.message is not None
+    assert "missing field" in error.message
+    assert "req_login" not in error.message
+    for quiet in (
+        FAILED_PARSE.replace(" ERROR ", " INFO "),
+        '2025-01-15T08:03:29Z ERROR gateway: {"aid":"peek_message"} took 3 ms',
+    ):
+        report = explain_text(explainer, quiet + "\n")
+        assert (report.errors, report.not_errors) == ((), 1), quiet
+    _agree(bundled, "\n".join([FAILED_PARSE, FAILED_PARSE.replace("64", "71"), '{"code": 0}'] * 3).encode())
+
+
 # --- unparsed lines --------------------------------------------------------------------------------
 
 

@@ -19,11 +19,12 @@ from errcli._gc import collector_paused
 from errcli.catalog import CatalogSet
 from errcli.explain.classify import Classifier, Verdict, is_status_entry
 from errcli.explain.detect import Detector, Finding
+from errcli.explain.fields import ERROR_TEXT
 from errcli.explain.http import MAX_BODY_LINES, HttpInfo
 from errcli.explain.lines import Source
 from errcli.explain.memo import LineMemo, SummaryRows, count_records
 from errcli.explain.plan import CACHE_LIMIT, MISSING, envs_of, get_path
-from errcli.explain.reader import LineTally, pump
+from errcli.explain.reader import TRAILER, LineTally, pump
 from errcli.explain.result import Action, Evidence, ExplainedError, ExplainReport, Summary, SummaryReport, SummaryRow
 from errcli.explain.split import MIN_SPLIT_BYTES, WARM_BYTES, Half, Window, cut, line_end
 from errcli.model import Catalog, Entry
@@ -69,13 +70,35 @@ class Explainer:
     def verdict(self, finding: Finding) -> Verdict:
         return self.classifier.verdict(finding)
 
-    def record_verdicts(self, value: Any, http: HttpInfo | None) -> tuple[Verdict, ...]:
+    def record_verdicts(self, value: Any, http: HttpInfo | None, prefix: bytes = b"") -> tuple[Verdict, ...]:
         """The verdicts of one record (empty: not an error); objects whose relevant values were
         seen before cost a few look-ups."""
         if http is None and type(value) is dict:
-            return self.object_verdicts(value)
-        found = self.findings(value, http)
+            verdicts = self.object_verdicts(value)
+            if verdicts or TRAILER not in prefix:
+                return verdicts
+        found = self.record_findings(value, http, prefix)
         return () if found is None else tuple(self.verdict(f) for f in found)
+
+    def record_findings(self, value: Any, http: HttpInfo | None, prefix: bytes) -> list[Finding] | None:
+        """The errors of one record; for one that holds none, those of the log line's words around it."""
+        found = self.findings(value, http)
+        if found is None and TRAILER in prefix:
+            return self.line_findings(prefix)
+        return found
+
+    def line_findings(self, prefix: bytes) -> list[Finding] | None:
+        """The words of a log line around a JSON value that is no error (``Failed to parse DIFF
+        message: {…}, error: missing field …``): an error when they say one, at a level not quiet."""
+        from errcli.explain.text import named_catalog, read_text
+
+        before, _, after = prefix.partition(TRAILER)
+        line = f"{before.decode('utf-8', 'replace').rstrip()} … {after.decode('utf-8', 'replace')}"
+        said = read_text([line])
+        if said.quiet or not ERROR_TEXT.search(said.message):
+            return None
+        apis = [c.id for c in self.catalogs if c.id not in self.classifier.status_catalogs]
+        return [Finding({}, None, said.message, (), named=named_catalog([line], apis))]
 
     def object_verdicts(self, value: dict[str, Any]) -> tuple[Verdict, ...]:
         """:meth:`record_verdicts` of a JSON object: cached by the object's shape key."""
@@ -247,11 +270,11 @@ class ExplainStream:
         return self.tally.lines
 
     def __iter__(self) -> Iterator[ExplainedError]:
-        findings = self.explainer.findings
+        findings = self.explainer.record_findings
         explain = self.explainer.explain
         for line, end, value, http, prefix in pump(self.source, self.tally):
             self.records += 1
-            found = findings(value, http)
+            found = findings(value, http, prefix)
             if found is None:
                 self.not_errors += 1
                 continue

@@ -41,11 +41,11 @@ _CHECK_EVERY_LINE_BELOW = 64 * 1024  # pending documents this small are validate
 
 # --- the reader ----------------------------------------------------------------------------
 
-
-# (line, end_line, value, http, prefix): the reader's fast form; prefix is the text before the
-# JSON on its first line (a log line's timestamp, level, request), at most MAX_PREFIX bytes
+# (line, end_line, value, http, prefix): the reader's fast form; prefix is the text before the JSON
+# on its first line (a log line's timestamp, level, request), at most MAX_PREFIX bytes, and TRAILER
 _Raw = tuple[int, int, Any, "HttpInfo | None", bytes]
 MAX_PREFIX = 256
+TRAILER = b"\x00"  # and the line's text after the value, when there is some
 BULK_LINES = 16  # a lane looks blocks of at least this many lines up at once
 
 
@@ -153,7 +153,7 @@ class RecordReader:
 
     def __iter__(self) -> Iterator[Record]:
         for line, end, value, http, prefix in self.raw():
-            yield Record(line, end, value, http, prefix.decode("utf-8", "replace"))
+            yield Record(line, end, value, http, prefix.partition(TRAILER)[0].decode("utf-8", "replace"))
 
     def raw(self) -> Iterator[_Raw]:
         """The same records as plain tuples: the one line pump (see :func:`pump`)."""
@@ -474,13 +474,14 @@ class _ScanState:
                 return
             if kind == "trailing" and offset:
                 kind, value, _ = try_decode(view[start : start + offset])
+                pos = start + offset  # (a failure below starts over after `start`)
                 if kind == "ok" and start and type(value) is list and dict not in map(type, value):
-                    pos = start + offset  # `md-gw[2231]: …`: a process id in the text, no response
-                    continue
+                    continue  # `md-gw[2231]: …`: a process id in the text, no response
                 if kind == "ok":
+                    if not had and (after := data[pos : pos + MAX_PREFIX].strip()) and not _CANDIDATE.search(data, pos):
+                        prefix += TRAILER + after  # the words after it (a log line quoting the request it failed on)
                     yield from _flatten(n, n, value, http, prefix)
                     had = True
-                    pos = start + offset
                     continue
             elif kind == "truncated" and data is not _OVERLONG:
                 pending = _Pending(n, data, start, had, response)
