@@ -225,6 +225,7 @@ ENVELOPES = [
     ('{"error_code": 3001, "error_message": "Rate limit exceeded"}', "market-data:3001"),
     ('{"errorCode": "ORDER_NOT_FOUND", "errorMessage": "order 42 not found"}', "ztdx:ORDER_NOT_FOUND"),
     ('{"err_code": 2002, "msg": "Symbol not found"}', "market-data:2002"),
+    ('{"retCode": 2003, "retMsg": "Invalid time range", "result": {}, "time": 1764841277001}', "market-data:2003"),
     ('{"status": "error", "code": 9004, "msg": "请求频率过高"}', "qaexchange:9004"),
     ('{"code": "1001", "message": "Invalid or expired token"}', "market-data:1001"),
     ('{"code": 1001.0, "message": "Invalid or expired token"}', "market-data:1001"),
@@ -802,6 +803,31 @@ def test_an_error_line_around_a_json_that_is_no_error(bundled: CatalogSet, expla
         report = explain_text(explainer, quiet + "\n")
         assert (report.errors, report.not_errors) == ((), 1), quiet
     _agree(bundled, "\n".join([FAILED_PARSE, FAILED_PARSE.replace("64", "71"), '{"code": 0}'] * 3).encode())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('Disconnected (code: 1008, reason: "connection limit exceeded: 5/5")', "market-data:3003"),
+        ('Disconnected (code: 1006, reason: "")', None),
+        ("WebSocket connection failed: CloseEvent {isTrusted: true, wasClean: false, code: 1002, reason: ''}", None),
+        ('[ws] closed code=1012 reason="Service Restart" url=wss://ws.example.com/v1/stream', None),
+    ],
+)
+def test_a_websocket_close_code_is_no_api_code(explainer: Explainer, text: str, expected: str | None) -> None:
+    """A close frame's code (RFC 6455's 1000–1015: 1006 abnormal closure, 1008 policy) is no catalog's
+    code 1006 or 1008: the reason says what went wrong, else the error is unknown."""
+    error = one(explainer, text + "\n")
+    if expected is None:
+        assert error.entry is None or error.entry.catalog == "http", candidates(error)
+    else:
+        assert expected in candidates(error), candidates(error)
+    assert error.code not in (1002, 1006, 1008, 1012) or error.entry is None
+
+
+def test_a_normal_websocket_close_is_no_error(explainer: Explainer) -> None:
+    report = explain_text(explainer, '[ws] closed code=1000 reason="client requested"\n')
+    assert report.errors == ()
 
 
 # --- unparsed lines --------------------------------------------------------------------------------

@@ -130,7 +130,7 @@ class Explainer:
         if count > TEXT_ONLY_LINES and lines[0].lstrip()[:1] != "<":
             return None  # only a page may be longer
         # its patterns are compiled only when a text body is read
-        from errcli.explain.text import named_catalog, named_status, pairs_of, read_text
+        from errcli.explain.text import NORMAL_CLOSURE, close_code, named_catalog, named_status, pairs_of, read_text
 
         said = read_text(lines)
         if not said.message:
@@ -139,6 +139,13 @@ class Explainer:
         if said.quiet and status is None:
             return None  # a log's INFO line reports nothing, unless it names a failed status (an access log)
         pairs = None if said.page else pairs_of(said.message)
+        close = close_code(pairs, said.message) if pairs is not None else None
+        if close is not None:  # a WebSocket's close: its reason (if any) says what went wrong
+            reason = pairs.get("reason") if pairs is not None else None
+            if close == NORMAL_CLOSURE:
+                return None
+            finding = Finding({}, None, reason if isinstance(reason, str) and reason.strip() else said.message, ())
+            return finding, self.verdict(finding)
         if pairs is not None:
             for finding in self.findings(pairs, None) or ():
                 verdict = self.verdict(finding)

@@ -12,6 +12,8 @@ CODE_KEYS = (
     "errCode",
     "errcode",
     "errno",
+    "retCode",  # Bybit's {retCode, retMsg, result}
+    "ret_code",
     "code",
     "status_code",
     "statusCode",
@@ -29,6 +31,8 @@ MESSAGE_KEYS = (
     "error_msg",
     "errorMsg",
     "error_description",
+    "retMsg",
+    "ret_msg",
     "detail",
     "description",
     "content",  # DIFF notify messages: {"type": "MESSAGE", "level": "ERROR", "code": ..., "content": ...}

@@ -128,6 +128,19 @@ def pairs_of(text: str) -> dict[str, Any] | None:
     return None
 
 
+# a text about a closed WebSocket (a client's "Disconnected (code: 1006, reason: …)", a CloseEvent)
+_WS_CLOSE = re.compile(r"(?i)\b(?:clos(?:e|ed|ing)|disconnect(?:ed)?|CloseEvent)\b")
+NORMAL_CLOSURE = 1000
+
+
+def close_code(pairs: dict[str, Any], text: str) -> int | None:
+    """The close code (RFC 6455's 1000–1015, no API's code) that a text about a closed WebSocket gives."""
+    code = pairs.get("code")
+    if type(code) is int and NORMAL_CLOSURE <= code <= 1015 and _WS_CLOSE.search(text):
+        return code
+    return None
+
+
 def named_catalog(lines: list[str], ids: list[str]) -> str | None:
     """The one of ``ids`` (catalog ids) the text names as a word (``api.ztdx.io``, ``qaexchange::``)."""
     text = " ".join(lines).lower()
