@@ -830,6 +830,21 @@ def test_a_normal_websocket_close_is_no_error(explainer: Explainer) -> None:
     assert report.errors == ()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "curl: (6) Could not resolve host: api.example.com",
+        "curl: (35) OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to api.example.com:443",
+        '2025/12/04 11:02:17 Post "https://api.example.com/v1/login": dial tcp: lookup api.example.com: no such host',
+    ],
+)
+def test_a_failure_before_any_response_is_an_unknown_error(explainer: Explainer, text: str) -> None:
+    """A request that never got an answer (DNS, TLS, a refused connection) is an error no catalog
+    documents: explained as unknown, not dismissed as input without a response."""
+    error = one(explainer, text + "\n")
+    assert error.entry is None, candidates(error)
+
+
 # --- unparsed lines --------------------------------------------------------------------------------
 
 
