@@ -198,6 +198,12 @@ ENVELOPES = [
     ('{"code": 9003, "type": "error", "message": "消息格式错误: JSON 解析失败"}', "qaexchange:9003"),
     ('{"type": "error", "code": 9004, "message": "请求频率过高: 限制 100 req/s"}', "qaexchange:9004"),
     ('{"type": "error", "code": 1001, "message": "资金不足"}', "qaexchange:1001"),
+    # qaexchange's WebSocket order response (src/service/websocket/messages.rs: OrderResponse)
+    (
+        '{"type": "order_response", "success": false, "order_id": null, "error_code": 1004, '
+        '"error_message": "Risk ratio too high: 0.96 > 0.95"}',
+        "qaexchange:1004",
+    ),
     # qaexchange codes in a bare {code, message}: the message decides between the APIs
     ('{"code": 1001, "message": "资金不足: 需要 10000.00, 可用 5000.00"}', "qaexchange:1001"),
     ('{"code": 1004, "message": "风险度过高: 当前 96%, 限制 95%"}', "qaexchange:1004"),
@@ -734,6 +740,7 @@ def test_consistent_message_is_no_contradiction(explainer: Explainer) -> None:
         '{"code": 0, "msg": "ok"}',
         '{"cmd": "subscribe", "code": 0, "message": "success", "data": {"channel": "depth"}}',
         '{"success": true, "data": {"order_id": "O1"}, "error": null}',
+        '{"type": "order_response", "success": true, "order_id": "O1", "error_code": null, "error_message": null}',
         '{"type": "subscribed", "channel": "trade"}',
         '{"code": 200, "message": "OK"}',
         '{"status": "ok", "result": []}',
