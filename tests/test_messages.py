@@ -57,3 +57,21 @@ def test_texts_in_and_around_a_message_are_found_without_a_loop(matcher: Message
 def test_a_message_that_names_two_entries_scores_both(matcher: MessageMatcher) -> None:
     scores = matcher.scores("Cancel order failed: Order error: Order not found: O17497151089770000000187")
     assert scores[("qaexchange", 3001)] > scores[("qaexchange", 3002)] >= 75
+
+
+@pytest.mark.parametrize(
+    ("message", "opposite"),
+    [
+        ("Instrument SHFE.cu2501 already exists", ("qaexchange", 1007)),  # 合约不存在: does not exist
+        ("账户不存在: ACC_12", ("qaexchange", 2001)),  # 账户已存在: already exists
+        ("Account ACC_12 already exists", ("qaexchange", 1006)),  # 账户不存在
+    ],
+)
+def test_a_message_never_means_its_opposite(matcher: MessageMatcher, message: str, opposite: tuple[str, int]) -> None:
+    """"already exists" is not "does not exist": the words are nearly the same, the meaning opposite."""
+    assert matcher.scores(message).get(opposite, 0.0) < 75.0, matcher.scores(message)  # not named by it
+
+
+def test_existence_words_still_match_their_entry(matcher: MessageMatcher) -> None:
+    assert matcher.scores("Account ACC_12 already exists").get(("qaexchange", 2001), 0.0) >= 75.0
+    assert matcher.scores("Instrument IF9999 not found").get(("qaexchange", 1007), 0.0) >= 75.0

@@ -430,8 +430,7 @@ class Classifier:
             alternatives = (*alternatives[: ALTERNATIVES - 1], case.status_entry)
         return self._chosen(best, "message", confidence, alternatives, False, case)
 
-    @staticmethod
-    def _by_status(case: _Case) -> Verdict | None:
+    def _by_status(self, case: _Case) -> Verdict | None:
         """3. The HTTP meaning, with what the message and the documented statuses point at."""
         entry, status = case.status_entry, case.status
         if entry is None:
@@ -445,12 +444,20 @@ class Classifier:
             prior = case.priors.get(catalog) if catalog is not None else None
             if prior is not None and prior[1] not in case.evidence:
                 case.evidence.append(prior[1])
+        alternatives = case.others(entry, pool)
+        # the status's other meaning: the HTTP catalog's beside an API's status table, or the table
+        # of the API the shape or the text names beside the HTTP catalog's
+        near = {*self.status_catalogs, _guess(case.priors), case.finding.named}
+        twin = [e for e in self.by_int.get(status or 0, ()) if is_status_entry(e) and e.catalog in near]
+        twin = [e for e in twin if e.catalog != entry.catalog and e not in alternatives]
+        if twin:
+            alternatives = (*alternatives[: ALTERNATIVES - 1], twin[0])
         return Verdict(
             entry.catalog,
             entry.code,
             entry,
             0.6,
-            case.others(entry, pool),
+            alternatives,
             "http_status",
             False,
             status,

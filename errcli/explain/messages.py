@@ -37,6 +37,16 @@ _EXAMPLE_MESSAGE = re.compile(r'"(?:message|msg|error|error_message|errorMessage
 _HEAD_SPLIT = re.compile(r"\s*(?:[:：,，;；]|\s-\s)")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _APART = "\x00"  # between the texts in MessageMatcher._blob
+# "already exists" and "does not exist" share nearly every word and mean the opposite: a text that
+# says one is no match for a message that says the other (on normalised, Simplified text)
+_ABSENT = re.compile(r"not (?:exist|found)|doesn ?t exist|no such|不存在|未找到|找不到|没有找到")
+_PRESENT = re.compile(r"already exists?|已存在|已经存在")
+OPPOSITE_WEIGHT = 0.5
+
+
+def _polarity(norm: str) -> int:
+    """-1: the text says something is missing, 1: that it already exists, 0: neither."""
+    return -1 if _ABSENT.search(norm) else 1 if _PRESENT.search(norm) else 0
 
 
 def _meaningful(norm: str) -> bool:
@@ -79,6 +89,7 @@ class MessageMatcher:
         self.texts = [norm for norm, _ in best]
         self.owners = [key for _, key in best]
         self.weights = list(best.values())
+        self.polarity = [_polarity(text) for text in self.texts]
         self._cache: dict[str, dict[EntryKey, float]] = {}
         # for the substring tests: the texts by content, their lengths, and all of them in one string
         # (``_starts``: where each begins there); for the token scorers: each text's tokens sorted
@@ -193,9 +204,13 @@ class MessageMatcher:
         if head != norm and _meaningful(head):
             queries.append((head, 0.97))
         out: dict[EntryKey, float] = {}
+        said = _polarity(norm)
+        polarity = self.polarity
 
         def keep(i: int, score: float) -> None:
             score *= self.weights[i]
+            if said and polarity[i] == -said:
+                score *= OPPOSITE_WEIGHT
             key = self.owners[i]
             if score > out.get(key, 0.0):
                 out[key] = score
@@ -222,6 +237,10 @@ class MessageMatcher:
                 if hit.entry.category == SUCCESS_CATEGORY:
                     continue
                 score = SEARCH_WEIGHT * hit.score
+                if said and -said in (
+                    _polarity(self.normalize(t)) for t in (hit.entry.title.zh, hit.entry.title.en) if t
+                ):
+                    score *= OPPOSITE_WEIGHT
                 if score > out.get(key, 0.0):
                     out[key] = score
                     self._entries.setdefault(key, hit.entry)
