@@ -200,8 +200,10 @@ ENVELOPES = [
     ('{"type": "error", "code": 1001, "message": "资金不足"}', "qaexchange:1001"),
     # qaexchange's WebSocket order response (src/service/websocket/messages.rs: OrderResponse)
     (
-        '{"type": "order_response", "success": false, "order_id": null, "error_code": 1004, '
-        '"error_message": "Risk ratio too high: 0.96 > 0.95"}',
+        (
+            '{"type": "order_response", "success": false, "order_id": null, "error_code": 1004, '
+            '"error_message": "Risk ratio too high: 0.96 > 0.95"}'
+        ),
         "qaexchange:1004",
     ),
     # qaexchange codes in a bare {code, message}: the message decides between the APIs
@@ -850,6 +852,51 @@ def test_a_failure_before_any_response_is_an_unknown_error(explainer: Explainer,
     documents: explained as unknown, not dismissed as input without a response."""
     error = one(explainer, text + "\n")
     assert error.entry is None, candidates(error)
+
+
+AXIOS_ERROR = """AxiosError: Request failed with status code 400
+    at settle (/app/node_modules/axios/dist/node/axios.cjs:1966:12) {
+  code: 'ERR_BAD_REQUEST',
+  config: { method: 'post', url: 'https://api.example.com/v1/orders', data: '{"symbol":"BTC-USDT"}' },
+  response: {
+    status: 400,
+    statusText: 'Bad Request',
+    headers: Object [AxiosHeaders] { 'content-type': 'application/json', 'x-request-id': undefined },
+    data: { error: 'Insufficient balance: need 10.5 USDT', code: 'INSUFFICIENT_BALANCE', details: [Object] }
+  }
+}
+"""
+
+
+def test_a_javascript_print_of_a_response_is_read(explainer: Explainer) -> None:
+    """Node's console.log of an axios error (bare keys, single quotes, ``Object [AxiosHeaders] {…}``,
+    ``[Object]``, ``undefined``, over many lines) is the object it stands for; so is one line of it."""
+    report = explain_text(explainer, AXIOS_ERROR)
+    assert ids(report) == ["ztdx:INSUFFICIENT_BALANCE"]
+    error = report.errors[0]
+    assert (error.http_status, error.line, error.end_line) == (400, 2, 11)
+    ok = "{status: 200, statusText: 'OK', headers: {...}, data: {code: 0, message: 'success', data: [Array]}}\n"
+    assert (explain_text(explainer, ok).errors, explain_text(explainer, ok).not_errors) == ((), 1)
+    line = "resp: { code: 2002, message: 'Symbol not found: XYZ', data: null }\n"
+    assert ids(explain_text(explainer, line)) == ["market-data:2002"]
+
+
+def test_an_unclosed_javascript_literal_gives_its_lines_back(explainer: Explainer) -> None:
+    """A literal that never closes does not swallow the records after it."""
+    text = "debug { a: 1,\n" + '{"code": 2002, "message": "Symbol not found"}\n' + "tail\n"
+    report = explain_text(explainer, text)
+    assert ids(report) == ["market-data:2002"]
+    assert report.lines == 3
+
+
+def test_a_debug_print_inside_an_error_log_line(explainer: Explainer) -> None:
+    """A Rust ``{:?}`` print (``SubscribeQuote { ins_list: "…" }``) is read like a JavaScript literal; when it
+    is no error, the words of the warning around it are."""
+    line = (
+        "[2025-01-15T08:04:10Z WARN  qaexchange::service::websocket::diff_handler] Unauthenticated DIFF message "
+        'from session 0f7a3c9e, rejecting: SubscribeQuote { ins_list: "SHFE.cu2501" }\n'
+    )
+    assert "qaexchange:9002" in candidates(one(explainer, line))
 
 
 # --- unparsed lines --------------------------------------------------------------------------------

@@ -68,7 +68,7 @@ def test_a_message_that_names_two_entries_scores_both(matcher: MessageMatcher) -
     ],
 )
 def test_a_message_never_means_its_opposite(matcher: MessageMatcher, message: str, opposite: tuple[str, int]) -> None:
-    """"already exists" is not "does not exist": the words are nearly the same, the meaning opposite."""
+    """ "already exists" is not "does not exist": the words are nearly the same, the meaning opposite."""
     assert matcher.scores(message).get(opposite, 0.0) < 75.0, matcher.scores(message)  # not named by it
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from errcli._text import safe
 from errcli.catalog import CatalogSet
 from errcli.errors import UsageError
-from errcli.explain.decode import python_dict
+from errcli.explain.decode import js_object, python_dict
 from errcli.explain.reader import _ARRAY_OPEN
 from errcli.lookup import lookup, parse_query
 
@@ -100,3 +100,35 @@ _JSON_VALUES = st.recursive(
 def test_a_python_dict_repr_reads_as_the_object_it_stands_for(value: dict[str, object]) -> None:
     """Whatever path reads it (the quick one or ast), a printed dict gives back the dict."""
     assert python_dict(repr(value).encode("utf-8", "surrogatepass")) == value
+
+
+def _js(value: object) -> str:
+    """``value`` as Node's util.inspect prints it: bare keys where they are identifiers, single quotes."""
+    if isinstance(value, dict):
+        items = ", ".join(f"{k if k.isidentifier() and k.isascii() else _js(k)}: {_js(v)}" for k, v in value.items())
+        return "{ " + items + " }" if items else "{}"
+    if isinstance(value, list):
+        return "[ " + ", ".join(_js(v) for v in value) + " ]"
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n")
+        return "'" + "".join(c if c >= " " else f"\\u{ord(c):04x}" for c in escaped) + "'"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=8)
+_JS_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | _TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=800, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(_TEXT | st.sampled_from(["code", "message", "status"]), _JS_VALUES, min_size=1, max_size=5))
+def test_a_javascript_print_reads_as_the_object_it_stands_for(value: dict[str, object]) -> None:
+    printed = _js(value)
+    assert js_object(printed.encode()) == value, printed

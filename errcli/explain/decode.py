@@ -100,3 +100,53 @@ def bracket_depth(data: bytes) -> int:
     """Open minus closed brackets outside JSON strings (an estimate: it only decides when to try a decode)."""
     bare = _JSON_STRING.sub(b"", data)
     return bare.count(b"{") + bare.count(b"[") - bare.count(b"}") - bare.count(b"]")
+
+
+# --- a JavaScript object literal, as Node's console.log / util.inspect prints one -------------------
+
+MAX_JS_LITERAL = 64 * 1024
+# an object literal's opening: a bare or single-quoted key and its colon (``{ status: 400,``)
+JS_OPEN = re.compile(rb"\{\s*(?:[A-Za-z_$][\w$]*|'(?:[^'\\\n]|\\.)*')\s*:")
+_JS_TOKEN = re.compile(
+    rb"(?P<single>'(?:[^'\\\n]|\\.)*')"  # a single-quoted string
+    rb'|(?P<double>"(?:[^"\\\n]|\\.)*")'  # a double-quoted one: as JSON has it
+    rb"|(?P<key>[A-Za-z_$][\w$]*)(?=\s*:)"  # a bare key
+    rb"|(?P<none>\[(?:Object|Array|Function|Circular|Getter|Setter)\b[^\]\n]*\]|\{\s*\.\.\.\s*\}|\[\s*\.\.\.\s*\]"
+    rb"|(?<![\w$.])(?:undefined|NaN|-?Infinity)\b)"  # inspect's stand-ins, and what JSON has no word for
+    rb"|(?P<gone>\.\.\.\s*\d+\s+more\s+items?"  # what it left out of a long array
+    rb"|(?:[A-Z][\w$]*\s*)?\[[\w$]+\]\s*(?=\{)|[A-Z][\w$]*\s+(?=\{))"  # a class's name before its braces
+)
+_JS_STRING_PART = re.compile(rb'\\.|"')
+_TRAILING_COMMA = re.compile(rb'"(?:[^"\\]|\\.)*"|,(\s*[}\]])')
+_JS_WORDS = {"none": b"null", "gone": b""}  # what these tokens become
+
+
+def _js_string_part(m: re.Match[bytes]) -> bytes:
+    part = m.group()
+    return b'\\"' if part == b'"' else b"'" if part == b"\\'" else part
+
+
+def _js_token(m: re.Match[bytes]) -> bytes:
+    kind = m.lastgroup
+    token = m.group()
+    if kind == "single":
+        return b'"' + _JS_STRING_PART.sub(_js_string_part, token[1:-1]) + b'"'
+    if kind == "key":
+        return b'"' + token + b'"'
+    return _JS_WORDS.get(kind or "", token)  # a double-quoted string stays as it is
+
+
+def js_object(buf: bytes | memoryview) -> dict[str, Any] | None:
+    """A JavaScript object literal as Node prints one (``{ status: 400, data: { code: 'X' } }``: bare
+    keys, single quotes, ``undefined``, ``[Object]``, ``Object [AxiosHeaders] {…}``), read up to the
+    last ``}`` of ``buf`` as the JSON object it stands for; None for anything else. Never raises."""
+    data = bytes(buf[:MAX_JS_LITERAL])
+    end = data.rfind(b"}")
+    if end < 0 or not JS_OPEN.match(data):
+        return None
+    try:
+        text = _TRAILING_COMMA.sub(lambda m: m.group(1) or m.group(0), _JS_TOKEN.sub(_js_token, data[: end + 1]))
+        value = json_decode(text)
+    except Exception:  # noqa: BLE001 - whatever is no literal is None
+        return None
+    return value if type(value) is dict else None

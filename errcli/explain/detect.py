@@ -312,6 +312,10 @@ class Detector:
                 found.append(Finding(item, code, message, envs, status, retry, outer))
             return True
         status_word = self._from_generic_keys(node, plan, fields)
+        if plan.close_event and type(fields.code) is int and 1000 <= fields.code <= 1015:
+            if fields.code == 1000:  # a browser's CloseEvent: its code is RFC 6455's, 1000 a normal closure
+                return False
+            fields.code, fields.marker = None, True
         if self._error_or_success(node, plan, fields, status_word) is False:
             return False
         # The errors in its data/body/response say more than the object itself when it says only a

@@ -127,6 +127,7 @@ class Plan:
     """What the keys of one record shape mean: computed once per distinct key tuple."""
 
     __slots__ = (
+        "close_event",
         "code_keys",
         "envs",
         "error_keys",
@@ -156,6 +157,7 @@ class Plan:
         self.has_success = "success" in present or "ok" in present
         self.kind_keys = tuple(k for k in KIND_KEYS if k in present)
         self.level_key = "level" in present
+        self.close_event = "wasClean" in present  # a WebSocket CloseEvent {code, reason, wasClean}
         # {status, statusText | headers, data | body}: an HTTP client's response object (axios, fetch)
         self.wrapper = (
             "status" in present

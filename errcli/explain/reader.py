@@ -24,14 +24,16 @@ from itertools import repeat
 from operator import getitem
 from typing import Any, Protocol
 
-from errcli.explain.decode import bracket_depth, json_decode, python_dict, try_decode
+from errcli.explain.decode import JS_OPEN, bracket_depth, js_object, json_decode, python_dict, try_decode
 from errcli.explain.http import HEADER_LINE, STATUS_LINE, HttpInfo, HttpResponse
 from errcli.explain.lines import MAX_LINE_BYTES, Source, line_blocks
+from errcli.explain.pending import MAX_PREFIX, Pending
 
 # --- limits: what keeps memory constant and every input finite --------------------------
 
 MAX_PENDING_BYTES = 1 << 20  # a multi-line document larger than this is dropped
 MAX_PENDING_LINES = 100_000
+MAX_JS_LINES = 2000  # a JavaScript literal longer than this is taken for none
 MAX_NESTING = 256  # deeper JSON is dropped instead of risking recursion limits
 MAX_FAILED_CANDIDATES = 32  # `{`/`[` that fail to parse before the rest of a line is given up
 MAX_STORED_UNPARSED = 1000  # unparsed line numbers kept (the count stays exact)
@@ -44,7 +46,6 @@ _CHECK_EVERY_LINE_BELOW = 64 * 1024  # pending documents this small are validate
 # (line, end_line, value, http, prefix): the reader's fast form; prefix is the text before the JSON
 # on its first line (a log line's timestamp, level, request), at most MAX_PREFIX bytes, and TRAILER
 _Raw = tuple[int, int, Any, "HttpInfo | None", bytes]
-MAX_PREFIX = 256
 TRAILER = b"\x00"  # and the line's text after the value, when there is some
 BULK_LINES = 16  # a lane looks blocks of at least this many lines up at once
 
@@ -100,43 +101,6 @@ class LineTally:
 _CANDIDATE = re.compile(rb"[{\[]")
 _BOM = b"\xef\xbb\xbf"
 _OVERLONG = b"\x00"  # stands in for a line over MAX_LINE_BYTES: it is unparsed like any binary noise
-
-
-class _Pending:
-    """A JSON value that began on ``start`` and is still open at the end of the last line read."""
-
-    def __init__(
-        self, start: int, first: bytes, first_pos: int, had_record: bool, response: HttpResponse | None
-    ) -> None:
-        self.start = start
-        self.response = response
-        self.http = response.info if response is not None else None
-        self.first_pos = first_pos  # where in the first line the value starts
-        self.first_line_data = first  # the whole first line (for a re-scan if the value turns out broken)
-        self.had_record = had_record  # the first line already gave a record before this value
-        self.parts: list[bytes] = [first[first_pos:]]
-        self.lines: list[int] = [start]
-        self.size = len(first) - first_pos
-        self.depth = bracket_depth(self.parts[0])
-        self.checked = 0
-
-    def buffer(self) -> bytes:
-        return b"\n".join(self.parts)
-
-    def prefix(self) -> bytes:
-        if self.had_record:
-            return b""
-        return self.first_line_data[max(0, self.first_pos - MAX_PREFIX) : self.first_pos]
-
-    def locate(self, offset: int) -> tuple[int, int]:
-        """(index into ``parts``, offset inside that part) of a byte offset in ``buffer()``."""
-        pos = 0
-        for i, part in enumerate(self.parts):
-            end = pos + len(part)
-            if offset <= end:  # the joining newline belongs to the line before it
-                return i, offset - pos
-            pos = end + 1
-        return len(self.parts) - 1, len(self.parts[-1])
 
 
 class RecordReader:
@@ -324,7 +288,7 @@ class _ScanState:
 
     def __init__(self, tally: LineTally) -> None:
         self.tally = tally
-        self.pending: _Pending | None = None
+        self.pending: Pending | None = None
         self.skip_depth = 0  # > 0 while the rest of an oversized document is skipped
         self.http: HttpResponse | None = None
         self.queue: deque[tuple[int, bytes, int, bool]] = deque()  # lines to read again, in order
@@ -484,12 +448,23 @@ class _ScanState:
                     had = True
                     continue
             elif kind == "truncated" and data is not _OVERLONG:
-                pending = _Pending(n, data, start, had, response)
+                pending = Pending(n, data, start, had, response)
                 if pending.depth <= MAX_NESTING:  # deeper is never parsed: it only counts as a failure
                     self.pending = pending
                     return
-            if data[start + 1 : start + 2] == b"'" and (literal := python_dict(view[start:])) is not None:
-                yield from _flatten(n, n, literal, http, prefix)  # a Python client's print
+            # a client's print of what it got or sent: a Python dict, or a JavaScript (or Rust Debug)
+            # literal; the words around it on the line travel with it, as with JSON text after a value
+            literal = python_dict(view[start:]) if data[start + 1 : start + 2] == b"'" else None
+            if literal is None and JS_OPEN.match(data, start):  # Node's console.log, util.inspect
+                if bracket_depth(data[start:]) > 0 and data is not _OVERLONG:
+                    pending = Pending(n, data, start, had, response)
+                    pending.js = True
+                    self.pending = pending
+                    return
+                literal = js_object(view[start:])
+            if literal is not None:
+                after = data[data.rfind(b"}") + 1 :].strip()[:MAX_PREFIX]
+                yield from _flatten(n, n, literal, http, prefix + TRAILER + after if prefix.strip() else prefix)
                 return
             failures += 1
             pos = start + 1
@@ -499,6 +474,11 @@ class _ScanState:
     def _continue(self, n: int, data: bytes) -> Iterator[_Raw]:
         pending = self.pending
         if pending is None:  # pragma: no cover - only called with a pending value
+            return
+        if pending.js and (_starts_anew(data) or len(pending.lines) >= MAX_JS_LINES):
+            self.pending = None  # a JavaScript literal that never closed: its lines are read again
+            self.queue.appendleft((n, data, 0, False))
+            yield from self._close(pending, at_eof=True)
             return
         part = data.rstrip(b"\r\n")
         pending.parts.append(part)
@@ -520,7 +500,7 @@ class _ScanState:
         self.pending = None
         yield from self._close(pending, at_eof=False)
 
-    def _close(self, pending: _Pending, at_eof: bool) -> Iterator[_Raw]:
+    def _close(self, pending: Pending, at_eof: bool) -> Iterator[_Raw]:
         """Try the pending value: complete, still open (kept), or broken (its lines are read again)."""
         buf = pending.buffer()
         pending.checked = len(buf)
@@ -528,6 +508,15 @@ class _ScanState:
         if kind == "truncated" and not at_eof:
             self.pending = pending
             return
+        if kind != "ok" and (pending.js or JS_OPEN.match(buf)):
+            pending.js = True
+            if pending.depth > 0 and not at_eof:
+                self.pending = pending  # a JavaScript literal, still open
+                return
+            if (literal := js_object(buf)) is not None:
+                yield from _flatten(pending.start, pending.lines[-1], literal, pending.http, pending.prefix())
+                self.tally.record_lines += len(pending.lines)
+                return
         if kind == "ok":
             yield from _flatten(pending.start, pending.lines[-1], value, pending.http, pending.prefix())
             self.tally.record_lines += len(pending.lines)
@@ -567,7 +556,7 @@ class _ScanState:
             pending.response.used = False
             self.http = pending.response
 
-    def _drop(self, pending: _Pending) -> None:
+    def _drop(self, pending: Pending) -> None:
         """An oversized value: its lines are unparsed (the first keeps any record it gave before)."""
         for i, line in enumerate(pending.lines):
             if i == 0 and pending.had_record:
