@@ -114,6 +114,25 @@ def test_summary_table_and_json() -> None:
     assert doc["summary"][0]["last_line"] == 6
 
 
+def test_summary_table_shows_the_most_frequent_unknown_codes() -> None:
+    """A log whose undocumented codes are ids (``upstream error 251504``) gives one unknown row per
+    code: the table shows the most frequent and one row for the rest; JSON keeps every row."""
+    lines = [f'{{"code": {100000 + i}, "message": "upstream error {100000 + i}"}}' for i in range(60)]
+    lines += ['{"code": 99, "message": "mystery"}'] * 3
+    text = "\n".join(lines) + "\n"
+    table = run("explain", "--summary", stdin=text)
+    rows = [line for line in table.stdout.splitlines() if "unknown" in line and "…" not in line]
+    assert 1 <= len(rows) <= 21, table.stdout
+    assert rows[0].split()[1] == "99"  # the most frequent first
+    folded = [line for line in table.stdout.splitlines() if "…" in line]
+    assert len(folded) == 1, table.stdout
+    assert "other unknown codes" in folded[0]
+    assert "63 errors" in table.stdout
+    doc = json.loads(run("explain", "--summary", "--json", stdin=text).stdout)
+    assert len(doc["summary"]) == 61
+    assert sum(row["count"] for row in doc["summary"]) == 63
+
+
 @pytest.mark.parametrize(
     ("args", "stdin", "status", "words"),
     [

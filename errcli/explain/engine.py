@@ -94,6 +94,8 @@ class Explainer:
 
         before, _, after = prefix.partition(TRAILER)
         line = f"{before.decode('utf-8', 'replace').rstrip()} … {after.decode('utf-8', 'replace')}"
+        if not ERROR_TEXT.search(line):
+            return None  # (most such lines: a request and its timing, nothing failed)
         said = read_text([line])
         if said.quiet or not ERROR_TEXT.search(said.message):
             return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,7 @@ from errcli.output.words import (
 
 if TYPE_CHECKING:
     from errcli.commands.explain import ExplainAnswer
-    from errcli.explain.result import Action, ExplainedError, SummaryReport
+    from errcli.explain.result import Action, ExplainedError, SummaryReport, SummaryRow
 
 
 def action_label(action: Action, lang: Lang) -> str:
@@ -113,6 +114,7 @@ def explain_footer(
     out: Output | None = None,
     unparsed_texts: Sequence[bytes] = (),
     folded: tuple[int, int] = (0, 0),
+    merged: int = 0,
 ) -> str:
     """The counts after explain's output; with ``verbose`` the unparsed lines themselves (escaped,
     each cut to the terminal's width). ``folded``: the errors counted in the summary's row of other
@@ -123,6 +125,8 @@ def explain_footer(
         parts[0] += phrase(lang, "identified", known=errors - unknown, unknown=unknown)
     if folded[0]:
         parts[0] += phrase(lang, "folded", folded[0], n=folded[0], limit=f"{folded[1]:,}")
+    if merged:
+        parts[0] += phrase(lang, "merged", merged, n=merged)
     parts.append(phrase(lang, "not_errors", not_errors, n=not_errors))
     parts.append(phrase(lang, "unparsed", unparsed, n=unparsed))
     width = out.console().width if out is not None and out.format != "markdown" else 100
@@ -150,7 +154,8 @@ def print_summary(report: SummaryReport, out: Output, verbose: bool, unparsed_te
     if out.format in ("json", "yaml"):
         out.write(json.render(json.summary_document(report), out.format))
         return
-    top = max((row.count for row in report.rows), default=1)
+    shown = _shown_rows(report.rows)
+    top = max((row.count for row in shown), default=1)
     rows = [
         (
             safe(row.catalog or "?"),
@@ -166,7 +171,7 @@ def print_summary(report: SummaryReport, out: Output, verbose: bool, unparsed_te
             str(row.last_line),
             "█" * max(1, round(20 * row.count / top)),
         )
-        for row in report.rows
+        for row in shown
     ]
     names = ("catalog", "code", "title", "severity", "count", "first", "last")
     bar = HEADERS[out.lang]["share"] if out.format == "markdown" else ""  # Markdown names every column
@@ -183,8 +188,36 @@ def print_summary(report: SummaryReport, out: Output, verbose: bool, unparsed_te
             out,
             unparsed_texts,
             (report.other_unknown, report.code_limit),
+            shown[-1].count if len(shown) < len(report.rows) else 0,
         )
     )
+
+
+SHOWN_UNKNOWN = 20  # unknown codes a summary table lists one by one (JSON lists them all)
+
+
+def _shown_rows(rows: Sequence[SummaryRow]) -> list[SummaryRow]:
+    """The rows a summary table shows: every catalog entry's, the most frequent unknown codes, and one
+    row for the other unknown codes (a log whose undocumented codes are ids has one per line)."""
+    shown: list[SummaryRow] = []
+    rest: list[SummaryRow] = []
+    unknown = 0
+    for row in rows:
+        if row.entry is None and (row.folded or unknown >= SHOWN_UNKNOWN):
+            rest.append(row)
+            continue
+        unknown += row.entry is None
+        shown.append(row)
+    if len(rest) > 1 or (rest and not rest[0].folded):
+        first, last, count = min(r.first_line for r in rest), max(r.last_line for r in rest), sum(r.count for r in rest)
+        shown.append(
+            dataclasses.replace(
+                rest[0], catalog=None, code=None, count=count, first_line=first, last_line=last, folded=True
+            )
+        )
+    else:
+        shown.extend(rest)
+    return shown
 
 
 def show_explain(answer: ExplainAnswer, out: Output) -> None:

@@ -147,6 +147,8 @@ PHRASES: dict[Lang, dict[str, str]] = {  # the sentences around cards and tables
         "other_codes": "other unknown codes",
         "folded.one": "; {n} error with other unknown codes (past the first {limit} distinct ones) shares one row",
         "folded.other": "; {n} errors with other unknown codes (past the first {limit} distinct ones) share one row",
+        "merged.one": "; {n} error with a less frequent unknown code is in the last row (--json lists each code)",
+        "merged.other": "; {n} errors with less frequent unknown codes share the last row (--json lists each code)",
     },
     "zh": {
         "matches.one": "{query}：{count} 个匹配（{catalogs}）",
@@ -169,6 +171,8 @@ PHRASES: dict[Lang, dict[str, str]] = {  # the sentences around cards and tables
         "other_codes": "其他未知错误码",
         "folded.one": "；超出前 {limit} 个不同未知错误码的 {n} 个错误合并为一行",
         "folded.other": "；超出前 {limit} 个不同未知错误码的 {n} 个错误合并为一行",
+        "merged.one": "；较少见的未知错误码的 {n} 个错误合并在最后一行（--json 逐个列出）",
+        "merged.other": "；较少见的未知错误码的 {n} 个错误合并在最后一行（--json 逐个列出）",
     },
 }
 
