@@ -780,6 +780,7 @@ def test_a_success_that_says_an_error(explainer: Explainer, text: str, expected:
         ('{"message": "Connection limit exceeded", "data": {"open": 10, "max": 10}}', "market-data:3003"),
         ('{"message": "The API key provided has been revoked."}', "market-data:1001"),
         ('{"msg": "Insufficient funds: available=10.00, required=250.00"}', "qaexchange:1001"),
+        ('{"message": "配额已用尽，请等待配额重置或升级套餐", "data": null}', "market-data:3002"),
     ],
 )
 def test_a_lone_message_that_reports_an_error(explainer: Explainer, text: str, expected: str) -> None:

@@ -107,8 +107,8 @@ ERROR_TEXT = re.compile(
     r"|not\s+authenticated|unavailable|timed?\s*out|timeout|too\s+many|not\s+allowed|not\s+supported"
     r"|unsupported|exhausted|incorrect|wrong|frozen|locked|suspended|banned|exception|panic|crash(?:ed)?"
     r"|violat\w*|mismatch|malformed|already|required|overflow|unknown|revoked|disabled|blocked"
-    r"|could\s+not|couldn't|no\s+such\s+host|unreachable|hang\s+up|SSL_ERROR_\w+"
+    r"|could\s+not|couldn't|no\s+such\s+host|unreachable|hang\s+up|SSL_ERROR_\w+|not\s+valid|\w+(?:Exception|Error)"
     r"|E(?:TIMEDOUT|CONNREFUSED|CONNRESET|CONNABORTED|HOSTUNREACH|NETUNREACH|AI_AGAIN|NOTFOUND|PIPE))\b"
     r"|错误|錯誤|失败|失敗|无效|無效|不足|拒绝|拒絕|超过|超過|超出|不存在|禁止|异常|異常|过期|過期|未认证|未認證|不支持|频繁|頻繁|过快|過快|限流|超限"
-    r"|不在白名单|不在白名單|已禁用|已冻结|已凍結|没有权限|沒有權限|无权|無權"
+    r"|不在白名单|不在白名單|已禁用|已冻结|已凍結|没有权限|沒有權限|无权|無權|用尽|用盡|耗尽|耗盡|上限|不可用|暂停|暫停"
 )
