@@ -1223,6 +1223,10 @@ def test_summary_agrees_with_the_full_stream(bundled: CatalogSet) -> None:
 
 JSONISH = st.sampled_from(
     [
+        "{ code: 2002, message: 'Symbol not found' }",
+        "resp: { status: 400,",
+        '  data: { error: "余额不足", code: "INSUFFICIENT_BALANCE" } }',
+        'ERROR failed to parse: {"aid": "peek_message"}, error: missing field `x`',
         '{"code": 1001, "message": "Invalid or expired token"}',
         '{"success": false, "error": {"code": 1001, "message": "资金不足"}}',
         '{"type": "error", "code": 9002, "message": "未认证"}',

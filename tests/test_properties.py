@@ -132,3 +132,10 @@ _JS_VALUES = st.recursive(
 def test_a_javascript_print_reads_as_the_object_it_stands_for(value: dict[str, object]) -> None:
     printed = _js(value)
     assert js_object(printed.encode()) == value, printed
+
+
+@settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=60), st.sampled_from([b"{ a: ", b"{ 'k': ", b"{\n  code: "]))
+def test_a_javascript_literal_reader_never_raises(tail: bytes, head: bytes) -> None:
+    value = js_object(head + tail)
+    assert value is None or type(value) is dict
