@@ -727,6 +727,14 @@ def test_message_that_contradicts_the_code(explainer: Explainer) -> None:
     assert "ztdx:ORDER_NOT_FOUND" in [f"{e.catalog}:{e.code}" for e in error.alternatives]  # ... with what fits
 
 
+@pytest.mark.parametrize("message", ["请求过于频繁", "請求過於頻繁，請稍後再試"])
+def test_the_same_meaning_in_other_words_is_the_code(explainer: Explainer, message: str) -> None:
+    """9004 with "too frequent" in words the document does not use: the documented meaning, confidently."""
+    error = one(explainer, json.dumps({"type": "error", "code": 9004, "message": message}, ensure_ascii=False))
+    assert (error.catalog, error.code, error.contradiction) == ("qaexchange", 9004, False)
+    assert error.confidence >= 0.75
+
+
 def test_consistent_message_is_no_contradiction(explainer: Explainer) -> None:
     error = one(explainer, '{"code": 3001, "message": "订单不存在: O12345"}')
     assert (error.catalog, error.contradiction, error.alternatives) == ("qaexchange", False, ())

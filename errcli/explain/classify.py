@@ -343,6 +343,7 @@ class Classifier:
             and chosen.message < MESSAGE_NOISE
             and _wordy(finding.message)
             and as_int(finding.code) is not None
+            and not any(c.message >= MESSAGE_CLEAR for c in rest)
         ):
             # the message has nothing of the code's meaning and names no other entry: a server's own use
             # of the number (a name like DATABASE_ERROR says its meaning itself); the documented meaning
