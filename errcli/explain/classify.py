@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING, Any
 from errcli._text import fold_symbol
 from errcli.explain.detect import Finding, as_int
 from errcli.explain.fields import SUCCESS_CATEGORY
-from errcli.explain.plan import STRONG_SHAPE, WEAK_SHAPE, EnvHits, keep
+from errcli.explain.plan import STRONG_SHAPE, EnvHits, keep
+from errcli.explain.ranking import ALTERNATIVES, diverse, guessed_catalog, shown_code, top_catalog, wordy
 from errcli.explain.result import Basis, Evidence
 from errcli.model import Catalog, Code, Entry
 
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
 CODE_EXACT = 62.0  # above any message alone: a documented code leads, the message's meaning follows
 CODE_FOLDED = 60.0
 ENVELOPE_STRONG = 25.0
-WEAK_PRIOR = WEAK_SHAPE / 4.0  # a shape this faint breaks ties but names no API
 FRAME_MAX = 15.0
 NAMED_PRIOR = FRAME_MAX  # a text that names an API (its host, its logger) as much as a frame around it
 STATUS_AGREES = 12.0
@@ -54,7 +54,6 @@ MESSAGE_NOISE = 60.0  # a wordy message that shares no more than this with the c
 MESSAGE_CLEAR = 75.0  # a message that names an entry on its own
 MESSAGE_UNRELATED = 45.0  # the code's entry and the message have nothing in common
 MESSAGE_OVER_CODE = 88.0  # a message that names an entry beside a code no catalog documents
-ALTERNATIVES = 3
 AMBIGUOUS_MARGIN = 5.0  # two APIs' entries closer than this: the message alone does not choose
 STATUS_PHRASE_WEIGHT = 0.7  # the status's own words stand in for a missing message: a weak sign
 
@@ -162,7 +161,7 @@ class Classifier:
         number = as_int(code)
         if code is None or (number is not None and 100 <= number <= 599) or self._code_entries(code):
             return self._decide(finding)
-        shown = _shown(code)
+        shown = shown_code(code)
         rest = key[1:]
         shared = self._shared.get(rest)
         if shared is None:
@@ -199,7 +198,7 @@ class Classifier:
         entries = [e for e in self.by_int.get(status, ()) if is_status_entry(e)]
         if not entries:
             return None
-        top = _top(priors or {})
+        top = top_catalog(priors or {})
         entries.sort(
             key=lambda e: (
                 e.catalog != top,
@@ -293,9 +292,9 @@ class Classifier:
         evidence: list[Evidence] = []
         if code is not None:
             if code_is_status:
-                evidence.append(Evidence("code", "http_status", value=_shown(code)))
+                evidence.append(Evidence("code", "http_status", value=shown_code(code)))
             elif not domain_hits:
-                evidence.append(Evidence("code", "not_documented", _guess(priors), value=_shown(code)))
+                evidence.append(Evidence("code", "not_documented", guessed_catalog(priors), value=shown_code(code)))
         if finding.status is not None:
             evidence.append(Evidence("http_status", None, value=finding.status))
         if finding.retry_after is not None:
@@ -341,7 +340,7 @@ class Classifier:
             has_message
             and not contradiction
             and chosen.message < MESSAGE_NOISE
-            and _wordy(finding.message)
+            and wordy(finding.message)
             and as_int(finding.code) is not None
             and not any(c.message >= MESSAGE_CLEAR for c in rest)
         ):
@@ -358,14 +357,14 @@ class Classifier:
         ):
             # a specific envelope names the API: a code only another catalog documents is that one's
             # only when the message agrees; else it is unknown there
-            guess = _guess(case.priors)
+            guess = guessed_catalog(case.priors)
             ev = [
                 *case.evidence,
-                Evidence("code", "elsewhere", chosen.entry.catalog, chosen.entry.code, value=_shown(finding.code)),
+                Evidence("code", "elsewhere", chosen.entry.catalog, chosen.entry.code, value=shown_code(finding.code)),
             ]
             if guess is not None:
                 ev.append(case.priors[guess][1])
-            alts = _diverse([c.entry for c in ranked], diverse=False)
+            alts = diverse([c.entry for c in ranked], spread=False)
             return case.unknown(guess, 0.3, alts, ev, finding.status)
         runner = rest[0] if rest else None
         margin = chosen.total - (runner.total if runner is not None else 0.0)
@@ -402,7 +401,7 @@ class Classifier:
         if not ranked:
             return None
         best = ranked[0]
-        named = _guess(case.priors)
+        named = guessed_catalog(case.priors)
         if named is not None and case.priors[named][0] >= ENVELOPE_STRONG and best.entry.catalog != named:
             return None
         code = case.finding.code
@@ -448,7 +447,7 @@ class Classifier:
         alternatives = case.others(entry, pool)
         # the status's other meaning: the HTTP catalog's beside an API's status table, or the table
         # of the API the shape or the text names beside the HTTP catalog's
-        near = {*self.status_catalogs, _guess(case.priors), case.finding.named}
+        near = {*self.status_catalogs, guessed_catalog(case.priors), case.finding.named}
         twin = [e for e in self.by_int.get(status or 0, ()) if is_status_entry(e) and e.catalog in near]
         twin = [e for e in twin if e.catalog != entry.catalog and e not in alternatives]
         if twin:
@@ -467,7 +466,7 @@ class Classifier:
 
     def _unknown(self, case: _Case) -> Verdict:
         """4. Unknown: the API the shape names (if one), and what the message resembles."""
-        guess = self.catalogs[0].id if self.forced and len(self.catalogs) == 1 else _guess(case.priors)
+        guess = self.catalogs[0].id if self.forced and len(self.catalogs) == 1 else guessed_catalog(case.priors)
         ev = list(case.evidence)
         if guess is not None and guess in case.priors:
             ev.append(case.priors[guess][1])
@@ -519,7 +518,7 @@ class _Case:
     def others(self, chosen: Entry | None, pool: Sequence[_Candidate]) -> tuple[Entry, ...]:
         """Alternatives from ``pool``; each API's best guess first when no shape names the API."""
         entries = [c.entry for c in pool if chosen is None or key_of(c.entry) != key_of(chosen)]
-        return _diverse(entries, diverse=_guess(self.priors) is None)
+        return diverse(entries, spread=guessed_catalog(self.priors) is None)
 
     def unknown(
         self,
@@ -533,7 +532,7 @@ class _Case:
         code = self.finding.code
         return Verdict(
             catalog,
-            _shown(code) if code is not None else None,
+            shown_code(code) if code is not None else None,
             None,
             confidence,
             alternatives,
@@ -553,47 +552,3 @@ def _with_code(verdict: Verdict, old: Code, new: Code) -> Verdict:
         for e in verdict.evidence
     )
     return replace(verdict, code=new if verdict.entry is None else verdict.code, evidence=evidence)
-
-
-def _diverse(entries: Sequence[Entry], limit: int = ALTERNATIVES, diverse: bool = True) -> tuple[Entry, ...]:
-    """The first ``limit`` entries; with ``diverse``, each catalog's best one first."""
-    if not diverse:
-        return tuple(entries[:limit])
-    seen: set[str] = set()
-    first: list[Entry] = []
-    rest: list[Entry] = []
-    for entry in entries:
-        (rest if entry.catalog in seen else first).append(entry)
-        seen.add(entry.catalog)
-    return tuple((first + rest)[:limit])
-
-
-def _top(priors: dict[str, tuple[float, Evidence]]) -> str | None:
-    """The catalog the shape points at most (its status table, if it has one, is the HTTP meaning)."""
-    return max(priors, key=lambda c: priors[c][0]) if priors else None
-
-
-def _wordy(message: str | None) -> bool:
-    """A message with something to say: two words, or four CJK characters."""
-    if not message:
-        return False
-    return len(message.split()) >= 2 or sum(1 for ch in message if "\u3400" <= ch <= "\u9fff") >= 4
-
-
-def _guess(priors: dict[str, tuple[float, Evidence]]) -> str | None:
-    """The catalog a shape alone points at, when one catalog clearly wins."""
-    ranked = sorted(((c, p) for c, p in priors.items() if p[0] > WEAK_PRIOR), key=lambda kv: kv[1][0], reverse=True)
-    if not ranked:
-        return None
-    if len(ranked) == 1 or ranked[0][1][0] > ranked[1][1][0]:
-        return ranked[0][0]
-    return None
-
-
-def _shown(code: Any) -> Code:
-    if isinstance(code, bool):
-        return str(code).lower()
-    if isinstance(code, (int, str)):
-        return code
-    number = as_int(code)
-    return number if number is not None else repr(code)[:60]
