@@ -735,6 +735,27 @@ def test_the_same_meaning_in_other_words_is_the_code(explainer: Explainer, messa
     assert error.confidence >= 0.75
 
 
+def test_a_generic_symbolic_code_keeps_the_other_apis_in_view(explainer: Explainer) -> None:
+    """RATE_LIMIT_EXCEEDED is ZTDX's, but any API may spell its rate limit so: outside ZTDX's shape,
+    the other APIs' rate-limit entries follow."""
+    error = one(explainer, '{"code": "RATE_LIMIT_EXCEEDED", "message": "Rate limit exceeded"}')
+    assert (error.catalog, error.code) == ("ztdx", "RATE_LIMIT_EXCEEDED")
+    assert "market-data:3001" in candidates(error), candidates(error)
+    own = one(explainer, '{"error": "Rate limit exceeded", "code": "RATE_LIMIT_EXCEEDED"}')  # ZTDX's own shape
+    assert own.alternatives == ()
+
+
+def test_a_catch_all_code_gives_way_to_the_message(explainer: Explainer) -> None:
+    """9999 (未知错误, for what fits no other code) with a message that names a documented entry of the
+    same API: that entry leads, 9999 follows."""
+    body = {"success": False, "data": None, "error": {"code": 9999, "message": "Order volume 0.5 below minimum 1"}}
+    error = one(explainer, json.dumps(body))
+    assert (error.catalog, error.code) == ("qaexchange", 1008), candidates(error)
+    assert "qaexchange:9999" in candidates(error)
+    vague = one(explainer, json.dumps({**body, "error": {"code": 9999, "message": "未知错误: something broke"}}))
+    assert (vague.catalog, vague.code) == ("qaexchange", 9999)
+
+
 def test_consistent_message_is_no_contradiction(explainer: Explainer) -> None:
     error = one(explainer, '{"code": 3001, "message": "订单不存在: O12345"}')
     assert (error.catalog, error.contradiction, error.alternatives) == ("qaexchange", False, ())

@@ -65,6 +65,14 @@ def key_of(entry: Entry) -> EntryKey:
     return (entry.catalog, entry.code)
 
 
+CATCH_ALL_TITLES = frozenset({"unknown error", "未知错误", "未知錯誤"})
+
+
+def _catch_all(entry: Entry) -> bool:
+    """The API's code for errors that fit no other (QAExchange's 9999 未知错误)."""
+    return any((t or "").strip().lower() in CATCH_ALL_TITLES for t in (entry.title.en, entry.title.zh))
+
+
 def is_status_entry(entry: Entry) -> bool:
     """An entry that is an HTTP status (the ``http`` catalog, ztdx's status table)."""
     return isinstance(entry.code, int) and entry.code == entry.http_status
@@ -334,6 +342,8 @@ class Classifier:
                 Evidence("message", note, chosen.entry.catalog, chosen.entry.code, round(chosen.message, 1))
             )
         rest = [c for c in ranked if c is not chosen]
+        if has_message and chosen.code and (instead := self._instead_of_catch_all(chosen, rest, case)):
+            return instead
         if not chosen.code:  # the message's entry outscored every entry with the code
             contradiction = True
         elif (
@@ -387,12 +397,31 @@ class Classifier:
                 and c.message >= MESSAGE_CLEAR
                 and c.message > chosen.message
             ]
+            if isinstance(finding.code, str) and guessed_catalog(case.priors) != chosen.entry.catalog:
+                # a name any API may use (RATE_LIMIT_EXCEEDED) outside its API's own shape: the other
+                # APIs' entries that the message names follow
+                better += [c for c in rest if c.entry.catalog != chosen.entry.catalog and c.message >= MESSAGE_CLEAR]
             alternatives = case.others(chosen.entry, better)
         if finding.status is not None and chosen.entry.http_status not in (None, finding.status):
             case.evidence.append(
                 Evidence("http_status", "differs", chosen.entry.catalog, chosen.entry.code, value=finding.status)
             )
         return self._chosen(chosen, "code", confidence, alternatives, contradiction, case)
+
+    def _instead_of_catch_all(self, chosen: _Candidate, rest: list[_Candidate], case: _Case) -> Verdict | None:
+        """9999 未知错误 with a message that names an entry of the same API: that entry leads, 9999 follows."""
+        if not _catch_all(chosen.entry):
+            return None
+        named = next(
+            (c for c in rest if c.entry.catalog == chosen.entry.catalog and c.message >= MESSAGE_OVER_CODE), None
+        )
+        if named is None:
+            return None
+        code = Evidence("code", "catch_all", chosen.entry.catalog, chosen.entry.code, value=chosen.entry.code)
+        named.evidence[:0] = [code, *(e for e in chosen.evidence if e.kind != "message")]
+        named.evidence.append(Evidence("message", "guess", *key_of(named.entry), round(named.message, 1)))
+        alternatives = (chosen.entry, *case.others(named.entry, [c for c in rest if c is not named]))
+        return self._chosen(named, "message", 0.6, alternatives[:ALTERNATIVES], False, case)
 
     def _by_message(self, case: _Case) -> Verdict | None:
         """2. No documented code: a clear message names the entry, unless the shape names another API

@@ -29,7 +29,8 @@ class Evidence:
     named           a text body names ``catalog`` (its host, its logger's name), and no other
     code            ``value`` as sent; note ``exact``, ``folded`` (case, separators, camelCase, a number
                     as text), ``http_status`` (the code is an HTTP status), ``not_documented``,
-                    ``elsewhere`` (only another catalog than the shape's documents it)
+                    ``elsewhere`` (only another catalog than the shape's documents it), ``catch_all``
+                    (the API's code for errors that fit no other: the message names the entry)
     message         matches ``catalog:code`` with ``score`` (0-100); note ``agrees``, ``contradicts``,
                     ``unrelated`` (against the code's entry) or ``guess`` (no code to check against)
     http_status     ``value`` from the status line or a client wrapper; note ``documented`` (the entry's
