@@ -756,6 +756,17 @@ def test_a_catch_all_code_gives_way_to_the_message(explainer: Explainer) -> None
     assert (vague.catalog, vague.code) == ("qaexchange", 9999)
 
 
+def test_inside_its_own_shape_a_code_is_weighed_against_its_own_api(explainer: Explainer) -> None:
+    """A DIFF notify is QAExchange's: code 5001 (配置错误) with "Unsupported duration" is the server's own
+    use of the number, not a contradiction by another API's entry ("unsupported token")."""
+    notify = {"type": "MESSAGE", "level": "ERROR", "code": 5001, "content": "Unsupported duration: 7000000000"}
+    frame = {"aid": "rtn_data", "data": [{"notify": {"chart_error": notify}}]}
+    error = one(explainer, json.dumps(frame))
+    assert error.entry is None
+    assert (error.catalog, error.contradiction) == ("qaexchange", False)
+    assert "qaexchange:5001" in candidates(error)
+
+
 def test_consistent_message_is_no_contradiction(explainer: Explainer) -> None:
     error = one(explainer, '{"code": 3001, "message": "订单不存在: O12345"}')
     assert (error.catalog, error.contradiction, error.alternatives) == ("qaexchange", False, ())

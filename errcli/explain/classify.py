@@ -328,7 +328,10 @@ class Classifier:
         has_message = bool(finding.message)
         contradiction = False
         if has_message and top_coded.message < MESSAGE_UNRELATED:
-            rival = next((c for c in ranked if not c.code and c.message >= MESSAGE_CLEAR), None)
+            rival = next(
+                (c for c in case.rivals(top_coded.entry.catalog, ranked) if not c.code and c.message >= MESSAGE_CLEAR),
+                None,
+            )
             if rival is not None and rival.message - top_coded.message >= 30:
                 contradiction = True
                 top_coded.evidence.append(
@@ -352,7 +355,7 @@ class Classifier:
             and chosen.message < MESSAGE_NOISE
             and wordy(finding.message)
             and as_int(finding.code) is not None
-            and not any(c.message >= MESSAGE_CLEAR for c in rest)
+            and not any(c.message >= MESSAGE_CLEAR for c in case.rivals(chosen.entry.catalog, rest))
         ):
             # the message has nothing of the code's meaning and names no other entry: a server's own use
             # of the number (a name like DATABASE_ERROR says its meaning itself); the documented meaning
@@ -543,6 +546,13 @@ class _Case:
     ranked: list[_Candidate]
     coded: bool  # some API documents the code as sent
     evidence: list[Evidence]
+
+    def rivals(self, catalog: str, pool: Sequence[_Candidate]) -> list[_Candidate]:
+        """The candidates that may contradict an entry of ``catalog``: when the shape names that API
+        clearly (a DIFF notify, its error envelope), only its own entries; else all of them."""
+        prior = self.priors.get(catalog)
+        pinned = prior is not None and prior[0] >= ENVELOPE_STRONG and guessed_catalog(self.priors) == catalog
+        return [c for c in pool if c.entry.catalog == catalog] if pinned else list(pool)
 
     def others(self, chosen: Entry | None, pool: Sequence[_Candidate]) -> tuple[Entry, ...]:
         """Alternatives from ``pool``; each API's best guess first when no shape names the API."""
