@@ -53,6 +53,7 @@ MESSAGE_FLOOR = 55.0  # below this, a message match is noise
 MESSAGE_NOISE = 60.0  # a wordy message that shares no more than this with the code's entry is another meaning
 MESSAGE_CLEAR = 75.0  # a message that names an entry on its own
 MESSAGE_UNRELATED = 45.0  # the code's entry and the message have nothing in common
+SPREAD_WITHIN = 15.0  # alternatives whose messages score this close to the best are spread over the APIs
 MESSAGE_OVER_CODE = 88.0  # a message that names an entry beside a code no catalog documents
 AMBIGUOUS_MARGIN = 5.0  # two APIs' entries closer than this: the message alone does not choose
 STATUS_PHRASE_WEIGHT = 0.7  # the status's own words stand in for a missing message: a weak sign
@@ -555,9 +556,13 @@ class _Case:
         return [c for c in pool if c.entry.catalog == catalog] if pinned else list(pool)
 
     def others(self, chosen: Entry | None, pool: Sequence[_Candidate]) -> tuple[Entry, ...]:
-        """Alternatives from ``pool``; each API's best guess first when no shape names the API."""
-        entries = [c.entry for c in pool if chosen is None or key_of(c.entry) != key_of(chosen)]
-        return diverse(entries, spread=guessed_catalog(self.priors) is None)
+        """Alternatives from ``pool``; each API's best guess first when no shape names the API (and the
+        message does not name one API's entries far better than the others')."""
+        kept = [c for c in pool if chosen is None or key_of(c.entry) != key_of(chosen)]
+        best = max((c.message for c in kept), default=0.0)
+        close = [c.entry for c in kept if c.message >= best - SPREAD_WITHIN]
+        far = [c.entry for c in kept if c.message < best - SPREAD_WITHIN]
+        return (*diverse(close, spread=guessed_catalog(self.priors) is None), *far)[:ALTERNATIVES]
 
     def unknown(
         self,
