@@ -507,9 +507,7 @@ def test_curl_verbose_transcript(explainer: Explainer) -> None:
         "* Connection #0 to host 127.0.0.1 left intact\n"
         '{"success":false,"data":null,"error":{"code":400,"message":"Insufficient available balance"}}\n'
     )
-    report = explain_text(explainer, text)
-    assert len(report.errors) == 1
-    error = report.errors[0]
+    error = one(explainer, text)
     assert error.http_status == 400
     assert error.message == "Insufficient available balance"
     assert "qaexchange:2004" in candidates(error)[:4], candidates(error)
