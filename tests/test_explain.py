@@ -513,6 +513,17 @@ def test_curl_verbose_transcript(explainer: Explainer) -> None:
     assert "qaexchange:2004" in candidates(error)[:4], candidates(error)
 
 
+def test_curl_401_whose_body_is_only_its_reason_reads_www_authenticate(explainer: Explainer) -> None:
+    text = (
+        "HTTP/2 401\r\nwww-authenticate: Bearer error=\"invalid_token\", "
+        'error_description="The access token expired"\r\ncontent-type: text/plain\r\n\r\nUnauthorized\r\n'
+    )
+    error = one(explainer, text)
+    assert "ztdx:TOKEN_EXPIRED" in candidates(error), candidates(error)
+    assert error.message is not None
+    assert "expired" in error.message
+
+
 def test_curl_interim_and_success_responses(explainer: Explainer) -> None:
     text = (
         "HTTP/1.1 100 Continue\r\n\r\n"
@@ -936,6 +947,26 @@ def test_a_debug_print_inside_an_error_log_line(explainer: Explainer) -> None:
         'from session 0f7a3c9e, rejecting: SubscribeQuote { ins_list: "SHFE.cu2501" }\n'
     )
     assert "qaexchange:9002" in candidates(one(explainer, line))
+
+
+def test_a_rejected_item_inside_a_success_says_why(explainer: Explainer) -> None:
+    """``{"success": true, "data": {"status": "rejected", "message": "Insufficient funds…"}}``: the order
+    was answered, and refused; a rejected item that says nothing stays no error."""
+    body = {"success": True, "data": {"order_id": "O1760", "status": "rejected", "message": "Insufficient funds"}}
+    error = one(explainer, json.dumps(body))
+    assert "qaexchange:1001" in candidates(error), candidates(error)
+    quiet = explain_text(explainer, json.dumps({"success": True, "data": {"order_id": "O1", "status": "rejected"}}))
+    assert quiet.errors == ()
+
+
+def test_a_success_whose_message_is_a_documented_error_word_for_word(explainer: Explainer) -> None:
+    """No error word, but the message is a catalog's text almost verbatim (没有待领取的佣金): an error; a
+    success's ordinary message stays none."""
+    error = one(explainer, '{"success": true, "message": "没有待领取的佣金", "data": {"claimed": "0.00"}}')
+    assert (error.catalog, error.code) == ("ztdx", "NO_PENDING_EARNINGS")
+    for fine in ('{"success": true, "message": "Order placed", "data": {}}', '{"code": 0, "msg": "订单已提交"}'):
+        report = explain_text(explainer, fine)
+        assert (report.errors, report.not_errors) == ((), 1), fine
 
 
 # --- unparsed lines --------------------------------------------------------------------------------

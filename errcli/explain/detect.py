@@ -25,11 +25,12 @@ from errcli.explain.fields import (
     MESSAGE_KEYS,
     NESTED_HINTS,
     QUIET_LEVELS,
+    REJECTED_WORDS,
     SUCCESS_CODES,
     SUCCESS_WORDS,
     WRAPPER_BODY_KEYS,
 )
-from errcli.explain.http import HttpInfo, auth_message, parse_retry_after
+from errcli.explain.http import HttpInfo, auth_message, is_reason, parse_retry_after
 from errcli.explain.plan import CACHE_LIMIT, MISSING, Env, EnvHits, Plan, fold_message, get_path, known_names
 from errcli.explain.reader import MAX_EMBEDDED_JSON
 
@@ -55,6 +56,7 @@ class Finding:
     outer: EnvHits = ()  # the envelopes of the record around a nested error (a WS frame's)
     page: bool = False  # the message is an HTML error page's title: the status's words, most likely
     named: str | None = None  # the one catalog whose id a text body names (a host, a logger's name)
+    tentative: bool = False  # a success's message: an error only if it is a catalog's text nearly verbatim
 
     def key(self) -> tuple[Any, ...]:
         """What the verdict depends on: code, folded message, shapes, status."""
@@ -75,13 +77,14 @@ class Finding:
 class _Fields:
     """What one object says about itself, gathered key by key."""
 
-    __slots__ = ("code", "envs", "marker", "message", "status")
+    __slots__ = ("code", "envs", "marker", "message", "status", "tentative")
 
     def __init__(self) -> None:
         self.code: Any = None
         self.message: str | None = None
         self.status: int | None = None  # an HTTP error status beside the code (axios: {code, status})
         self.marker = False  # an explicit "this is an error"
+        self.tentative = False  # a success with a message that may still be a documented error
         self.envs: list[tuple[Env, int]] = []
 
     def set_code(self, value: Any) -> None:
@@ -209,8 +212,8 @@ class Detector:
             if status is not None and status >= 400:
                 body = http.body if http is not None else None
                 page = http is not None and http.html
-                if body is None and http is not None:
-                    body = auth_message(http.headers)
+                if http is not None and (body is None or is_reason(status, body)):
+                    body = auth_message(http.headers) or body  # its challenge says more than "Unauthorized"
                 return [Finding({}, None, body, (), status, retry, page=page)]
             return None
         found: list[Finding] = []
@@ -312,11 +315,15 @@ class Detector:
                 found.append(Finding(item, code, message, envs, status, retry, outer))
             return True
         status_word = self._from_generic_keys(node, plan, fields)
+        if status_word in REJECTED_WORDS and fields.message is None and fields.code is None:
+            status_word = None  # a rejected item that says nothing of why: an item like any other
         if plan.close_event and type(fields.code) is int and 1000 <= fields.code <= 1015:
             if fields.code == 1000:  # a browser's CloseEvent: its code is RFC 6455's, 1000 a normal closure
                 return False
             fields.code, fields.marker = None, True
         if self._error_or_success(node, plan, fields, status_word) is False:
+            if fields.tentative:
+                found.append(Finding(node, None, fields.message, envs, status, retry, outer, tentative=True))
             return False
         # The errors in its data/body/response say more than the object itself when it says only a
         # status (no message, no documented code: the errors keep that status), or when that object
@@ -461,7 +468,7 @@ class Detector:
             value = node[key]
             if isinstance(value, str):
                 word = value.strip().lower()
-                if word in SUCCESS_WORDS or word in ERROR_WORDS:
+                if word in SUCCESS_WORDS or word in ERROR_WORDS or word in REJECTED_WORDS:
                     status_word = word
                 elif fields.code is None and self._symbol_code(value):
                     fields.set_code(value)
@@ -500,7 +507,7 @@ class Detector:
                 elif level.upper() in QUIET_LEVELS and not fields.marker:
                     return False
         if status_word is not None:
-            if status_word in ERROR_WORDS:
+            if status_word in ERROR_WORDS or status_word in REJECTED_WORDS:
                 fields.marker = True
             elif not fields.marker:
                 said_success = True
@@ -508,6 +515,7 @@ class Detector:
             said_success = True
         if said_success and not fields.marker:
             if fields.message is None or not ERROR_TEXT.search(fields.message):
+                fields.tentative = fields.message is not None and fields.message.strip().lower() not in SUCCESS_WORDS
                 return False
             # a success whose message reports an error (a login's "message": "Invalid password"):
             # an error, told by its message; its success code means nothing of it

@@ -65,7 +65,18 @@ class Explainer:
     # -- records --
 
     def findings(self, value: Any, http: HttpInfo | None) -> list[Finding] | None:
-        return self.detector.findings(value, http)
+        found = self.detector.findings(value, http)
+        if found is not None and any(f.tentative for f in found):
+            # a success's message is an error only when nothing else is and it is a catalog's text
+            sure = [f for f in found if not f.tentative]
+            found = sure or [f for f in found if self._word_for_word(self.verdict(f))] or None
+        return found
+
+    @staticmethod
+    def _word_for_word(verdict: Verdict) -> bool:
+        if verdict.entry is None or verdict.basis != "message":
+            return False
+        return max((e.score or 0.0 for e in verdict.evidence if e.kind == "message"), default=0.0) >= TEXT_ONLY_EXACT
 
     def verdict(self, finding: Finding) -> Verdict:
         return self.classifier.verdict(finding)
@@ -159,12 +170,9 @@ class Explainer:
         verdict = self.verdict(finding)
         if status is not None:
             return finding, verdict
-        if verdict.entry is None or verdict.basis != "message":
-            return (finding, verdict) if said.says_error else None
-        score = max((e.score or 0.0 for e in verdict.evidence if e.kind == "message"), default=0.0)
-        if score < TEXT_ONLY_EXACT and not said.says_error:
-            return None  # "retry=3 backoff=250ms" names the rate limit's words, but reports nothing
-        return finding, verdict
+        if said.says_error or self._word_for_word(verdict):
+            return finding, verdict
+        return None  # "retry=3 backoff=250ms" names the rate limit's words, but reports nothing
 
     def explain(self, line: int, end_line: int, finding: Finding, prefix: bytes = b"") -> ExplainedError:
         verdict = self.verdict(finding)

@@ -63,6 +63,7 @@ KIND_KEYS = ("type", "event")  # an object's kind: "error" says it is one (a Web
 FLAG_KEYS = ("success", "ok", *KIND_KEYS, "level")  # read for what they say of the object, never a code
 SUCCESS_WORDS = frozenset({"ok", "success", "succeeded", "successful", "done", "成功"})
 ERROR_WORDS = frozenset({"error", "fail", "failed", "failure", "err", "ko", "失败", "错误"})
+REJECTED_WORDS = frozenset({"rejected", "refused", "denied", "已拒绝", "拒绝"})  # an error when it says why
 SUCCESS_CATEGORY = "success"  # the category of entries that are no error (market-data's code 0)
 SUCCESS_CODES = frozenset({"OK", "SUCCESS", "0", "200"})
 ERROR_LEVELS = frozenset({"ERROR", "ERR", "FATAL", "CRITICAL", "WARNING", "WARN"})
