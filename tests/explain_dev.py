@@ -22,7 +22,7 @@ from errcli.catalog import CatalogSet, load_all
 from errcli.explain import ExplainedError, Explainer, explain_text
 
 HERE = Path(__file__).resolve().parent / "explain_dev"
-SETS = ("documented", "qaexchange", "market-data", "ztdx")
+SETS = ("documented", "qaexchange", "market-data", "ztdx", "kinds")
 
 
 @dataclass(frozen=True)
