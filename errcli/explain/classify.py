@@ -422,7 +422,7 @@ class Classifier:
         if named is None:
             return None
         code = Evidence("code", "catch_all", chosen.entry.catalog, chosen.entry.code, value=chosen.entry.code)
-        named.evidence[:0] = [code, *(e for e in chosen.evidence if e.kind != "message")]
+        named.evidence[:0] = [code, *(e for e in chosen.evidence if e.kind not in ("code", "message"))]
         named.evidence.append(Evidence("message", "guess", *key_of(named.entry), round(named.message, 1)))
         alternatives = (chosen.entry, *case.others(named.entry, [c for c in rest if c is not named]))
         return self._chosen(named, "message", 0.6, alternatives[:ALTERNATIVES], False, case)
