@@ -931,6 +931,12 @@ def test_a_javascript_print_of_a_response_is_read(explainer: Explainer) -> None:
     assert ids(explain_text(explainer, line)) == ["market-data:2002"]
 
 
+def test_a_pprinted_python_dict_over_lines_is_one_record(explainer: Explainer) -> None:
+    text = "{'data': None,\n 'error': {'code': 1001, 'message': 'Insufficient funds'},\n 'success': False}\n"
+    error = one(explainer, text)
+    assert (error.catalog, error.code, error.line, error.end_line) == ("qaexchange", 1001, 1, 3)
+
+
 def test_an_unclosed_javascript_literal_gives_its_lines_back(explainer: Explainer) -> None:
     """A literal that never closes does not swallow the records after it."""
     text = "debug { a: 1,\n" + '{"code": 2002, "message": "Symbol not found"}\n' + "tail\n"

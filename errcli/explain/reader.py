@@ -513,7 +513,7 @@ class _ScanState:
             if pending.depth > 0 and not at_eof:
                 self.pending = pending  # a JavaScript literal, still open
                 return
-            if (literal := js_object(buf)) is not None:
+            if (literal := js_object(buf) or python_dict(buf)) is not None:  # or pprint's dict over lines
                 yield from _flatten(pending.start, pending.lines[-1], literal, pending.http, pending.prefix())
                 self.tally.record_lines += len(pending.lines)
                 return
