@@ -515,7 +515,7 @@ def test_curl_verbose_transcript(explainer: Explainer) -> None:
 
 def test_curl_401_whose_body_is_only_its_reason_reads_www_authenticate(explainer: Explainer) -> None:
     text = (
-        "HTTP/2 401\r\nwww-authenticate: Bearer error=\"invalid_token\", "
+        'HTTP/2 401\r\nwww-authenticate: Bearer error="invalid_token", '
         'error_description="The access token expired"\r\ncontent-type: text/plain\r\n\r\nUnauthorized\r\n'
     )
     error = one(explainer, text)
@@ -973,6 +973,21 @@ def test_a_success_whose_message_is_a_documented_error_word_for_word(explainer: 
     for fine in ('{"success": true, "message": "Order placed", "data": {}}', '{"code": 0, "msg": "订单已提交"}'):
         report = explain_text(explainer, fine)
         assert (report.errors, report.not_errors) == ((), 1), fine
+
+
+def test_a_structured_log_record_s_own_words_give_way_to_the_response_it_holds(explainer: Explainer) -> None:
+    """zap/pino: ``{"level": "error", "msg": "order rejected", "resp": {…the server's error…}}``: the
+    response inside says what went wrong, not the log's own message."""
+    inner = {"success": False, "data": None, "error": {"code": 1004, "message": "Risk ratio too high: 0.97"}}
+    record = {"level": "error", "ts": "2025-01-14T10:16:44.012+0800", "msg": "order rejected", "resp": inner}
+    error = one(explainer, json.dumps(record))
+    assert (error.catalog, error.code) == ("qaexchange", 1004)
+
+
+def test_a_rust_client_error_names_its_status(explainer: Explainer) -> None:
+    text = 'Error: reqwest::Error { kind: Status(502), url: Url { scheme: "http", host: Some(Domain("localhost")) } }\n'
+    error = one(explainer, text)
+    assert error.http_status == 502
 
 
 # --- unparsed lines --------------------------------------------------------------------------------

@@ -342,19 +342,21 @@ class Detector:
             return True
         if status is None:
             status = fields.status
+        if fields.code is None and (
+            fields.marker or (top and fields.message is not None and ERROR_TEXT.search(fields.message))
+        ):
+            # an error with words and no code (a log record's {"level": "error", "msg": "order rejected",
+            # "resp": {…}}, an API gateway's {"message": "Forbidden"}): an error inside it says more
+            before = len(found)
+            if depth < MAX_WALK_DEPTH:
+                self._descend(node, found, budget, depth + 1, False, outer or self._outer(node))
+            if len(found) == before:
+                found.append(Finding(node, None, fields.message, envs, status, retry, outer))
+            return True
         if fields.marker:
             found.append(Finding(node, fields.code, fields.message, envs, status, retry, outer))
             return True
         if fields.code is None:
-            if top and fields.message is not None and ERROR_TEXT.search(fields.message):
-                # a body that is only a message saying an error (an API gateway's {"message": "Forbidden"}),
-                # unless an error inside it says more (a log record's {"msg": "failed", "err": {code…}})
-                before = len(found)
-                if depth < MAX_WALK_DEPTH:
-                    self._descend(node, found, budget, depth + 1, False, outer or self._outer(node))
-                if len(found) == before:
-                    found.append(Finding(node, None, fields.message, envs, status, retry, outer))
-                return True
             return None
         # a bare code: an error at the top level when it is a number or a known code,
         # elsewhere only with a message beside it

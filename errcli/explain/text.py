@@ -29,6 +29,7 @@ _SAID_STATUS = re.compile(
     r"(?i)\b([45]\d\d) (?:Client|Server) Error\b|\b(?:status(?:[ _]code)?|response(?: code)?)\s*[:= ]\s*([45]\d\d)\b"
     r'|\bHTTP/\d(?:\.\d)?"? ([45]\d\d)\b'
     r"|\b([45]\d\d), message='"  # aiohttp's ClientResponseError
+    r"|\bkind: Status\(([45]\d\d)\)"  # Rust reqwest's Error
 )
 # a status followed by words (``504 Gateway Time-out``, ``502: Bad gateway``): a status only when
 # the words are its reason phrase (:func:`errcli.explain.http.is_reason`)
