@@ -213,9 +213,9 @@ COMMANDS = {
             "Explain error responses: JSON, NDJSON, logs, curl -i.",
             "Explain the error responses in INPUT (a file, - for stdin, or a response given as the argument; "
             "stdin when omitted): which API, which error, and what to do. Reads JSON documents, JSON Lines, "
-            "concatenated JSON, `curl -i` output, log lines with JSON in them and, on their own, a few lines of "
-            "text that say an error (a plain-text body, an HTML error page, an exception, a log line), line by "
-            "line in constant memory.",
+            "concatenated JSON, `curl -i` and `curl -v` output, log lines with JSON in them, objects as Python "
+            "and Node clients print them and, on their own, a few lines of text that say an error (a plain-text "
+            "body, an HTML error page, an exception, a log line), line by line in constant memory.",
             "\b\nExamples:\n"
             "  curl -si https://api.example.com/v1/orders | errcode explain\n"
             '  errcode explain \'{"code": 1001, "message": "Invalid or expired token"}\'\n'
