@@ -1541,6 +1541,20 @@ def test_a_gateway_page_is_the_http_meaning(explainer: Explainer) -> None:
     assert report.errors[0].message == "504 Gateway Time-out"
 
 
+@pytest.mark.parametrize(
+    ("title", "status"),
+    [
+        ("Attention Required! | Cloudflare", 403),
+        ("Access denied | api.example.com used Cloudflare to restrict access", 403),
+        ("Just a moment...", 503),
+    ],
+)
+def test_a_cdn_page_saved_without_headers_names_its_status(explainer: Explainer, title: str, status: int) -> None:
+    """A CDN's block or challenge page has no status in its title; its title is as good as one."""
+    page = f"<!DOCTYPE html>\n<html>\n<head><title>{title}</title></head>\n<body>Sorry</body>\n</html>\n"
+    assert ids(explain_text(explainer, page)) == [f"http:{status}"]
+
+
 def test_a_plain_text_body_after_the_headers_is_the_message(explainer: Explainer) -> None:
     text = "HTTP/1.1 400 Bad Request\ncontent-type: text/plain\n\nJson deserialize error: missing field `user_id`\n"
     report = explain_text(explainer, text)

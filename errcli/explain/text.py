@@ -160,4 +160,14 @@ def named_status(text: str) -> tuple[int | None, bool]:
         status = int(found.group(1))
         if is_reason(status, found.group(2)):
             return status, True
+    for title, status in _CDN_PAGES:
+        if title.match(text):
+            return status, True
     return None, False
+
+
+# a CDN's block and challenge pages, whose titles name no status (Cloudflare's 1020 block, its check)
+_CDN_PAGES = (
+    (re.compile(r"(?i)attention required!? \| cloudflare|access denied \| .{1,200} used cloudflare"), 403),
+    (re.compile(r"(?i)just a moment\.\.\.|checking your browser"), 503),
+)
