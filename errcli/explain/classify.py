@@ -315,6 +315,7 @@ class Classifier:
             priors=priors,
             ranked=[c for c in ranked if c.total > 0 or c.status],
             coded=bool(domain_hits),
+            code_is_status=code_is_status,
             evidence=evidence,
         )
 
@@ -450,9 +451,7 @@ class Classifier:
             return None
         if best.message < MESSAGE_CLEAR or not (best.message >= 80 or best.env or best.status):
             return None
-        number = as_int(code)
-        own_code = code is not None and not (number is not None and 100 <= number <= 599)
-        if own_code and best.message < MESSAGE_OVER_CODE:
+        if code is not None and not case.code_is_status and best.message < MESSAGE_OVER_CODE:
             return None  # a code of the server's own (KYC_REQUIRED) is its meaning unless the message names one
         best.evidence.append(Evidence("message", "guess", best.entry.catalog, best.entry.code, round(best.message, 1)))
         runner = ranked[1] if len(ranked) > 1 else None
@@ -546,6 +545,7 @@ class _Case:
     priors: dict[str, tuple[float, Evidence]]
     ranked: list[_Candidate]
     coded: bool  # some API documents the code as sent
+    code_is_status: bool  # the code is an HTTP status no API documents as its own
     evidence: list[Evidence]
 
     def rivals(self, catalog: str, pool: Sequence[_Candidate]) -> list[_Candidate]:

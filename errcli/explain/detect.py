@@ -24,11 +24,13 @@ from errcli.explain.fields import (
     ERROR_WORDS,
     MESSAGE_KEYS,
     NESTED_HINTS,
+    NORMAL_CLOSURE,
     QUIET_LEVELS,
     REJECTED_WORDS,
     SUCCESS_CODES,
     SUCCESS_WORDS,
     WRAPPER_BODY_KEYS,
+    WS_CLOSE_CODES,
 )
 from errcli.explain.http import HttpInfo, auth_message, is_reason, parse_retry_after
 from errcli.explain.plan import CACHE_LIMIT, MISSING, Env, EnvHits, Plan, fold_message, get_path, known_names
@@ -317,8 +319,8 @@ class Detector:
         status_word = self._from_generic_keys(node, plan, fields)
         if status_word in REJECTED_WORDS and fields.message is None and fields.code is None:
             status_word = None  # a rejected item that says nothing of why: an item like any other
-        if plan.close_event and type(fields.code) is int and 1000 <= fields.code <= 1015:
-            if fields.code == 1000:  # a browser's CloseEvent: its code is RFC 6455's, 1000 a normal closure
+        if plan.close_event and type(fields.code) is int and fields.code in WS_CLOSE_CODES:
+            if fields.code == NORMAL_CLOSURE:  # a browser's CloseEvent: its code is RFC 6455's
                 return False
             fields.code, fields.marker = None, True
         if self._error_or_success(node, plan, fields, status_word) is False:

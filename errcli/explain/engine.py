@@ -19,7 +19,7 @@ from errcli._gc import collector_paused
 from errcli.catalog import CatalogSet
 from errcli.explain.classify import Classifier, Verdict, is_status_entry
 from errcli.explain.detect import Detector, Finding
-from errcli.explain.fields import ERROR_TEXT
+from errcli.explain.fields import ERROR_TEXT, NORMAL_CLOSURE
 from errcli.explain.http import MAX_BODY_LINES, HttpInfo
 from errcli.explain.lines import Source
 from errcli.explain.memo import LineMemo, SummaryRows, count_records
@@ -88,7 +88,9 @@ class Explainer:
             verdicts = self.object_verdicts(value)
             if verdicts or TRAILER not in prefix:
                 return verdicts
-        found = self.record_findings(value, http, prefix)
+            found = self.line_findings(prefix)  # (the object itself was just found to hold none)
+        else:
+            found = self.record_findings(value, http, prefix)
         return () if found is None else tuple(self.verdict(f) for f in found)
 
     def record_findings(self, value: Any, http: HttpInfo | None, prefix: bytes) -> list[Finding] | None:
@@ -143,7 +145,7 @@ class Explainer:
         if count > TEXT_ONLY_LINES and lines[0].lstrip()[:1] != "<":
             return None  # only a page may be longer
         # its patterns are compiled only when a text body is read
-        from errcli.explain.text import NORMAL_CLOSURE, close_code, named_catalog, named_status, pairs_of, read_text
+        from errcli.explain.text import close_code, named_catalog, named_status, pairs_of, read_text
 
         said = read_text(lines)
         if not said.message:
@@ -152,11 +154,10 @@ class Explainer:
         if said.quiet and status is None:
             return None  # a log's INFO line reports nothing, unless it names a failed status (an access log)
         pairs = None if said.page else pairs_of(said.message)
-        close = close_code(pairs, said.message) if pairs is not None else None
-        if close is not None:  # a WebSocket's close: its reason (if any) says what went wrong
-            reason = pairs.get("reason") if pairs is not None else None
-            if close == NORMAL_CLOSURE:
+        if pairs is not None and (close := close_code(pairs, said.message)) is not None:
+            if close == NORMAL_CLOSURE:  # a WebSocket's close: its reason (if any) says what went wrong
                 return None
+            reason = pairs.get("reason")
             finding = Finding({}, None, reason if isinstance(reason, str) and reason.strip() else said.message, ())
             return finding, self.verdict(finding)
         if pairs is not None:

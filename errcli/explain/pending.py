@@ -12,7 +12,13 @@ class Pending:
     """A JSON value that began on ``start`` and is still open at the end of the last line read."""
 
     def __init__(
-        self, start: int, first: bytes, first_pos: int, had_record: bool, response: HttpResponse | None
+        self,
+        start: int,
+        first: bytes,
+        first_pos: int,
+        had_record: bool,
+        response: HttpResponse | None,
+        js: bool = False,
     ) -> None:
         self.start = start
         self.response = response
@@ -25,7 +31,7 @@ class Pending:
         self.size = len(first) - first_pos
         self.depth = bracket_depth(self.parts[0])
         self.checked = 0
-        self.js = False  # a JavaScript object literal (Node's console.log), not JSON
+        self.js = js  # a JavaScript object literal (Node's console.log), not JSON
 
     def buffer(self) -> bytes:
         return b"\n".join(self.parts)

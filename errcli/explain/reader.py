@@ -456,10 +456,8 @@ class _ScanState:
             # literal; the words around it on the line travel with it, as with JSON text after a value
             literal = python_dict(view[start:]) if data[start + 1 : start + 2] == b"'" else None
             if literal is None and JS_OPEN.match(data, start):  # Node's console.log, util.inspect
-                if bracket_depth(data[start:]) > 0 and data is not _OVERLONG:
-                    pending = Pending(n, data, start, had, response)
-                    pending.js = True
-                    self.pending = pending
+                if 0 < bracket_depth(data[start:]) <= MAX_NESTING:  # (deeper is never parsed)
+                    self.pending = Pending(n, data, start, had, response, js=True)
                     return
                 literal = js_object(view[start:])
             if literal is not None:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from errcli.explain.fields import CODE_KEYS, ERROR_LEVELS, ERROR_TEXT, MESSAGE_KEYS, QUIET_LEVELS
+from errcli.explain.fields import CODE_KEYS, ERROR_LEVELS, ERROR_TEXT, MESSAGE_KEYS, QUIET_LEVELS, WS_CLOSE_CODES
 from errcli.explain.http import is_reason, page_title
 
 # a stack trace's frame (JavaScript's ``at f (app.js:14:15)``, Python's ``File "x.py", line 3, in f``)
@@ -131,13 +131,12 @@ def pairs_of(text: str) -> dict[str, Any] | None:
 
 # a text about a closed WebSocket (a client's "Disconnected (code: 1006, reason: …)", a CloseEvent)
 _WS_CLOSE = re.compile(r"(?i)\b(?:clos(?:e|ed|ing)|disconnect(?:ed)?|CloseEvent)\b")
-NORMAL_CLOSURE = 1000
 
 
 def close_code(pairs: dict[str, Any], text: str) -> int | None:
-    """The close code (RFC 6455's 1000–1015, no API's code) that a text about a closed WebSocket gives."""
+    """The close code (RFC 6455's, no API's code) that a text about a closed WebSocket gives."""
     code = pairs.get("code")
-    if type(code) is int and NORMAL_CLOSURE <= code <= 1015 and _WS_CLOSE.search(text):
+    if type(code) is int and code in WS_CLOSE_CODES and _WS_CLOSE.search(text):
         return code
     return None
 
