@@ -24,7 +24,7 @@ from errcli.explain.http import MAX_BODY_LINES, HttpInfo
 from errcli.explain.lines import Source
 from errcli.explain.memo import LineMemo, SummaryRows, count_records
 from errcli.explain.plan import CACHE_LIMIT, MISSING, envs_of, get_path
-from errcli.explain.reader import TRAILER, LineTally, pump
+from errcli.explain.reader import LineTally, pump
 from errcli.explain.result import Action, Evidence, ExplainedError, ExplainReport, Summary, SummaryReport, SummaryRow
 from errcli.explain.split import MIN_SPLIT_BYTES, WARM_BYTES, Half, Window, cut, line_end
 from errcli.model import Catalog, Entry
@@ -81,32 +81,31 @@ class Explainer:
     def verdict(self, finding: Finding) -> Verdict:
         return self.classifier.verdict(finding)
 
-    def record_verdicts(self, value: Any, http: HttpInfo | None, prefix: bytes = b"") -> tuple[Verdict, ...]:
+    def record_verdicts(self, value: Any, http: HttpInfo | None, words: bytes = b"") -> tuple[Verdict, ...]:
         """The verdicts of one record (empty: not an error); objects whose relevant values were
         seen before cost a few look-ups."""
         if http is None and type(value) is dict:
             verdicts = self.object_verdicts(value)
-            if verdicts or TRAILER not in prefix:
+            if verdicts or not words:
                 return verdicts
-            found = self.line_findings(prefix)  # (the object itself was just found to hold none)
+            found = self.line_findings(words)  # (the object itself was just found to hold none)
         else:
-            found = self.record_findings(value, http, prefix)
+            found = self.record_findings(value, http, words)
         return () if found is None else tuple(self.verdict(f) for f in found)
 
-    def record_findings(self, value: Any, http: HttpInfo | None, prefix: bytes) -> list[Finding] | None:
+    def record_findings(self, value: Any, http: HttpInfo | None, words: bytes) -> list[Finding] | None:
         """The errors of one record; for one that holds none, those of the log line's words around it."""
         found = self.findings(value, http)
-        if found is None and TRAILER in prefix:
-            return self.line_findings(prefix)
+        if found is None and words:
+            return self.line_findings(words)
         return found
 
-    def line_findings(self, prefix: bytes) -> list[Finding] | None:
+    def line_findings(self, words: bytes) -> list[Finding] | None:
         """The words of a log line around a JSON value that is no error (``Failed to parse DIFF
         message: {…}, error: missing field …``): an error when they say one, at a level not quiet."""
         from errcli.explain.text import named_catalog, read_text
 
-        before, _, after = prefix.partition(TRAILER)
-        line = f"{before.decode('utf-8', 'replace').rstrip()} … {after.decode('utf-8', 'replace')}"
+        line = words.decode("utf-8", "replace")
         if not ERROR_TEXT.search(line):
             return None  # (most such lines: a request and its timing, nothing failed)
         said = read_text([line])
@@ -290,9 +289,9 @@ class ExplainStream:
     def __iter__(self) -> Iterator[ExplainedError]:
         findings = self.explainer.record_findings
         explain = self.explainer.explain
-        for line, end, value, http, prefix in pump(self.source, self.tally):
+        for line, end, value, http, prefix, words in pump(self.source, self.tally):
             self.records += 1
-            found = findings(value, http, prefix)
+            found = findings(value, http, words)
             if found is None:
                 self.not_errors += 1
                 continue

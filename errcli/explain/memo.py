@@ -56,7 +56,7 @@ class Explainer(Protocol):
 
     def object_verdicts(self, value: dict[str, Any]) -> tuple[Verdict, ...]: ...
 
-    def record_verdicts(self, value: Any, http: HttpInfo | None, prefix: bytes = b"") -> tuple[Verdict, ...]: ...
+    def record_verdicts(self, value: Any, http: HttpInfo | None, words: bytes = b"") -> tuple[Verdict, ...]: ...
 
 
 MEMO_MAX_LINE = 2048  # the summary remembers shapes of lines up to this long
@@ -394,8 +394,8 @@ def count_records(records: Iterator[Any], memo: LineMemo) -> None:
     rows up to date with the lines the pump counted in the memo."""
     record_verdicts = memo.explainer.record_verdicts
     count = memo.count
-    for line_no, _end, value, http, prefix in records:
-        count(line_no, record_verdicts(value, http, prefix))
+    for line_no, _end, value, http, _prefix, words in records:
+        count(line_no, record_verdicts(value, http, words))
     memo.flush()
 
 

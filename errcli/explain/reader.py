@@ -43,10 +43,10 @@ _CHECK_EVERY_LINE_BELOW = 64 * 1024  # pending documents this small are validate
 
 # --- the reader ----------------------------------------------------------------------------
 
-# (line, end_line, value, http, prefix): the reader's fast form; prefix is the text before the JSON
-# on its first line (a log line's timestamp, level, request), at most MAX_PREFIX bytes, and TRAILER
-_Raw = tuple[int, int, Any, "HttpInfo | None", bytes]
-TRAILER = b"\x00"  # and the line's text after the value, when there is some
+# (line, end_line, value, http, prefix, words): the reader's fast form; prefix is the text before the
+# JSON on its first line (a log line's timestamp, level, request), at most MAX_PREFIX bytes; words, when
+# not empty, the line's text around a value it may only quote (``Failed to parse: {…}, error: …``)
+_Raw = tuple[int, int, Any, "HttpInfo | None", bytes, bytes]
 BULK_LINES = 16  # a lane looks blocks of at least this many lines up at once
 
 
@@ -116,8 +116,8 @@ class RecordReader:
         self.tally = tally if tally is not None else LineTally()
 
     def __iter__(self) -> Iterator[Record]:
-        for line, end, value, http, prefix in self.raw():
-            yield Record(line, end, value, http, prefix.partition(TRAILER)[0].decode("utf-8", "replace"))
+        for line, end, value, http, prefix, _ in self.raw():
+            yield Record(line, end, value, http, prefix.decode("utf-8", "replace"))
 
     def raw(self) -> Iterator[_Raw]:
         """The same records as plain tuples: the one line pump (see :func:`pump`)."""
@@ -237,7 +237,7 @@ def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined
                                     if lane is not None:
                                         lane.decoded(n, value)
                                         continue
-                                    yield n, n, value, None, prefix
+                                    yield n, n, value, None, prefix, b""
                                 else:
                                     yield from _flatten(n, n, value, None, prefix)
                                 continue
@@ -272,15 +272,22 @@ def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined
 _HTTP_STARTS = (b"HTTP/", b"< HTT")  # what the careful path looks at for a status line
 
 
-def _flatten(line: int, end: int, value: Any, http: HttpInfo | None, prefix: bytes = b"") -> Iterator[_Raw]:
+def _flatten(
+    line: int, end: int, value: Any, http: HttpInfo | None, prefix: bytes = b"", words: bytes = b""
+) -> Iterator[_Raw]:
     """A top-level array of results gives one record per object in it."""
     if isinstance(value, list):
         objects = [v for v in value if isinstance(v, dict)]
         if objects:
             for obj in objects:
-                yield line, end, obj, http, prefix
+                yield line, end, obj, http, prefix, words
             return
-    yield line, end, value, http, prefix
+    yield line, end, value, http, prefix, words
+
+
+def _words(prefix: bytes, after: bytes) -> bytes:
+    """A line's text around a value, the value left out."""
+    return prefix.rstrip() + " … ".encode() + after[:MAX_PREFIX]
 
 
 class _ScanState:
@@ -442,9 +449,8 @@ class _ScanState:
                 if kind == "ok" and start and type(value) is list and dict not in map(type, value):
                     continue  # `md-gw[2231]: …`: a process id in the text, no response
                 if kind == "ok":
-                    if not had and (after := data[pos : pos + MAX_PREFIX].strip()) and not _CANDIDATE.search(data, pos):
-                        prefix += TRAILER + after  # the words after it (a log line quoting the request it failed on)
-                    yield from _flatten(n, n, value, http, prefix)
+                    after = b"" if had or _CANDIDATE.search(data, pos) else data[pos:].strip()
+                    yield from _flatten(n, n, value, http, prefix, _words(prefix, after) if after else b"")
                     had = True
                     continue
             elif kind == "truncated" and data is not _OVERLONG:
@@ -461,8 +467,8 @@ class _ScanState:
                     return
                 literal = js_object(view[start:])
             if literal is not None:
-                after = data[data.rfind(b"}") + 1 :].strip()[:MAX_PREFIX]
-                yield from _flatten(n, n, literal, http, prefix + TRAILER + after if prefix.strip() else prefix)
+                after = data[data.rfind(b"}") + 1 :].strip()
+                yield from _flatten(n, n, literal, http, prefix, _words(prefix, after) if prefix.strip() else b"")
                 return
             failures += 1
             pos = start + 1
@@ -579,7 +585,7 @@ def _bare(response: HttpResponse) -> Iterator[_Raw]:
         info = response.finish_headers()
         if response.body:
             info = dataclasses.replace(info, body=response.body_text(), html=response.html)
-        yield response.line, response.line, None, info, b""
+        yield response.line, response.line, None, info, b"", b""
 
 
 def iter_records(source: Source, tally: LineTally | None = None) -> Iterator[Record]:
