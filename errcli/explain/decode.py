@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import Any
@@ -107,7 +108,7 @@ def bracket_depth(data: bytes) -> int:
 MAX_JS_LITERAL = 64 * 1024
 # an object literal's opening: a bare or single-quoted key and its colon (``{ status: 400,``)
 JS_OPEN = re.compile(rb"\{\s*(?:[A-Za-z_$][\w$]*|'(?:[^'\\\n]|\\.)*')\s*:")
-_JS_TOKEN = re.compile(
+_JS_TOKEN = (
     rb"(?P<single>'(?:[^'\\\n]|\\.)*')"  # a single-quoted string
     rb'|(?P<double>"(?:[^"\\\n]|\\.)*")'  # a double-quoted one: as JSON has it
     rb"|(?P<key>[A-Za-z_$][\w$]*)(?=\s*:)"  # a bare key
@@ -116,8 +117,16 @@ _JS_TOKEN = re.compile(
     rb"|(?P<gone>\.\.\.\s*\d+\s+more\s+items?"  # what it left out of a long array
     rb"|(?:[A-Z][\w$]*\s*)?\[[\w$]+\]\s*(?=\{)|[A-Z][\w$]*\s+(?=\{))"  # a class's name before its braces
 )
-_JS_STRING_PART = re.compile(rb'\\.|"')
-_TRAILING_COMMA = re.compile(rb'"(?:[^"\\]|\\.)*"|,(\s*[}\]])')
+_JS_STRING_PART = rb'\\.|"'
+_TRAILING_COMMA = rb'"(?:[^"\\]|\\.)*"|,(\s*[}\]])'
+
+
+@functools.cache
+def _js_patterns() -> tuple[re.Pattern[bytes], re.Pattern[bytes], re.Pattern[bytes]]:
+    """(tokens, a string's parts, trailing commas): compiled when the first literal is read."""
+    return re.compile(_JS_TOKEN), re.compile(_JS_STRING_PART), re.compile(_TRAILING_COMMA)
+
+
 _JS_WORDS = {"none": b"null", "gone": b""}  # what these tokens become
 
 
@@ -130,7 +139,7 @@ def _js_token(m: re.Match[bytes]) -> bytes:
     kind = m.lastgroup
     token = m.group()
     if kind == "single":
-        return b'"' + _JS_STRING_PART.sub(_js_string_part, token[1:-1]) + b'"'
+        return b'"' + _js_patterns()[1].sub(_js_string_part, token[1:-1]) + b'"'
     if kind == "key":
         return b'"' + token + b'"'
     return _JS_WORDS.get(kind or "", token)  # a double-quoted string stays as it is
@@ -145,7 +154,8 @@ def js_object(buf: bytes | memoryview) -> dict[str, Any] | None:
     if end < 0 or not JS_OPEN.match(data):
         return None
     try:
-        text = _TRAILING_COMMA.sub(lambda m: m.group(1) or m.group(0), _JS_TOKEN.sub(_js_token, data[: end + 1]))
+        tokens, _, commas = _js_patterns()
+        text = commas.sub(lambda m: m.group(1) or m.group(0), tokens.sub(_js_token, data[: end + 1]))
         value = json_decode(text)
     except Exception:  # noqa: BLE001 - whatever is no literal is None
         return None

@@ -20,7 +20,6 @@ from errcli.explain.fields import (
     CODE_KEYS,
     ERROR_CODE_KEYS,
     ERROR_LEVELS,
-    ERROR_TEXT,
     ERROR_WORDS,
     MESSAGE_KEYS,
     NESTED_HINTS,
@@ -31,6 +30,7 @@ from errcli.explain.fields import (
     SUCCESS_WORDS,
     WRAPPER_BODY_KEYS,
     WS_CLOSE_CODES,
+    says_error,
 )
 from errcli.explain.http import HttpInfo, auth_message, is_reason, parse_retry_after
 from errcli.explain.plan import CACHE_LIMIT, MISSING, Env, EnvHits, Plan, fold_message, get_path, known_names
@@ -345,7 +345,7 @@ class Detector:
         if status is None:
             status = fields.status
         if fields.code is None and (
-            fields.marker or (top and fields.message is not None and ERROR_TEXT.search(fields.message))
+            fields.marker or (top and fields.message is not None and says_error(fields.message))
         ):
             # an error with words and no code (a log record's {"level": "error", "msg": "order rejected",
             # "resp": {…}}, an API gateway's {"message": "Forbidden"}): an error inside it says more
@@ -518,7 +518,7 @@ class Detector:
         if fields.code is not None and not fields.marker and _is_success_code(fields.code):
             said_success = True
         if said_success and not fields.marker:
-            if fields.message is None or not ERROR_TEXT.search(fields.message):
+            if fields.message is None or not says_error(fields.message):
                 fields.tentative = fields.message is not None and fields.message.strip().lower() not in SUCCESS_WORDS
                 return False
             # a success whose message reports an error (a login's "message": "Invalid password"):

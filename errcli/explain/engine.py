@@ -19,7 +19,7 @@ from errcli._gc import collector_paused
 from errcli.catalog import CatalogSet
 from errcli.explain.classify import Classifier, Verdict, is_status_entry
 from errcli.explain.detect import Detector, Finding
-from errcli.explain.fields import ERROR_TEXT, NORMAL_CLOSURE
+from errcli.explain.fields import NORMAL_CLOSURE, says_error
 from errcli.explain.http import MAX_BODY_LINES, HttpInfo
 from errcli.explain.lines import Source
 from errcli.explain.memo import LineMemo, SummaryRows, count_records
@@ -106,10 +106,10 @@ class Explainer:
         from errcli.explain.text import named_catalog, read_text
 
         line = words.decode("utf-8", "replace")
-        if not ERROR_TEXT.search(line):
+        if not says_error(line):
             return None  # (most such lines: a request and its timing, nothing failed)
         said = read_text([line])
-        if said.quiet or not ERROR_TEXT.search(said.message):
+        if said.quiet or not says_error(said.message):
             return None
         apis = [c.id for c in self.catalogs if c.id not in self.classifier.status_catalogs]
         return [Finding({}, None, said.message, (), named=named_catalog([line], apis))]

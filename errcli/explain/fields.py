@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Generic code fields, most specific first.
@@ -104,7 +105,7 @@ KNOWN_NAMES = frozenset(
 
 # words that say a text reports an error: a text body is explained only when it says so (or is a
 # catalog's own text almost word for word), and so is a body flagged a success whose message says so
-ERROR_TEXT = re.compile(
+_ERROR_WORDS_PATTERN = (
     r"(?i)\b(?:err(?:or)?s?|fail(?:ed|ure|s)?|invalid|not\s+found|denied|exceed(?:s|ed)?|insufficient|missing"
     r"|unable|cannot|can't|refused|reject(?:ed|s|ing)?|expired?|forbidden|unauthori[sz]ed|unauthenticated"
     r"|not\s+authenticated|unavailable|timed?\s*out|timeout|too\s+many|not\s+allowed|not\s+supported"
@@ -115,3 +116,13 @@ ERROR_TEXT = re.compile(
     r"|错误|錯誤|失败|失敗|无效|無效|不足|拒绝|拒絕|超过|超過|超出|不存在|禁止|异常|異常|过期|過期|未认证|未認證|不支持|频繁|頻繁|过快|過快|限流|超限"
     r"|不在白名单|不在白名單|已禁用|已冻结|已凍結|没有权限|沒有權限|无权|無權|用尽|用盡|耗尽|耗盡|上限|不可用|暂停|暫停"
 )
+
+
+@functools.cache
+def _error_text() -> re.Pattern[str]:
+    return re.compile(_ERROR_WORDS_PATTERN)  # compiled when first asked: explain needs it rarely
+
+
+def says_error(text: str) -> bool:
+    """The text has a word that reports an error (failed, invalid, 不足, ECONNRESET…)."""
+    return _error_text().search(text) is not None

@@ -89,8 +89,8 @@ class MessageMatcher:
         self.texts = [norm for norm, _ in best]
         self.owners = [key for _, key in best]
         self.weights = list(best.values())
-        self.polarity = [_polarity(text) for text in self.texts]
         self._cache: dict[str, dict[EntryKey, float]] = {}
+        self._polarities: list[int] | None = None
         # for the substring tests: the texts by content, their lengths, and all of them in one string
         # (``_starts``: where each begins there); for the token scorers: each text's tokens sorted
         # (token_sort_ratio is ratio on them), its distinct tokens sorted (token_set_ratio of a text
@@ -113,6 +113,12 @@ class MessageMatcher:
                 self._by_token.setdefault(token, []).append(i)
         self._lengths = sorted({len(text) for text in self._by_text})
         self._blob = _APART.join(self.texts)
+
+    def _polarity(self) -> list[int]:
+        """Each text's :func:`_polarity`, worked out the first time a message says either."""
+        if self._polarities is None:
+            self._polarities = [_polarity(text) for text in self.texts]
+        return self._polarities
 
     def normalize(self, text: str) -> str:
         return self.index.normalize(fold_message(text).replace("#", " "))
@@ -205,7 +211,7 @@ class MessageMatcher:
             queries.append((head, 0.97))
         out: dict[EntryKey, float] = {}
         said = _polarity(norm)
-        polarity = self.polarity
+        polarity = self._polarity() if said else ()
 
         def keep(i: int, score: float) -> None:
             score *= self.weights[i]

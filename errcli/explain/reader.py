@@ -287,7 +287,10 @@ def _flatten(
 
 def _words(prefix: bytes, after: bytes) -> bytes:
     """A line's text around a value, the value left out."""
-    return prefix.rstrip() + " … ".encode() + after[:MAX_PREFIX]
+    return prefix.rstrip() + _LEFT_OUT + after[:MAX_PREFIX]
+
+
+_LEFT_OUT = " … ".encode()
 
 
 class _ScanState:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from errcli.explain.fields import CODE_KEYS, ERROR_LEVELS, ERROR_TEXT, MESSAGE_KEYS, QUIET_LEVELS, WS_CLOSE_CODES
+from errcli.explain.fields import CODE_KEYS, ERROR_LEVELS, MESSAGE_KEYS, QUIET_LEVELS, WS_CLOSE_CODES, says_error
 from errcli.explain.http import is_reason, page_title
 
 # a stack trace's frame (JavaScript's ``at f (app.js:14:15)``, Python's ``File "x.py", line 3, in f``)
@@ -78,7 +78,7 @@ class Text:
     def says_error(self) -> bool:
         if self.level is not None and self.level in ERROR_LEVELS:
             return True
-        return bool(ERROR_TEXT.search(self.message) or ERROR_TEXT.search(self.prefixes))
+        return says_error(self.message) or says_error(self.prefixes)
 
 
 def read_text(lines: list[str]) -> Text:
