@@ -139,3 +139,11 @@ def test_a_javascript_print_reads_as_the_object_it_stands_for(value: dict[str, o
 def test_a_javascript_literal_reader_never_raises(tail: bytes, head: bytes) -> None:
     value = js_object(head + tail)
     assert value is None or type(value) is dict
+
+
+def test_an_odd_escape_in_a_python_print_warns_no_one() -> None:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert python_dict(b"{'code': 1, 'message': 'a \\{ b', \"x\": 1}") == {"code": 1, "message": "a \\{ b", "x": 1}

@@ -64,9 +64,12 @@ def python_dict(buf: bytes | memoryview) -> dict[str, Any] | None:
         else:
             return value if type(value) is dict else None
     import ast
+    import warnings
 
     try:
-        value = _as_json(ast.literal_eval(data.decode("utf-8")), 0)
+        with warnings.catch_warnings():  # an odd escape in what it reads is no warning to the user
+            warnings.simplefilter("ignore")
+            value = _as_json(ast.literal_eval(data.decode("utf-8")), 0)
     except Exception:  # noqa: BLE001 - SyntaxError, ValueError, MemoryError, RecursionError...: no literal
         return None
     return value if type(value) is dict else None
