@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from errcli._text import safe
 from errcli.catalog import CatalogSet
 from errcli.errors import UsageError
+from errcli.explain.decode import ARRAY_OPEN as _ARRAY_OPEN
 from errcli.explain.decode import js_object, python_dict
-from errcli.explain.reader import _ARRAY_OPEN
 from errcli.lookup import lookup, parse_query
 
 IDS = ("market-data", "qaexchange", "ztdx", "http")

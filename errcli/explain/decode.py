@@ -14,6 +14,16 @@ _TRAILING = re.compile(r"trailing characters \(byte (\d+)\)")
 _AT_BYTE = re.compile(r"\(byte (\d+)\)")
 _JSON_STRING = re.compile(rb'"(?:[^"\\\n]|\\.)*"?')
 
+# What may follow a `[` that opens a JSON array: a number or literal then `,`/`]` (or the line's
+# end: the array may go on below), or a string, array, object, `]` or whitespace. `[api]`,
+# `[ERROR]`, `[2025-10-14T07:30:00Z]` and `[12:30:01]` cannot open one.
+# It runs on nearly every log line's prefix: the look-ahead and the possessive quantifiers let
+# such brackets fail at once, without backtracking.
+ARRAY_OPEN = re.compile(
+    rb'\[(?=[\s"\[{\]tfn\d-]|$)'
+    rb'(?:[\s"\[{\]]|-?+\d++(?:\.\d++)?+(?:[eE][-+]?+\d++)?+\s*+(?:[,\]]|$)|(?:true|false|null)\s*+(?:[,\]]|$)|$)'
+)
+
 
 def _parse_error(exc: Exception) -> tuple[str, int | None]:
     """Classify a msgspec failure: ``truncated``, ``trailing`` (value ends at byte N) or ``malformed``."""

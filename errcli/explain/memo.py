@@ -26,9 +26,11 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from itertools import compress, repeat
 from itertools import count as numbers
-from operator import and_, is_, itemgetter
+from operator import and_, getitem, is_, itemgetter
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from errcli.explain.decode import ARRAY_OPEN
+from errcli.explain.lines import MAX_LINE_BYTES
 from errcli.explain.plan import CACHE_LIMIT
 from errcli.explain.template import (
     DIGIT_MARKS,
@@ -69,6 +71,12 @@ ONCE_LIMIT = 20_000  # forms seen once, before they are remembered (each level)
 MEMO_BYTES = 32 << 20  # bytes of lines held by each of the memo's tables (then it starts over)
 UNKNOWN_CODES_LIMIT = 10_000  # distinct unknown codes counted one by one; the others share a row
 MAX_CODE_CHARS = 200  # a longer unknown code is counted among the others
+_MAX_RUNS = 255  # the compiled lookup's run templates have at most this many runs
+
+try:  # the compiled lookup, when the package was built with it
+    from errcli.explain import _scan
+except ImportError:  # pragma: no cover - a build without a C compiler: the folded templates do
+    _scan = None  # type: ignore[assignment]
 
 Verdicts = tuple["Verdict", ...]
 _NO_TEMPLATE = [0, 0, 0, {}, 0]  # (a folded template with no canon: what bulk finds for a form it does not know)
@@ -95,6 +103,10 @@ class LineMemo:
         self.groups: list[Verdicts] = []
         self.group_index: dict[int, int] = {}  # id(verdicts) → their index in groups
         self.zeros = ZEROS  # (for the pump, which computes exact's keys)
+        # the compiled lookup's run templates: key_hash(runs key) → (runs, kept, numbers, digits,
+        # {key_hash(canon): (index in groups, canon)}, runs key, the RunTemplate) (see errcli/explain/_scan.c)
+        self.forms: dict[int, tuple[Any, ...]] = {}
+        self.compiled_canons = 0
         self.exact_once: dict[int, None] = {}
         # folded: folded line → [mask, nums, nums_ref, {canon: verdicts}, keep] (see learn_folded)
         self.memo: dict[bytes, list[Any]] = {}
@@ -152,6 +164,8 @@ class LineMemo:
                     self.body = None  # a letter where the template has a number: decoded, not remembered
                 return False
             self.learn_exact(body, keep, verdicts)
+            if _scan is not None:
+                self.teach(runs_key(key), body, verdicts)
             self.count(n, verdicts)
             return True
         if size > RUNS_MAX_LINE:
@@ -171,6 +185,7 @@ class LineMemo:
             return False
         if not _first_sight(self.folded_once, key):  # the second line of this folded form: a folded template
             self.learn_folded(body, runs_template.folded(body), verdicts)
+        self.learn_compiled(form, runs_template, canon, verdicts)
         self.count(n, verdicts)
         return True
 
@@ -183,21 +198,42 @@ class LineMemo:
             return
         if self.template is not None:
             self.learn_canon(body, self.template, verdicts)
+            if _scan is not None:
+                self.teach(runs_key(self.key), body, verdicts)
             return
         runs_template = self.run_template
         if runs_template is not None:  # a new canon of a run template
-            self.learn_runs(runs_template, self.runs_canon, verdicts)
+            self.learn_runs(self.runs_form, runs_template, self.runs_canon, verdicts)
             return
         if len(body) <= RUNS_MAX_LINE:
             self.first_runs(body, verdicts)
         else:
             self.first_folded(body, verdicts)
 
-    def bulk(self, bodies: list[bytes], skips: list[Any], base: int) -> tuple[list[int], Callable[[int], int]]:
-        """Look a block of lines up in the folded templates at once (their line numbers follow
-        ``base``); ``skips[i]`` set: line ``i`` is not a fast line. Returns the lines none knows (in
-        order: the pump takes them one by one) and ``commit(stop)``, which counts the known lines
-        before ``stop`` and says how many those were."""
+    def bulk(self, block: Sequence[bytes], base: int) -> tuple[list[int], Callable[[int], int], list[int]]:
+        """Look a block of lines up at once (their line numbers follow ``base``): in the compiled
+        run templates (:mod:`errcli.explain._scan`) when it is built, else in the folded templates.
+        Returns the lines none knows (in order: the pump takes them one by one) and
+        ``commit(stop)``, which counts the known lines before ``stop`` and says how many those were."""
+        if _scan is None or type(block) is not list:
+            return self.bulk_folded(block, base)
+        misses, ids, texts = _scan.scan(block, self.forms, RUNS_MAX_LINE, MAX_LINE_BYTES)
+        groups = self.groups  # (as they are now: a miss taught below may start them over)
+
+        def commit(stop: int) -> int:
+            counted = 0
+            for at, lines, first, last in _scan.tally(ids, stop):
+                counted += lines
+                self.count_many(groups[at], lines, base, base + last + 1, base + first + 1)
+            return counted
+
+        return misses, commit, texts
+
+    def bulk_folded(self, block: Sequence[bytes], base: int) -> tuple[list[int], Callable[[int], int], list[int]]:
+        """:meth:`bulk` in the folded templates, with the interpreter's bulk operations."""
+        starts = list(map(bytes.find, block, repeat(b"{")))
+        bodies: list[bytes] = list(map(getitem, cast("list[Any]", block), map(slice, starts, repeat(None))))
+        skips = list(map(ARRAY_OPEN.search, block, repeat(0), starts))
         keys = list(map(bytes.translate, bodies, repeat(FOLD)))
         memo = self.memo
         canons = map(and_, map(_AS_INT, bodies), map(_MASK, map(memo.get, keys, repeat(_NO_TEMPLATE))))
@@ -210,17 +246,13 @@ class LineMemo:
             pair = pairs[i]
             key, canon, skip = pair
             made = memo.get(key)
-            verdicts = made[3].get(canon) if made is not None and skip is None else None
+            verdicts = made[3].get(canon) if made is not None and skip is None and starts[i] >= 0 else None
             if verdicts is None:
                 misses.append(i)
                 continue
-            at = self.group_index.get(id(verdicts))
-            if at is None:
-                if len(known) >= PAIRS_LIMIT:
-                    known.clear()
-                at = self.group_index[id(verdicts)] = len(groups)
-                groups.append(verdicts)
-            ids[i] = known[pair] = at
+            if len(known) >= PAIRS_LIMIT:
+                known.clear()
+            ids[i] = known[pair] = self.group_of(verdicts)
 
         def commit(stop: int) -> int:
             part = ids if stop >= len(ids) else ids[:stop]
@@ -232,7 +264,48 @@ class LineMemo:
                     self.count_many(groups[at], lines, base, last[at], partial(_first, part, at, base))
             return counted
 
-        return misses, commit
+        return misses, commit, []
+
+    def group_of(self, verdicts: Verdicts) -> int:
+        """The index of ``verdicts`` in ``groups`` (the verdicts a block's lookup gives)."""
+        at = self.group_index.get(id(verdicts))
+        if at is None:
+            at = self.group_index[id(verdicts)] = len(self.groups)
+            self.groups.append(verdicts)
+        return at
+
+    def teach(self, form: bytes, body: bytes, verdicts: Verdicts) -> None:
+        """Tell the compiled lookup the verdicts of ``body`` (whose runs key is ``form``), when its
+        form has a run template that the line fits."""
+        if _scan is None or len(body) > RUNS_MAX_LINE:
+            return
+        made = self.runs.get(form)
+        if made is None or made.count > _MAX_RUNS:
+            return
+        runs = runs_of(body)
+        if made.fits(runs):
+            self.learn_compiled(form, made, made.canon(runs), verdicts)
+
+    def learn_compiled(self, form: bytes, made: RunTemplate, canon: Any, verdicts: Verdicts) -> None:
+        """Remember a canon of a run template in the compiled lookup's forms."""
+        if _scan is None or made.count > _MAX_RUNS:
+            return
+        form_key = _scan.key_hash(form)
+        entry = self.forms.get(form_key)
+        if entry is None or entry[5] != form or entry[6] is not made:
+            if len(self.forms) >= MEMO_LIMIT or self.compiled_canons >= CANON_LIMIT or len(self.groups) >= CANON_LIMIT:
+                self.forms = {}
+                self.compiled_canons = 0
+                self.groups = []  # (a new list: a block's commit still counts from the one it was given)
+                self.group_index = {}
+            kept, numbers, digits = bytes(made.kept), bytes(made.numbers), bytes(made.digits)
+            entry = self.forms[form_key] = (made.count, kept, numbers, digits, {}, form, made)
+        canons = entry[4]
+        key = canon if isinstance(canon, bytes) else b",".join(canon) if canon is not None else b""
+        canon_key = _scan.key_hash(key)
+        if len(canons) < MEMO_VALUES and canon_key not in canons:
+            canons[canon_key] = (self.group_of(verdicts), key)
+            self.compiled_canons += 1
 
     # -- counting --
 
@@ -339,9 +412,10 @@ class LineMemo:
         self.canon = int.from_bytes(body, "big") & template[0]
         self.learn_canon(body, template, verdicts)
 
-    def learn_runs(self, runs_template: RunTemplate, canon: Any, verdicts: Verdicts) -> None:
+    def learn_runs(self, form: bytes, runs_template: RunTemplate, canon: Any, verdicts: Verdicts) -> None:
         if len(runs_template.by_canon) < MEMO_VALUES:
             runs_template.by_canon[canon] = verdicts
+        self.learn_compiled(form, runs_template, canon, verdicts)
 
     def first_runs(self, body: bytes, verdicts: Verdicts) -> None:
         """A line no template knows: its run template is made from the second line of its form."""
@@ -354,7 +428,7 @@ class LineMemo:
         if len(self.runs) >= MEMO_LIMIT:
             self.runs.clear()
         self.runs[form] = made
-        self.learn_runs(made, made.canon(runs_of(body)), verdicts)
+        self.learn_runs(form, made, made.canon(runs_of(body)), verdicts)
         self.learn_folded(body, made.folded(body), verdicts)
 
     def first_folded(self, body: bytes, verdicts: Verdicts) -> None:

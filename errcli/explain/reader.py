@@ -18,13 +18,12 @@ import dataclasses
 import re
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
-from operator import getitem
 from typing import Any, Protocol
 
-from errcli.explain.decode import JS_OPEN, bracket_depth, js_object, json_decode, python_dict, try_decode
+from errcli.explain.decode import ARRAY_OPEN, JS_OPEN, bracket_depth, js_object, json_decode, python_dict, try_decode
 from errcli.explain.http import HEADER_LINE, STATUS_LINE, HttpInfo, HttpResponse
 from errcli.explain.lines import MAX_LINE_BYTES, Source, line_blocks
 from errcli.explain.pending import MAX_PREFIX, Pending
@@ -91,6 +90,18 @@ class LineTally:
         self.unparsed_lines.extend(n + offset for n in other.unparsed_lines[:room])
         self.unparsed_texts.extend(other.unparsed_texts[: max(room, 0)])
 
+    def add_texts(self, block: Sequence[bytes], texts: list[int], base: int, stop: int) -> None:
+        """The lines ``texts`` of a block (after line ``base``) before ``stop``: lines of text, not blank."""
+        if not texts:
+            return
+        if texts[-1] >= stop:
+            texts = texts[: bisect_right(texts, stop - 1)]
+        room = MAX_STORED_UNPARSED - len(self.unparsed_lines)
+        self.unparsed_count += len(texts)
+        for i in texts[: max(room, 0)]:
+            self.unparsed_lines.append(base + i + 1)
+            self.unparsed_texts.append(bytes(block[i][:MAX_UNPARSED_TEXT]))
+
     def add_unparsed(self, line: int, data: bytes = b"") -> None:
         self.unparsed_count += 1
         if len(self.unparsed_lines) < MAX_STORED_UNPARSED:
@@ -124,17 +135,6 @@ class RecordReader:
         return pump(self.source, self.tally)
 
 
-# What may follow a `[` that opens a JSON array: a number or literal then `,`/`]` (or the line's
-# end: the array may go on below), or a string, array, object, `]` or whitespace. `[api]`,
-# `[ERROR]`, `[2025-10-14T07:30:00Z]` and `[12:30:01]` cannot open one.
-# It runs on nearly every log line's prefix: the look-ahead and the possessive quantifiers let
-# such brackets fail at once, without backtracking.
-_ARRAY_OPEN = re.compile(
-    rb'\[(?=[\s"\[{\]tfn\d-]|$)'
-    rb'(?:[\s"\[{\]]|-?+\d++(?:\.\d++)?+(?:[eE][-+]?+\d++)?+\s*+(?:[,\]]|$)|(?:true|false|null)\s*+(?:[,\]]|$)|$)'
-)
-
-
 class FastLane(Protocol):
     """Hooks for lines that are a prefix and one JSON object (see :func:`pump`).
 
@@ -152,11 +152,12 @@ class FastLane(Protocol):
     def decoded(self, n: int, value: dict[str, Any]) -> None:
         """The line's object, decoded: the hook deals with it (it is not yielded)."""
 
-    def bulk(self, bodies: list[bytes], skips: list[Any], base: int) -> tuple[list[int], Callable[[int], int]]:
-        """A block's lines at once: ``bodies`` from each line's first `{` (a line without one gives
-        its last byte), ``skips[i]`` set where line ``i`` must take the careful path; the lines after
-        line ``base``. Returns the lines to take one by one, in order, and ``commit(stop)``, which
-        counts the others before ``stop`` and says how many."""
+    def bulk(self, block: Sequence[bytes], base: int) -> tuple[list[int], Callable[[int], int], list[int]]:
+        """A block's lines at once (the lines after line ``base``): a line the lane knows is a prefix
+        without a `[` that may open an array (:data:`~errcli.explain.decode.ARRAY_OPEN`) and one JSON
+        object. Returns the lines to take one by one, in order, ``commit(stop)``, which counts the
+        others before ``stop`` and says how many, and the lines of text among them (in order: no
+        `{`, no status line, no `[` that may open an array, not blank), which the pump counts."""
 
 
 Tail = Callable[[bool, int], "Source | None"]
@@ -178,7 +179,7 @@ def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined
     """
     state = _ScanState(tally)
     decode = json_decode
-    array_in = _ARRAY_OPEN.search  # a prefix holding a `[` that may open an array takes the careful path
+    array_in = ARRAY_OPEN.search  # a prefix holding a `[` that may open an array takes the careful path
     known = lane.known if lane is not None else None
     bulk = lane.bulk if lane is not None else None
     exact = lane.exact if lane is not None else {}
@@ -195,13 +196,12 @@ def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined
                 base = n
                 size = len(block)
                 commit = None
+                texts: list[int] = []
                 order: Iterable[int] = range(size)
                 if bulk is not None and fast and size >= BULK_LINES and type(block[0]) is bytes:
                     # the block looked up at once: only the lines the lane does not know are taken
                     # below, one by one; when one leaves something pending, the rest are too
-                    starts = list(map(bytes.find, block, repeat(b"{")))
-                    bodies: list[bytes] = list(map(getitem, block, map(slice, starts, repeat(None))))
-                    order, commit = bulk(bodies, list(map(array_in, block, repeat(0), starts)), base)
+                    order, commit, texts = bulk(block, base)
                 for i in order:
                     line = block[i]
                     n = base + i + 1
@@ -251,12 +251,14 @@ def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined
                     fast = state.idle
                     if commit is not None and not fast:  # pending: the block's other lines one by one
                         fast_records += commit(i + 1)
+                        tally.add_texts(block, texts, base, i + 1)
                         commit = None
                         assert isinstance(order, list)  # noqa: S101 - (the misses bulk gave)
                         del order[bisect_right(order, i) :]  # (the loop's iterator goes on in the list)
                         order.extend(range(i + 1, size))
                 if commit is not None:
                     fast_records += commit(size)
+                    tally.add_texts(block, texts, base, size)
                 n = base + size
             if tail is not None:  # the end of a source: read on, or not
                 more = tail(state.idle, n)
@@ -438,7 +440,7 @@ class _ScanState:
             if m is None:
                 return
             start = m.start()
-            if data[start] == 0x5B and not _ARRAY_OPEN.match(data, start):
+            if data[start] == 0x5B and not ARRAY_OPEN.match(data, start):
                 pos = start + 1  # `[api]`, `[ERROR]`: a log tag, not an array (no decode, no failure)
                 continue
             prefix = b"" if had else data[max(0, start - MAX_PREFIX) : start]

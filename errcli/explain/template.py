@@ -247,13 +247,14 @@ class RunTemplate:
     runs (:data:`RUNS`): runs that are compared (``kept``), runs that must be all digits
     (a number's), runs that must hold a digit (an interpolated value's in a message)."""
 
-    __slots__ = ("by_canon", "canon_of", "count", "digit_runs_of", "kept", "numbers", "numbers_of")
+    __slots__ = ("by_canon", "canon_of", "count", "digit_runs_of", "digits", "kept", "numbers", "numbers_of")
 
     def __init__(self, count: int, kept: list[int], numbers: list[int], digits: list[int]) -> None:
         self.count = count
         self.kept = tuple(kept)
         self.canon_of = itemgetter(*kept) if kept else None
         self.numbers = tuple(numbers)
+        self.digits = tuple(digits)
         # (each getter gives a tuple: the first run is named again, as a number's run has no letter in
         # it and a run holding a digit is no letter-only one, the answer stays the same)
         self.numbers_of = itemgetter(*numbers, numbers[0]) if numbers else None

@@ -1,0 +1,336 @@
+/* The --summary memo's first level, compiled: a block of lines looked up in the run templates.
+ *
+ * It does for every line what the pure-Python lane does (errcli/explain/memo.py, LineMemo.bulk and
+ * the run templates of errcli/explain/template.py), without a Python object per line:
+ *
+ *   - the line's body starts at its first `{`; a line without one, or whose prefix holds a `[`
+ *     that may open a JSON array (reader.ARRAY_OPEN), or that is longer than the caller allows,
+ *     is a miss: the pump takes it one by one, as before;
+ *   - the body's *form* is the body with every run of digits and hex letters cut to one `1`
+ *     (template.runs_key of template.FOLD); the forms table gives the form's run template:
+ *     (runs, kept, numbers, digits, canons, form, ...), ordinals packed as bytes;
+ *   - the line fits the template when it has that many runs, the `numbers` runs are all digits
+ *     and the `digits` runs hold a digit (RunTemplate.fits); its canon is its kept runs joined by
+ *     `,`, and canons[canon] is (the index of its verdicts in the memo's groups, canon);
+ *   - both tables are keyed by key_hash(form) and key_hash(canon) (64 bits, see key_hash), and the entry holds
+ *     the key's bytes: a clash of hashes is a miss;
+ *   - a line without `{` that the careful path would count as text (no status line, no `[` that
+ *     may open an array, not blank) is neither: it is listed in `texts`.
+ *
+ * scan(block, forms, max_body, max_line)
+ *     -> (misses: list[int], ids: bytes of int32, -1 where not known, texts: list[int])
+ * tally(ids, stop) -> [(group, lines, first, last)] over ids[:stop], in order of first line
+ * array_open(line, end) -> bool: reader.ARRAY_OPEN.search(line, 0, end) is not None
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+#define MAX_RUNS 255
+#define MAX_BODY 4096
+
+static unsigned char folded[256]; /* 1 for the bytes template.FOLD folds: digits and hex letters */
+#define is_folded(c) (folded[(unsigned char)(c)])
+
+static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+/* The tables' hash: eight bytes a step (a multiply and a shift), the length mixed in. */
+static uint64_t key_hash(const unsigned char *s, Py_ssize_t n) {
+    const uint64_t k = 0x9E3779B97F4A7C15ULL;
+    uint64_t h = (uint64_t)n * k, w;
+    Py_ssize_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
+    }
+    if (i < n) {
+        w = 0;
+        memcpy(&w, s + i, (size_t)(n - i));
+        h = (h ^ w) * k;
+        h ^= h >> 29;
+    }
+    h *= k;
+    return h ^ (h >> 32);
+}
+
+/* An entry of a table keyed by key_hash(key): a tuple whose item `at` holds the key's
+ * bytes (compared, so that a clash of hashes is a miss, never a wrong answer). Borrowed; NULL
+ * when absent (or on an error, with the exception set). */
+static PyObject *find(PyObject *table, const unsigned char *key, Py_ssize_t n, Py_ssize_t at) {
+    PyObject *hash = PyLong_FromUnsignedLongLong(key_hash(key, n));
+    if (hash == NULL) return NULL;
+    PyObject *entry = PyDict_GetItemWithError(table, hash);
+    Py_DECREF(hash);
+    if (entry == NULL) return NULL;
+    if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) <= at || !PyBytes_Check(PyTuple_GET_ITEM(entry, at))) {
+        PyErr_SetString(PyExc_TypeError, "a table's entry is a tuple holding its key's bytes");
+        return NULL;
+    }
+    PyObject *stored = PyTuple_GET_ITEM(entry, at);
+    if (PyBytes_GET_SIZE(stored) != n || memcmp(PyBytes_AS_STRING(stored), key, (size_t)n) != 0) return NULL;
+    return entry;
+}
+
+static int is_space(unsigned char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* After a number or literal inside `[`: \s*+ then `,` `]` or the end. */
+static int closes(const unsigned char *s, Py_ssize_t j, Py_ssize_t end) {
+    while (j < end && is_space(s[j])) j++;
+    return j == end || s[j] == ',' || s[j] == ']';
+}
+
+/* One `[` at i (i < end): does ARRAY_OPEN match there? */
+static int opens_at(const unsigned char *s, Py_ssize_t i, Py_ssize_t end) {
+    Py_ssize_t j = i + 1;
+    if (j >= end) return 1; /* `$` */
+    unsigned char c = s[j];
+    if (is_space(c) || c == '"' || c == '[' || c == '{' || c == ']') return 1;
+    if (c == '-' || is_digit(c)) {
+        if (c == '-') j++;
+        if (j >= end || !is_digit(s[j])) return 0;
+        while (j < end && is_digit(s[j])) j++;
+        if (j + 1 < end && s[j] == '.' && is_digit(s[j + 1])) {
+            j += 1;
+            while (j < end && is_digit(s[j])) j++;
+        }
+        if (j < end && (s[j] == 'e' || s[j] == 'E')) {
+            Py_ssize_t k = j + 1;
+            if (k < end && (s[k] == '-' || s[k] == '+')) k++;
+            if (k < end && is_digit(s[k])) {
+                while (k < end && is_digit(s[k])) k++;
+                j = k;
+            }
+        }
+        return closes(s, j, end);
+    }
+    static const char *literals[] = {"true", "false", "null"};
+    for (int w = 0; w < 3; w++) {
+        Py_ssize_t n = (Py_ssize_t)strlen(literals[w]);
+        if (end - j >= n && memcmp(s + j, literals[w], (size_t)n) == 0) return closes(s, j + n, end);
+    }
+    return 0;
+}
+
+static int array_open_in(const unsigned char *s, Py_ssize_t end) {
+    const unsigned char *p = s;
+    while ((p = memchr(p, '[', (size_t)(end - (p - s)))) != NULL) {
+        if (opens_at(s, p - s, end)) return 1;
+        p++;
+    }
+    return 0;
+}
+
+/* The group index of one line, -1 when the tables do not know it (or on an error: -2). */
+/* A line the careful path would count as text: no `{`, no status line, no `[` that may open an
+ * array, and not blank (reader._ScanState sees the others). */
+static int is_text(const unsigned char *s, Py_ssize_t size) {
+    if (size >= 5 && (memcmp(s, "HTTP/", 5) == 0 || memcmp(s, "< HTT", 5) == 0)) return 0;
+    if (array_open_in(s, size)) return 0;
+    for (Py_ssize_t i = 0; i < size; i++)
+        if (!is_space(s[i])) return 1;
+    return 0;
+}
+
+static long look_up(const unsigned char *s, Py_ssize_t size, PyObject *forms, Py_ssize_t max_body,
+                    Py_ssize_t max_line) {
+    if (size > max_line) return -1;
+    const unsigned char *brace = memchr(s, '{', (size_t)size);
+    if (brace == NULL) return is_text(s, size) ? -3 : -1;
+    Py_ssize_t p = brace - s;
+    if (p > 0 && array_open_in(s, p)) return -1;
+    const unsigned char *body = brace;
+    Py_ssize_t n = size - p;
+    if (n > max_body || n > MAX_BODY) return -1;
+
+    unsigned char form[MAX_BODY];
+    Py_ssize_t starts[MAX_RUNS], ends[MAX_RUNS];
+    Py_ssize_t f = 0;
+    int runs = 0;
+    for (Py_ssize_t i = 0; i < n;) {
+        Py_ssize_t a = i;
+        while (i < n && !is_folded(body[i])) i++;
+        memcpy(form + f, body + a, (size_t)(i - a));
+        f += i - a;
+        if (i == n) break;
+        if (runs == MAX_RUNS) return -1;
+        starts[runs] = i;
+        while (i < n && is_folded(body[i])) i++;
+        ends[runs++] = i;
+        form[f++] = '1';
+    }
+    PyObject *entry = find(forms, form, f, 5);
+    if (entry == NULL) return PyErr_Occurred() ? -2 : -1;
+    long count = PyLong_AsLong(PyTuple_GET_ITEM(entry, 0));
+    PyObject *kept = PyTuple_GET_ITEM(entry, 1), *numbers = PyTuple_GET_ITEM(entry, 2);
+    PyObject *digits = PyTuple_GET_ITEM(entry, 3), *canons = PyTuple_GET_ITEM(entry, 4);
+    if (count == -1 && PyErr_Occurred()) return -2;
+    if (!PyBytes_Check(kept) || !PyBytes_Check(numbers) || !PyBytes_Check(digits) || !PyDict_Check(canons)) {
+        PyErr_SetString(PyExc_TypeError, "a form's entry is (int, bytes, bytes, bytes, dict)");
+        return -2;
+    }
+    if (count != runs) return -1;
+    const unsigned char *idx = (const unsigned char *)PyBytes_AS_STRING(numbers);
+    for (Py_ssize_t k = 0; k < PyBytes_GET_SIZE(numbers); k++) {
+        if (idx[k] >= runs) return -1;
+        for (Py_ssize_t i = starts[idx[k]]; i < ends[idx[k]]; i++)
+            if (!is_digit(body[i])) return -1;
+    }
+    idx = (const unsigned char *)PyBytes_AS_STRING(digits);
+    for (Py_ssize_t k = 0; k < PyBytes_GET_SIZE(digits); k++) {
+        if (idx[k] >= runs) return -1;
+        int any = 0;
+        for (Py_ssize_t i = starts[idx[k]]; i < ends[idx[k]] && !any; i++) any = is_digit(body[i]);
+        if (!any) return -1;
+    }
+    unsigned char canon[MAX_BODY + MAX_RUNS];
+    Py_ssize_t c = 0;
+    idx = (const unsigned char *)PyBytes_AS_STRING(kept);
+    for (Py_ssize_t k = 0; k < PyBytes_GET_SIZE(kept); k++) {
+        if (idx[k] >= runs) return -1;
+        if (k) canon[c++] = ',';
+        Py_ssize_t a = starts[idx[k]], b = ends[idx[k]];
+        memcpy(canon + c, body + a, (size_t)(b - a));
+        c += b - a;
+    }
+    PyObject *known = find(canons, canon, c, 1);
+    if (known == NULL) return PyErr_Occurred() ? -2 : -1;
+    long g = PyLong_AsLong(PyTuple_GET_ITEM(known, 0));
+    if (g < 0) return PyErr_Occurred() ? -2 : -1;
+    return g;
+}
+
+static PyObject *scan(PyObject *self, PyObject *args) {
+    PyObject *block, *forms;
+    Py_ssize_t max_body, max_line;
+    if (!PyArg_ParseTuple(args, "O!O!nn", &PyList_Type, &block, &PyDict_Type, &forms, &max_body, &max_line))
+        return NULL;
+    Py_ssize_t size = PyList_GET_SIZE(block);
+    PyObject *ids = PyBytes_FromStringAndSize(NULL, size * (Py_ssize_t)sizeof(int32_t));
+    PyObject *misses = PyList_New(0), *texts = PyList_New(0);
+    if (ids == NULL || misses == NULL || texts == NULL) goto fail;
+    int32_t *out = (int32_t *)PyBytes_AS_STRING(ids);
+    for (Py_ssize_t i = 0; i < size; i++) {
+        PyObject *line = PyList_GET_ITEM(block, i);
+        long g = -1;
+        if (PyBytes_CheckExact(line))
+            g = look_up((const unsigned char *)PyBytes_AS_STRING(line), PyBytes_GET_SIZE(line), forms, max_body,
+                          max_line);
+        if (g == -2) goto fail;
+        if (g > INT32_MAX) g = -1;
+        out[i] = (int32_t)g;
+        if (g < 0) {
+            PyObject *at = PyLong_FromSsize_t(i);
+            if (at == NULL || PyList_Append(g == -3 ? texts : misses, at) < 0) {
+                Py_XDECREF(at);
+                goto fail;
+            }
+            Py_DECREF(at);
+        }
+    }
+    return Py_BuildValue("(NNN)", misses, ids, texts);
+fail:
+    Py_XDECREF(ids);
+    Py_XDECREF(misses);
+    Py_XDECREF(texts);
+    return NULL;
+}
+
+static PyObject *tally(PyObject *self, PyObject *args) {
+    Py_buffer ids;
+    Py_ssize_t stop;
+    if (!PyArg_ParseTuple(args, "y*n", &ids, &stop)) return NULL;
+    Py_ssize_t size = ids.len / (Py_ssize_t)sizeof(int32_t);
+    if (stop > size) stop = size;
+    if (stop < 0) stop = 0;
+    const int32_t *in = (const int32_t *)ids.buf;
+    PyObject *rows = NULL, *where = PyDict_New(); /* group -> its row's ordinal */
+    Py_ssize_t *counts = PyMem_Calloc((size_t)stop + 1, 3 * sizeof(Py_ssize_t));
+    int32_t *groups = PyMem_Calloc((size_t)stop + 1, sizeof(int32_t));
+    Py_ssize_t made = 0;
+    if (where == NULL || counts == NULL || groups == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < stop; i++) {
+        if (in[i] < 0) continue;
+        PyObject *g = PyLong_FromLong(in[i]);
+        if (g == NULL) goto done;
+        PyObject *at = PyDict_GetItemWithError(where, g);
+        Py_ssize_t r;
+        if (at == NULL) {
+            if (PyErr_Occurred()) {
+                Py_DECREF(g);
+                goto done;
+            }
+            r = made++;
+            PyObject *ordinal = PyLong_FromSsize_t(r);
+            if (ordinal == NULL || PyDict_SetItem(where, g, ordinal) < 0) {
+                Py_XDECREF(ordinal);
+                Py_DECREF(g);
+                goto done;
+            }
+            Py_DECREF(ordinal);
+            groups[r] = in[i];
+            counts[3 * r + 1] = i;
+        } else {
+            r = PyLong_AsSsize_t(at);
+        }
+        Py_DECREF(g);
+        counts[3 * r] += 1;
+        counts[3 * r + 2] = i;
+    }
+    rows = PyList_New(made);
+    if (rows == NULL) goto done;
+    for (Py_ssize_t r = 0; r < made; r++) {
+        PyObject *row = Py_BuildValue("(lnnn)", (long)groups[r], counts[3 * r], counts[3 * r + 1], counts[3 * r + 2]);
+        if (row == NULL) {
+            Py_CLEAR(rows);
+            goto done;
+        }
+        PyList_SET_ITEM(rows, r, row);
+    }
+done:
+    Py_XDECREF(where);
+    PyMem_Free(counts);
+    PyMem_Free(groups);
+    PyBuffer_Release(&ids);
+    return rows;
+}
+
+static PyObject *array_open(PyObject *self, PyObject *args) {
+    Py_buffer line;
+    Py_ssize_t end;
+    if (!PyArg_ParseTuple(args, "y*n", &line, &end)) return NULL;
+    if (end > line.len) end = line.len;
+    int found = end > 0 && array_open_in((const unsigned char *)line.buf, end);
+    PyBuffer_Release(&line);
+    return PyBool_FromLong(found);
+}
+
+static PyObject *key_hash_of(PyObject *self, PyObject *args) {
+    Py_buffer data;
+    if (!PyArg_ParseTuple(args, "y*", &data)) return NULL;
+    uint64_t h = key_hash((const unsigned char *)data.buf, data.len);
+    PyBuffer_Release(&data);
+    return PyLong_FromUnsignedLongLong(h);
+}
+
+static PyMethodDef methods[] = {
+    {"scan", scan, METH_VARARGS, "scan(block, forms, max_body, max_line) -> (misses, ids, texts)"},
+    {"tally", tally, METH_VARARGS, "tally(ids, stop) -> [(group, lines, first, last)]"},
+    {"array_open", array_open, METH_VARARGS, "array_open(line, end) -> bool"},
+    {"key_hash", key_hash_of, METH_VARARGS, "key_hash(data) -> int: the tables' key of a form or canon"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_scan", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__scan(void) {
+    for (int c = 0; c < 256; c++)
+        folded[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    return PyModule_Create(&module);
+}
