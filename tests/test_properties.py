@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from conftest import run
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from errcli._text import safe
@@ -14,6 +15,7 @@ from errcli.catalog import CatalogSet
 from errcli.errors import UsageError
 from errcli.explain.decode import ARRAY_OPEN as _ARRAY_OPEN
 from errcli.explain.decode import js_object, python_dict
+from errcli.explain.fields import _ERROR_WORDS_PATTERN, _ERROR_WORDS_ZH_PATTERN, says_error
 from errcli.lookup import lookup, parse_query
 
 IDS = ("market-data", "qaexchange", "ztdx", "http")
@@ -78,6 +80,43 @@ def test_array_open_check_is_the_reference_pattern(data: bytes, end: int) -> Non
     assert (found and found.start()) == (expected and expected.start())
     for at in range(len(data)):
         assert bool(_ARRAY_OPEN.match(data, at)) == bool(_ARRAY_OPEN_REFERENCE.match(data, at))
+
+
+def test_compiled_array_open_check_is_the_pattern() -> None:
+    """The compiled summary lookup's own prefix check (errcli/explain/_scan.c) finds a `[` that may
+    open an array exactly where the reader's pattern does."""
+    from errcli.explain.memo import _scan
+
+    if _scan is None:
+        pytest.fail("the compiled lookup is not built: install the package (pip install -e .) with a C compiler")
+
+    @settings(max_examples=3000, suppress_health_check=[HealthCheck.too_slow])
+    @given(_PREFIX_BYTES, st.integers(min_value=0, max_value=40))
+    def check(data: bytes, end: int) -> None:
+        end = min(end, len(data))
+        assert _scan.array_open(data, end) == (_ARRAY_OPEN.search(data, 0, end) is not None), (data, end)
+
+    check()
+
+
+# the error words as they were first written: one case-blind search for English and Chinese alike
+_ERROR_WORDS_REFERENCE = re.compile("(?i)" + _ERROR_WORDS_PATTERN + "|" + _ERROR_WORDS_ZH_PATTERN)
+_WORDS = st.lists(
+    st.sampled_from(["Error", "ERRORS", "fail", "Failed", "not  found", "timed out", "TimeOut", "TypeError"])
+    | st.sampled_from(["ECONNRESET", "SSL_ERROR_SYSCALL", "错误", "资金不足", "ok", "info", "errorless", "xerror"])
+    | st.sampled_from([" ", "_", "-", ".", "\t", "é", "资", "…", "2", "a", "ʼ", "K", "İ", "ß", "Σ"])
+    | st.text(max_size=3),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=3000, suppress_health_check=[HealthCheck.too_slow])
+@given(_WORDS)
+def test_error_words_are_the_reference_pattern(text: str) -> None:
+    """The two searches says_error makes (English lower-cased, then Chinese) find what one case-blind
+    search finds, for every text without the four letters outside ASCII that (?i) folds into ASCII."""
+    assume(not any(c in text for c in "\u0130\u0131\u017f\u212a"))
+    assert says_error(text) == (_ERROR_WORDS_REFERENCE.search(text) is not None), text
 
 
 _JSON_SCALARS = (

@@ -19,7 +19,10 @@
  *
  * scan(block, forms, max_body, max_line)
  *     -> (misses: list[int], ids: bytes of int32, -1 where not known, texts: list[int])
- * tally(ids, stop) -> [(group, lines, first, last)] over ids[:stop], in order of first line
+ * tally(ids, stop, base, stats, flags) -> (lines added to stats, [(group, lines, first, last)]):
+ *     over ids[:stop]; a group whose flag is set (its rows exist) is counted in `stats` (int64
+ *     [lines, first, last] per group, line numbers after `base`), the others listed, in order of
+ *     their first line (line ordinals in the block)
  * array_open(line, end) -> bool: reader.ARRAY_OPEN.search(line, 0, end) is not None
  */
 #define PY_SSIZE_T_CLEAN
@@ -240,9 +243,13 @@ fail:
 }
 
 static PyObject *tally(PyObject *self, PyObject *args) {
-    Py_buffer ids;
-    Py_ssize_t stop;
-    if (!PyArg_ParseTuple(args, "y*n", &ids, &stop)) return NULL;
+    Py_buffer ids, stats_buf, flags_buf;
+    Py_ssize_t stop, base, added = 0;
+    if (!PyArg_ParseTuple(args, "y*nnw*y*", &ids, &stop, &base, &stats_buf, &flags_buf)) return NULL;
+    int64_t *stats = (int64_t *)stats_buf.buf;
+    const unsigned char *flags = (const unsigned char *)flags_buf.buf;
+    Py_ssize_t counted = stats_buf.len / (Py_ssize_t)(3 * sizeof(int64_t));
+    if (flags_buf.len < counted) counted = flags_buf.len;
     Py_ssize_t size = ids.len / (Py_ssize_t)sizeof(int32_t);
     if (stop > size) stop = size;
     if (stop < 0) stop = 0;
@@ -257,6 +264,14 @@ static PyObject *tally(PyObject *self, PyObject *args) {
     }
     for (Py_ssize_t i = 0; i < stop; i++) {
         if (in[i] < 0) continue;
+        if (in[i] < counted && flags[in[i]]) { /* a group whose rows exist: counted in stats */
+            int64_t *st = stats + 3 * (Py_ssize_t)in[i];
+            if (st[0] == 0) st[1] = base + i + 1;
+            st[0] += 1;
+            st[2] = base + i + 1;
+            added++;
+            continue;
+        }
         PyObject *g = PyLong_FromLong(in[i]);
         if (g == NULL) goto done;
         PyObject *at = PyDict_GetItemWithError(where, g);
@@ -298,7 +313,9 @@ done:
     PyMem_Free(counts);
     PyMem_Free(groups);
     PyBuffer_Release(&ids);
-    return rows;
+    PyBuffer_Release(&stats_buf);
+    PyBuffer_Release(&flags_buf);
+    return rows == NULL ? NULL : Py_BuildValue("(nN)", added, rows);
 }
 
 static PyObject *array_open(PyObject *self, PyObject *args) {
@@ -321,7 +338,7 @@ static PyObject *key_hash_of(PyObject *self, PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"scan", scan, METH_VARARGS, "scan(block, forms, max_body, max_line) -> (misses, ids, texts)"},
-    {"tally", tally, METH_VARARGS, "tally(ids, stop) -> [(group, lines, first, last)]"},
+    {"tally", tally, METH_VARARGS, "tally(ids, stop, base, stats, flags) -> (added, [(group, lines, first, last)])"},
     {"array_open", array_open, METH_VARARGS, "array_open(line, end) -> bool"},
     {"key_hash", key_hash_of, METH_VARARGS, "key_hash(data) -> int: the tables' key of a form or canon"},
     {NULL, NULL, 0, NULL},

@@ -79,6 +79,7 @@ except ImportError:  # pragma: no cover - a build without a C compiler: the fold
     _scan = None  # type: ignore[assignment]
 
 Verdicts = tuple["Verdict", ...]
+_NO_STATS = bytes(24)  # a group's [lines, first, last] in the compiled lookup's stats
 _NO_TEMPLATE = [0, 0, 0, {}, 0]  # (a folded template with no canon: what bulk finds for a form it does not know)
 _MASK = itemgetter(0)
 _AS_INT = cast("Callable[[bytes], int]", int.from_bytes)  # (big-endian: the default)
@@ -107,6 +108,11 @@ class LineMemo:
         # {key_hash(canon): (index in groups, canon)}, runs key, the RunTemplate) (see errcli/explain/_scan.c)
         self.forms: dict[int, tuple[Any, ...]] = {}
         self.compiled_canons = 0
+        # per group: [lines, first, last] (int64) counted by the compiled lookup since the last flush,
+        # for groups whose rows exist (flags[group] set); groups started over, not yet flushed
+        self.stats = bytearray()
+        self.flags = bytearray()
+        self.retired: list[tuple[list[Verdicts], bytearray]] = []
         self.exact_once: dict[int, None] = {}
         # folded: folded line → [mask, nums, nums_ref, {canon: verdicts}, keep] (see learn_folded)
         self.memo: dict[bytes, list[Any]] = {}
@@ -183,7 +189,8 @@ class LineMemo:
         verdicts = runs_template.by_canon.get(canon)
         if verdicts is None:
             return False
-        if not _first_sight(self.folded_once, key):  # the second line of this folded form: a folded template
+        if _scan is None and not _first_sight(self.folded_once, key):
+            # the second line of this folded form: a folded template (the compiled lookup needs none)
             self.learn_folded(body, runs_template.folded(body), verdicts)
         self.learn_compiled(form, runs_template, canon, verdicts)
         self.count(n, verdicts)
@@ -217,14 +224,18 @@ class LineMemo:
         ``commit(stop)``, which counts the known lines before ``stop`` and says how many those were."""
         if _scan is None or type(block) is not list:
             return self.bulk_folded(block, base)
+        if self.retired:
+            self.flush_compiled()
         misses, ids, texts = _scan.scan(block, self.forms, RUNS_MAX_LINE, MAX_LINE_BYTES)
-        groups = self.groups  # (as they are now: a miss taught below may start them over)
+        groups, stats, flags = self.groups, self.stats, self.flags  # (a miss taught below may start them over)
 
         def commit(stop: int) -> int:
-            counted = 0
-            for at, lines, first, last in _scan.tally(ids, stop):
+            assert _scan is not None  # noqa: S101 - (for the type checker)
+            counted, new = _scan.tally(ids, stop, base, stats, flags)
+            for at, lines, first, last in new:  # their rows are made now, in the order they begin
                 counted += lines
                 self.count_many(groups[at], lines, base, base + last + 1, base + first + 1)
+                flags[at] = 1
             return counted
 
         return misses, commit, texts
@@ -272,6 +283,8 @@ class LineMemo:
         if at is None:
             at = self.group_index[id(verdicts)] = len(self.groups)
             self.groups.append(verdicts)
+            self.stats.extend(_NO_STATS)
+            self.flags.append(0)
         return at
 
     def teach(self, form: bytes, body: bytes, verdicts: Verdicts) -> None:
@@ -296,7 +309,9 @@ class LineMemo:
             if len(self.forms) >= MEMO_LIMIT or self.compiled_canons >= CANON_LIMIT or len(self.groups) >= CANON_LIMIT:
                 self.forms = {}
                 self.compiled_canons = 0
-                self.groups = []  # (a new list: a block's commit still counts from the one it was given)
+                # new lists: a block's commit still counts in the ones it was given, flushed later
+                self.retired.append((self.groups, self.stats))
+                self.groups, self.stats, self.flags = [], bytearray(), bytearray()
                 self.group_index = {}
             kept, numbers, digits = bytes(made.kept), bytes(made.numbers), bytes(made.digits)
             entry = self.forms[form_key] = (made.count, kept, numbers, digits, {}, form, made)
@@ -343,9 +358,20 @@ class LineMemo:
         self.by_verdict[id(verdict)] = (verdict, row)
         return row
 
+    def flush_compiled(self) -> None:
+        """Add to the rows the lines the compiled lookup counted in ``stats`` since the last flush."""
+        for groups, stats in [*self.retired, (self.groups, self.stats)]:
+            counts = memoryview(stats).cast("q")
+            for at in compress(range(len(groups)), counts[::3]):
+                self.count_many(groups[at], counts[3 * at], 0, counts[3 * at + 2], counts[3 * at + 1])
+            stats[:] = bytes(len(stats))
+        self.retired = []
+
     def flush(self) -> None:
-        """Add to the rows the lines the pump counted in the exact level's tallies since the last flush
-        (each canon's first line was counted in this count already: its rows are there)."""
+        """Add to the rows the lines the pump counted in the exact level's tallies and the compiled
+        lookup's stats since the last flush (each canon's first line was counted in this count
+        already: its rows are there)."""
+        self.flush_compiled()
         for tally in self.tallies:
             more = tally[1] - tally[3]
             if more:
@@ -357,6 +383,7 @@ class LineMemo:
         self.flush()
         for tally in self.tallies:
             tally[1] = tally[3] = 0
+        self.flags[:] = bytes(len(self.flags))  # (no group has a row in the new count)
         self.rows = rows
         self.by_verdict = {}
         self.records = 0
@@ -429,7 +456,8 @@ class LineMemo:
             self.runs.clear()
         self.runs[form] = made
         self.learn_runs(form, made, made.canon(runs_of(body)), verdicts)
-        self.learn_folded(body, made.folded(body), verdicts)
+        if _scan is None:  # (the compiled lookup needs no folded template)
+            self.learn_folded(body, made.folded(body), verdicts)
 
     def first_folded(self, body: bytes, verdicts: Verdicts) -> None:
         """A long line no template knows: its folded template is made from the third of its form."""
