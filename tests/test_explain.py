@@ -1758,6 +1758,29 @@ def test_summary_counts_known_lines_a_block_at_a_time(bundled: CatalogSet, monke
     assert len([n for n in looked_up if n > first_block]) < 20
 
 
+def _upstream(code: int, i: int) -> str:
+    return f'{{"code": {code}, "message": "upstream error {code}: {uuid.UUID(int=(i + 3) * 7919)}"}}'
+
+
+def test_summary_patches_undocumented_codes_into_one_verdict(explainer: Explainer) -> None:
+    """Lines of one shape, each with an undocumented number of its own, are counted from one verdict
+    with their number patched in, once two of them have shown which run is the code: a few are
+    decoded, not each; every number keeps a row of its own."""
+    lines = [_upstream(100_001 + 7 * i, i).encode() for i in range(40)]
+    decoded, rows = _decoded_lines(explainer, lines)
+    assert decoded <= 4
+    assert rows == [(1, i, i) for i in range(1, 41)]
+
+
+def test_summary_decodes_codes_that_are_read_for_themselves(bundled: CatalogSet) -> None:
+    """Among lines whose undocumented numbers are patched in, a documented code, an HTTP status, a
+    WebSocket close code, a success code and a negative number are decided as the full path decides
+    them, each in its own row."""
+    codes = [100_001, 100_002, 100_003, 1001, 100_004, 404, 1006, 0, 200, -100_005, 100_006, 2001, 9999, 1e6]
+    lines = [_upstream(code, i) for i, code in enumerate(codes)]  # type: ignore[arg-type]
+    _agree(bundled, ("\n".join(lines * 2) + "\n").encode())
+
+
 # Families of lines: one shape with values of every length and kind where ids, amounts and messages
 # go. The memo's levels (exact, folded, runs) learn from some and count the others; the full path
 # decides each one on its own. (Numbers with a leading zero, which no encoder writes, are the memo's
@@ -1791,6 +1814,8 @@ NUMBERS = st.one_of(
     st.sampled_from(["1e5", "1E-3", "1e300", "1e400", "0", "-0", "12a", "1.", "--1", "1e999"]),
 )
 CODES = st.sampled_from(["1001", "2001", "9002", "1007", "4001", "400", "429", "500", "7", "-1021", "100", "10011"])
+CODES |= st.sampled_from(["1006", "1000", "0", "200", "599", "600", "100000", "123456"])
+CODES |= st.integers(-(10**6), 10**16).map(str)  # undocumented numbers, most of them: patched into one verdict
 WORDS = st.sampled_from(
     [
         "Order not found",

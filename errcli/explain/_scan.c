@@ -17,7 +17,7 @@
  *   - a line without `{` that the careful path would count as text (no status line, no `[` that
  *     may open an array, not blank) is neither: it is listed in `texts`.
  *
- * scan(block, forms, max_body, max_line)
+ * scan(block, forms, max_body, max_line, version)
  *     -> (misses: list[int], ids: bytes of int32, -1 where not known, texts: list[int])
  * tally(ids, stop, base, stats, flags) -> (lines added to stats, [(group, lines, first, last)]):
  *     over ids[:stop]; a group whose flag is set (its rows exist) is counted in `stats` (int64
@@ -61,15 +61,37 @@ static uint64_t key_hash(const unsigned char *s, Py_ssize_t n) {
 /* An entry of a table keyed by key_hash(key): a tuple whose item `at` holds the key's
  * bytes (compared, so that a clash of hashes is a miss, never a wrong answer). Borrowed; NULL
  * when absent (or on an error, with the exception set). */
-static PyObject *find(PyObject *table, const unsigned char *key, Py_ssize_t n, Py_ssize_t at) {
-    PyObject *hash = PyLong_FromUnsignedLongLong(key_hash(key, n));
-    if (hash == NULL) return NULL;
-    PyObject *entry = PyDict_GetItemWithError(table, hash);
-    Py_DECREF(hash);
-    if (entry == NULL) return NULL;
-    if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) <= at || !PyBytes_Check(PyTuple_GET_ITEM(entry, at))) {
-        PyErr_SetString(PyExc_TypeError, "a table's entry is a tuple holding its key's bytes");
-        return NULL;
+/* The entries found lately, by hash (direct-mapped): most lines are of forms and canons met a few
+ * lines before. The tables only grow between calls; when the caller replaces an entry or starts a
+ * table over, it passes a new `version`, and the cache is emptied. */
+#define SLOTS 4096
+typedef struct {
+    uint64_t hash;
+    PyObject *table, *entry; /* borrowed */
+} Slot;
+
+static Slot cache[SLOTS];
+static Py_ssize_t cache_version = -1;
+
+static PyObject *find(Slot *cache, PyObject *table, const unsigned char *key, Py_ssize_t n, Py_ssize_t at) {
+    uint64_t h = key_hash(key, n);
+    Slot *slot = cache + (h & (SLOTS - 1));
+    PyObject *entry;
+    if (slot->entry != NULL && slot->hash == h && slot->table == table) {
+        entry = slot->entry;
+    } else {
+        PyObject *hash = PyLong_FromUnsignedLongLong(h);
+        if (hash == NULL) return NULL;
+        entry = PyDict_GetItemWithError(table, hash);
+        Py_DECREF(hash);
+        if (entry == NULL) return NULL;
+        if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) <= at || !PyBytes_Check(PyTuple_GET_ITEM(entry, at))) {
+            PyErr_SetString(PyExc_TypeError, "a table's entry is a tuple holding its key's bytes");
+            return NULL;
+        }
+        slot->hash = h;
+        slot->table = table;
+        slot->entry = entry;
     }
     PyObject *stored = PyTuple_GET_ITEM(entry, at);
     if (PyBytes_GET_SIZE(stored) != n || memcmp(PyBytes_AS_STRING(stored), key, (size_t)n) != 0) return NULL;
@@ -139,7 +161,7 @@ static int is_text(const unsigned char *s, Py_ssize_t size) {
 }
 
 static long look_up(const unsigned char *s, Py_ssize_t size, PyObject *forms, Py_ssize_t max_body,
-                    Py_ssize_t max_line) {
+                    Py_ssize_t max_line, Slot *cache) {
     if (size > max_line) return -1;
     const unsigned char *brace = memchr(s, '{', (size_t)size);
     if (brace == NULL) return is_text(s, size) ? -3 : -1;
@@ -149,23 +171,26 @@ static long look_up(const unsigned char *s, Py_ssize_t size, PyObject *forms, Py
     Py_ssize_t n = size - p;
     if (n > max_body || n > MAX_BODY) return -1;
 
-    unsigned char form[MAX_BODY];
-    Py_ssize_t starts[MAX_RUNS], ends[MAX_RUNS];
+    /* one pass, without a branch on the bytes: a folded byte is written as `1` and kept only where a
+     * run starts; a run's start and end are written at every byte and kept only where one is */
+    unsigned char form[MAX_BODY + 1];
+    int32_t starts[MAX_BODY + 1], ends[MAX_BODY + 1];
     Py_ssize_t f = 0;
-    int runs = 0;
-    for (Py_ssize_t i = 0; i < n;) {
-        Py_ssize_t a = i;
-        while (i < n && !is_folded(body[i])) i++;
-        memcpy(form + f, body + a, (size_t)(i - a));
-        f += i - a;
-        if (i == n) break;
-        if (runs == MAX_RUNS) return -1;
-        starts[runs] = i;
-        while (i < n && is_folded(body[i])) i++;
-        ends[runs++] = i;
-        form[f++] = '1';
+    int runs = 0, closed = 0, prev = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = body[i];
+        int fl = is_folded(c);
+        form[f] = fl ? '1' : c;
+        f += !(fl & prev);
+        starts[runs] = (int32_t)i;
+        runs += fl & !prev;
+        ends[closed] = (int32_t)i;
+        closed += prev & !fl;
+        prev = fl;
     }
-    PyObject *entry = find(forms, form, f, 5);
+    if (prev) ends[closed++] = (int32_t)n;
+    if (runs > MAX_RUNS) return -1;
+    PyObject *entry = find(cache, forms, form, f, 5);
     if (entry == NULL) return PyErr_Occurred() ? -2 : -1;
     long count = PyLong_AsLong(PyTuple_GET_ITEM(entry, 0));
     PyObject *kept = PyTuple_GET_ITEM(entry, 1), *numbers = PyTuple_GET_ITEM(entry, 2);
@@ -195,11 +220,9 @@ static long look_up(const unsigned char *s, Py_ssize_t size, PyObject *forms, Py
     for (Py_ssize_t k = 0; k < PyBytes_GET_SIZE(kept); k++) {
         if (idx[k] >= runs) return -1;
         if (k) canon[c++] = ',';
-        Py_ssize_t a = starts[idx[k]], b = ends[idx[k]];
-        memcpy(canon + c, body + a, (size_t)(b - a));
-        c += b - a;
+        for (Py_ssize_t i = starts[idx[k]]; i < ends[idx[k]]; i++) canon[c++] = body[i];
     }
-    PyObject *known = find(canons, canon, c, 1);
+    PyObject *known = find(cache, canons, canon, c, 1);
     if (known == NULL) return PyErr_Occurred() ? -2 : -1;
     long g = PyLong_AsLong(PyTuple_GET_ITEM(known, 0));
     if (g < 0) return PyErr_Occurred() ? -2 : -1;
@@ -208,20 +231,25 @@ static long look_up(const unsigned char *s, Py_ssize_t size, PyObject *forms, Py
 
 static PyObject *scan(PyObject *self, PyObject *args) {
     PyObject *block, *forms;
-    Py_ssize_t max_body, max_line;
-    if (!PyArg_ParseTuple(args, "O!O!nn", &PyList_Type, &block, &PyDict_Type, &forms, &max_body, &max_line))
+    Py_ssize_t max_body, max_line, version;
+    if (!PyArg_ParseTuple(args, "O!O!nnn", &PyList_Type, &block, &PyDict_Type, &forms, &max_body, &max_line,
+                          &version))
         return NULL;
     Py_ssize_t size = PyList_GET_SIZE(block);
     PyObject *ids = PyBytes_FromStringAndSize(NULL, size * (Py_ssize_t)sizeof(int32_t));
     PyObject *misses = PyList_New(0), *texts = PyList_New(0);
     if (ids == NULL || misses == NULL || texts == NULL) goto fail;
+    if (version != cache_version) {
+        memset(cache, 0, sizeof(cache));
+        cache_version = version;
+    }
     int32_t *out = (int32_t *)PyBytes_AS_STRING(ids);
     for (Py_ssize_t i = 0; i < size; i++) {
         PyObject *line = PyList_GET_ITEM(block, i);
         long g = -1;
         if (PyBytes_CheckExact(line))
             g = look_up((const unsigned char *)PyBytes_AS_STRING(line), PyBytes_GET_SIZE(line), forms, max_body,
-                          max_line);
+                          max_line, cache);
         if (g == -2) goto fail;
         if (g > INT32_MAX) g = -1;
         out[i] = (int32_t)g;
@@ -337,7 +365,7 @@ static PyObject *key_hash_of(PyObject *self, PyObject *args) {
 }
 
 static PyMethodDef methods[] = {
-    {"scan", scan, METH_VARARGS, "scan(block, forms, max_body, max_line) -> (misses, ids, texts)"},
+    {"scan", scan, METH_VARARGS, "scan(block, forms, max_body, max_line, version) -> (misses, ids, texts)"},
     {"tally", tally, METH_VARARGS, "tally(ids, stop, base, stats, flags) -> (added, [(group, lines, first, last)])"},
     {"array_open", array_open, METH_VARARGS, "array_open(line, end) -> bool"},
     {"key_hash", key_hash_of, METH_VARARGS, "key_hash(data) -> int: the tables' key of a form or canon"},

@@ -1,7 +1,7 @@
 # The compiled --summary lookup (errcli/explain/_scan.c).
 
 def scan(
-    block: list[bytes], forms: dict[int, tuple[object, ...]], max_body: int, max_line: int, /
+    block: list[bytes], forms: dict[int, tuple[object, ...]], max_body: int, max_line: int, version: int, /
 ) -> tuple[list[int], bytes, list[int]]: ...
 def tally(
     ids: bytes, stop: int, base: int, stats: bytearray, flags: bytearray, /

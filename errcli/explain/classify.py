@@ -27,14 +27,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from errcli._text import fold_symbol
 from errcli.explain.detect import Finding, as_int
-from errcli.explain.fields import SUCCESS_CATEGORY
+from errcli.explain.fields import SUCCESS_CATEGORY, WS_CLOSE_CODES
 from errcli.explain.plan import STRONG_SHAPE, EnvHits, keep
-from errcli.explain.ranking import ALTERNATIVES, diverse, guessed_catalog, shown_code, top_catalog, wordy
+from errcli.explain.ranking import ALTERNATIVES, diverse, guessed_catalog, shown_code, top_catalog, with_code, wordy
 from errcli.explain.result import Basis, Evidence
 from errcli.model import Catalog, Code, Entry
 
@@ -147,6 +147,9 @@ class Classifier:
         self._verdicts: dict[tuple[Any, ...], Verdict] = {}
         # verdicts of codes no catalog documents, keyed without the code: (verdict, the code it shows)
         self._shared: dict[tuple[Any, ...], tuple[Verdict, Code]] = {}
+        # numbers an envelope's error_when names: a code equal to one is read for itself
+        when = (v for cat in self.catalogs for env in cat.envelopes for v in env.error_when.values())
+        self._when_numbers = frozenset(v for v in when if type(v) is int)
 
     @property
     def matcher(self) -> MessageMatcher:
@@ -177,7 +180,17 @@ class Classifier:
             verdict = self._decide(finding)
             keep(self._shared, rest, (verdict, shown))
             return verdict
-        return _with_code(*shared, shown)
+        return with_code(*shared, shown)
+
+    def patch_code(self, verdict: Verdict, code: int) -> Verdict | None:
+        """``verdict`` of an undocumented number, as :meth:`_fresh` gives it for another, ``code``; None
+        when either is one that findings or verdicts read for itself: a documented code, an HTTP status,
+        a success or WebSocket close code, a number an envelope's ``error_when`` names."""
+        old = verdict.code
+        if verdict.entry is not None or type(old) is not int or {old, code} & self._when_numbers:
+            return None
+        plain = (0 < abs(n) < 10**15 and not 100 <= n <= 599 and n not in WS_CLOSE_CODES for n in (old, code))
+        return with_code(verdict, old, code) if all(plain) and not {old, code} & self.by_int.keys() else None
 
     # -- evidence --
 
@@ -585,14 +598,3 @@ class _Case:
             status,
             tuple(evidence),
         )
-
-
-def _with_code(verdict: Verdict, old: Code, new: Code) -> Verdict:
-    """``verdict`` of an undocumented code ``old``, for the undocumented code ``new``."""
-    evidence = tuple(
-        Evidence("code", "not_documented", e.catalog, value=new)
-        if e.kind == "code" and e.note == "not_documented" and e.value == old
-        else e
-        for e in verdict.evidence
-    )
-    return replace(verdict, code=new if verdict.entry is None else verdict.code, evidence=evidence)

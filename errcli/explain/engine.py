@@ -114,6 +114,10 @@ class Explainer:
         apis = [c.id for c in self.catalogs if c.id not in self.classifier.status_catalogs]
         return [Finding({}, None, said.message, (), named=named_catalog([line], apis))]
 
+    def patch_code(self, verdict: Verdict, code: int) -> Verdict | None:
+        """See :meth:`Classifier.patch_code`."""
+        return self.classifier.patch_code(verdict, code)
+
     def object_verdicts(self, value: dict[str, Any]) -> tuple[Verdict, ...]:
         """:meth:`record_verdicts` of a JSON object: cached by the object's shape key."""
         key = self.detector.shape_key(value)

@@ -60,6 +60,8 @@ class Explainer(Protocol):
 
     def record_verdicts(self, value: Any, http: HttpInfo | None, words: bytes = b"") -> tuple[Verdict, ...]: ...
 
+    def patch_code(self, verdict: Verdict, code: int) -> Verdict | None: ...
+
 
 MEMO_MAX_LINE = 2048  # the summary remembers shapes of lines up to this long
 MEMO_LIMIT = 20_000  # templates remembered at each level (then that level starts over)
@@ -74,11 +76,12 @@ MAX_CODE_CHARS = 200  # a longer unknown code is counted among the others
 _MAX_RUNS = 255  # the compiled lookup's run templates have at most this many runs
 
 try:  # the compiled lookup, when the package was built with it
-    from errcli.explain import _scan
+    from . import _scan  # (a sibling: the package itself is being imported)
 except ImportError:  # pragma: no cover - a build without a C compiler: the folded templates do
     _scan = None  # type: ignore[assignment]
 
 Verdicts = tuple["Verdict", ...]
+_VERSIONS = numbers()  # of the compiled lookup's forms, across memos (its cache is one per process)
 _NO_STATS = bytes(24)  # a group's [lines, first, last] in the compiled lookup's stats
 _NO_TEMPLATE = [0, 0, 0, {}, 0]  # (a folded template with no canon: what bulk finds for a form it does not know)
 _MASK = itemgetter(0)
@@ -108,6 +111,7 @@ class LineMemo:
         # {key_hash(canon): (index in groups, canon)}, runs key, the RunTemplate) (see errcli/explain/_scan.c)
         self.forms: dict[int, tuple[Any, ...]] = {}
         self.compiled_canons = 0
+        self.version = next(_VERSIONS)  # a new one whenever an entry of forms is replaced or dropped
         # per group: [lines, first, last] (int64) counted by the compiled lookup since the last flush,
         # for groups whose rows exist (flags[group] set); groups started over, not yet flushed
         self.stats = bytearray()
@@ -187,6 +191,8 @@ class LineMemo:
         self.run_template = runs_template
         self.runs_canon = canon = runs_template.canon(runs)
         verdicts = runs_template.by_canon.get(canon)
+        if verdicts is None and runs_template.swaps:
+            verdicts = runs_template.swapped(canon, self.explainer.patch_code)
         if verdicts is None:
             return False
         if _scan is None and not _first_sight(self.folded_once, key):
@@ -226,7 +232,7 @@ class LineMemo:
             return self.bulk_folded(block, base)
         if self.retired:
             self.flush_compiled()
-        misses, ids, texts = _scan.scan(block, self.forms, RUNS_MAX_LINE, MAX_LINE_BYTES)
+        misses, ids, texts = _scan.scan(block, self.forms, RUNS_MAX_LINE, MAX_LINE_BYTES, self.version)
         groups, stats, flags = self.groups, self.stats, self.flags  # (a miss taught below may start them over)
 
         def commit(stop: int) -> int:
@@ -309,11 +315,14 @@ class LineMemo:
             if len(self.forms) >= MEMO_LIMIT or self.compiled_canons >= CANON_LIMIT or len(self.groups) >= CANON_LIMIT:
                 self.forms = {}
                 self.compiled_canons = 0
+                self.version = next(_VERSIONS)
                 # new lists: a block's commit still counts in the ones it was given, flushed later
                 self.retired.append((self.groups, self.stats))
                 self.groups, self.stats, self.flags = [], bytearray(), bytearray()
                 self.group_index = {}
             kept, numbers, digits = bytes(made.kept), bytes(made.numbers), bytes(made.digits)
+            if form_key in self.forms:
+                self.version = next(_VERSIONS)  # (the compiled lookup may hold the entry replaced)
             entry = self.forms[form_key] = (made.count, kept, numbers, digits, {}, form, made)
         canons = entry[4]
         key = canon if isinstance(canon, bytes) else b",".join(canon) if canon is not None else b""
@@ -443,6 +452,7 @@ class LineMemo:
         if len(runs_template.by_canon) < MEMO_VALUES:
             runs_template.by_canon[canon] = verdicts
         self.learn_compiled(form, runs_template, canon, verdicts)
+        runs_template.learn_swap(canon, verdicts, self.explainer.patch_code)
 
     def first_runs(self, body: bytes, verdicts: Verdicts) -> None:
         """A line no template knows: its run template is made from the second line of its form."""

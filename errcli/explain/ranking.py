@@ -4,13 +4,29 @@ whether a message says anything, how a code is shown (a leaf of :mod:`errcli.exp
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import replace
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from errcli.explain.detect import as_int
 from errcli.explain.plan import WEAK_SHAPE
 from errcli.explain.result import Evidence
 from errcli.model import Code, Entry
 
+
+class _Coded(Protocol):
+    """A verdict, as :func:`with_code` reads it."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def code(self) -> Code | None: ...
+    @property
+    def entry(self) -> Entry | None: ...
+    @property
+    def evidence(self) -> tuple[Evidence, ...]: ...
+
+
+V = TypeVar("V", bound=_Coded)
 ALTERNATIVES = 3
 WEAK_PRIOR = WEAK_SHAPE / 4.0  # a shape this faint breaks ties but names no API
 
@@ -57,3 +73,14 @@ def shown_code(code: Any) -> Code:
         return code
     number = as_int(code)
     return number if number is not None else repr(code)[:60]
+
+
+def with_code(verdict: V, old: Code | None, new: Code) -> V:
+    """``verdict`` of an undocumented code ``old``, for the undocumented code ``new``."""
+    evidence = tuple(
+        Evidence("code", "not_documented", e.catalog, value=new)
+        if e.kind == "code" and e.note == "not_documented" and e.value == old
+        else e
+        for e in verdict.evidence
+    )
+    return replace(verdict, code=new if verdict.entry is None else verdict.code, evidence=evidence)

@@ -24,6 +24,7 @@ id made only of the letters a-f where the reference had digits (run templates ch
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -231,6 +232,8 @@ def runs_of(body: bytes) -> list[bytes]:
     return body.translate(_ONLY_RUNS).split()
 
 
+Patch = Callable[[Any, int], Any]  # (verdict, code) → that verdict for another undocumented code, or None
+_SWAPS = 1_000  # canons of undocumented codes a run template remembers
 RUNS_MAX_LINE = 500  # a message's first 500 characters are folded: no line longer takes run templates
 
 
@@ -247,7 +250,7 @@ class RunTemplate:
     runs (:data:`RUNS`): runs that are compared (``kept``), runs that must be all digits
     (a number's), runs that must hold a digit (an interpolated value's in a message)."""
 
-    __slots__ = ("by_canon", "canon_of", "count", "digit_runs_of", "digits", "kept", "numbers", "numbers_of")
+    __slots__ = ("by_canon", "canon_of", "count", "digit_runs_of", "digits", "kept", "numbers", "numbers_of", "swaps")
 
     def __init__(self, count: int, kept: list[int], numbers: list[int], digits: list[int]) -> None:
         self.count = count
@@ -260,6 +263,8 @@ class RunTemplate:
         self.numbers_of = itemgetter(*numbers, numbers[0]) if numbers else None
         self.digit_runs_of = itemgetter(*digits, digits[0]) if digits else None
         self.by_canon: dict[Any, Any] = {}
+        # the kept run that is an undocumented code → {the other kept runs: [verdict, confirmed]}
+        self.swaps: dict[int, dict[tuple[bytes, ...], list[Any]]] = {}
 
     def fits(self, runs: list[bytes]) -> bool:
         """The runs are digits where the reference's numbers are and hold a digit where its
@@ -272,6 +277,43 @@ class RunTemplate:
 
     def canon(self, runs: list[bytes]) -> Any:
         return self.canon_of(runs) if self.canon_of is not None else None
+
+    # -- undocumented codes: one verdict, the number patched in --
+
+    def learn_swap(self, canon: Any, verdicts: tuple[Any, ...], patch: Patch) -> None:
+        """Note a canon whose one verdict is of an undocumented number that one of its kept runs is
+        (the code). A second such canon that differs from it in that run only, whose verdict is the
+        first one's with its number patched in (``patch``), confirms that run as the code's: lines that
+        differ there only are counted from the first verdict, their number patched in (:meth:`swapped`)."""
+        if len(verdicts) != 1 or verdicts[0].entry is not None or type(verdicts[0].code) is not int:
+            return
+        verdict = verdicts[0]
+        runs = _canon_runs(canon)
+        at = [k for k, run in enumerate(runs) if run == str(verdict.code).encode()]
+        if len(at) != 1:
+            return
+        table = self.swaps.setdefault(at[0], {})
+        rest = runs[: at[0]] + runs[at[0] + 1 :]
+        seen = table.get(rest)
+        if seen is None:
+            if len(table) < _SWAPS:
+                table[rest] = [verdict, False]
+        elif not seen[1] and seen[0].code != verdict.code:
+            seen[1] = patch(seen[0], verdict.code) == verdict
+
+    def swapped(self, canon: Any, patch: Patch) -> tuple[Any, ...] | None:
+        """The verdicts of a line whose canon differs from a confirmed one in the code's run only."""
+        runs = _canon_runs(canon)
+        for k, table in self.swaps.items():
+            run = runs[k]
+            if not run.isdigit() or run[:1] == b"0" or len(run) > 15:
+                continue
+            seen = table.get(runs[:k] + runs[k + 1 :])
+            if seen is not None and seen[1]:
+                patched = patch(seen[0], int(run))
+                if patched is not None:
+                    return (patched,)
+        return None
 
     def folded(self, body: bytes) -> tuple[int, int, int]:
         """The folded template of ``body``, a line this template fits: its runs not kept may vary."""
@@ -287,6 +329,11 @@ class RunTemplate:
                 a, b = spans[i]
                 num[a:b] = b"\xff" * (b - a)
         return folded_template(body, free, num)
+
+
+def _canon_runs(canon: Any) -> tuple[bytes, ...]:
+    """A run template's canon as the tuple of its kept runs."""
+    return canon if isinstance(canon, tuple) else () if canon is None else (canon,)
 
 
 def run_template(body: bytes, detector: Detector) -> RunTemplate | None:
