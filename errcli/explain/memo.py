@@ -79,6 +79,7 @@ try:  # the compiled lookup, when the package was built with it
     from . import _scan  # (a sibling: the package itself is being imported)
 except ImportError:  # pragma: no cover - a build without a C compiler: the folded templates do
     _scan = None  # type: ignore[assignment]
+COMPILED = _scan is not None  # whether the summary's first level is the compiled lookup
 
 Verdicts = tuple["Verdict", ...]
 _VERSIONS = numbers()  # of the compiled lookup's forms, across memos (its cache is one per process)
@@ -455,9 +456,10 @@ class LineMemo:
         runs_template.learn_swap(canon, verdicts, self.explainer.patch_code)
 
     def first_runs(self, body: bytes, verdicts: Verdicts) -> None:
-        """A line no template knows: its run template is made from the second line of its form."""
+        """A line no template knows: its run template is made from the second line of its form (from
+        the first, for the compiled lookup, which takes every line of a block a template knows)."""
         form = self.runs_form
-        if _first_sight(self.runs_once, form):
+        if _scan is None and _first_sight(self.runs_once, form):  # (the compiled lookup: from the first)
             return
         made = run_template(body, self.explainer.detector)
         if made is None:
