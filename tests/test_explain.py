@@ -1787,6 +1787,36 @@ def test_summary_patches_undocumented_codes_into_one_verdict(explainer: Explaine
     assert rows == [(1, i, i) for i in range(1, 41)]
 
 
+def test_summary_counts_undocumented_codes_a_block_at_a_time(
+    bundled: CatalogSet, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a long log, lines whose only difference is an undocumented code are found in the block's
+    lookup (the compiled one, when built) with their number patched in: a handful are decoded, and
+    the rows are the full path's, one per code, documented codes and statuses among them included."""
+    decoded: list[int] = []
+    looked_up: list[int] = []
+    real_decoded, real_known = memo_module.LineMemo.decoded, memo_module.LineMemo.known
+
+    def decoding(self: memo_module.LineMemo, n: int, value: dict[str, Any]) -> None:
+        decoded.append(n)
+        real_decoded(self, n, value)
+
+    def looking_up(self: memo_module.LineMemo, n: int, *args: Any) -> bool:
+        looked_up.append(n)
+        return real_known(self, n, *args)
+
+    monkeypatch.setattr(memo_module.LineMemo, "decoded", decoding)
+    monkeypatch.setattr(memo_module.LineMemo, "known", looking_up)
+    codes = [100_000 + 37 * i for i in range(9000)]
+    codes[6000:6000] = [1001, 404, 1006, 0, 2001]
+    data = ("\n".join(_upstream(code, i) for i, code in enumerate(codes)) + "\n").encode()
+    _agree(bundled, data)
+    assert len(decoded) < 40, decoded[:50]
+    if memo_module.COMPILED:  # after the first block, one by one: only the documented codes and statuses
+        first_block = data.count(b"\n", 0, 1 << 18)
+        assert len([n for n in looked_up if n > first_block]) < 20
+
+
 def test_summary_decodes_codes_that_are_read_for_themselves(bundled: CatalogSet) -> None:
     """Among lines whose undocumented numbers are patched in, a documented code, an HTTP status, a
     WebSocket close code, a success code and a negative number are decided as the full path decides

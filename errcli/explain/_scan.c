@@ -17,8 +17,13 @@
  *   - a line without `{` that the careful path would count as text (no status line, no `[` that
  *     may open an array, not blank) is neither: it is listed in `texts`.
  *
+ *   - a line whose canon is unknown but which differs from a known one only in the kept run that
+ *     the memo confirmed as an undocumented code's (see template.RunTemplate.learn_swap) is listed
+ *     in `patched` with the group of that canon's verdicts and its own number.
+ *
  * scan(block, forms, max_body, max_line, version)
- *     -> (misses: list[int], ids: bytes of int32, -1 where not known, texts: list[int])
+ *     -> (misses: list[int], ids: bytes of int32, -1 where not known, texts: list[int],
+ *         patched: list[(line, group, code)])
  * tally(ids, stop, base, stats, flags) -> (lines added to stats, [(group, lines, first, last)]):
  *     over ids[:stop]; a group whose flag is set (its rows exist) is counted in `stats` (int64
  *     [lines, first, last] per group, line numbers after `base`), the others listed, in order of
@@ -64,7 +69,7 @@ static uint64_t key_hash(const unsigned char *s, Py_ssize_t n) {
 /* The entries found lately, by hash (direct-mapped): most lines are of forms and canons met a few
  * lines before. The tables only grow between calls; when the caller replaces an entry or starts a
  * table over, it passes a new `version`, and the cache is emptied. */
-#define SLOTS 4096
+#define SLOTS 65536
 typedef struct {
     uint64_t hash;
     PyObject *table, *entry; /* borrowed */
@@ -160,8 +165,51 @@ static int is_text(const unsigned char *s, Py_ssize_t size) {
     return 0;
 }
 
+/* A line whose canon is unknown: when its form has a confirmed place for an undocumented code
+ * (entry[7]) and the line's other kept runs are a confirmed canon's (entry[8]), and its run there
+ * is a plain decimal number, the group of that canon's verdicts and the number (*code). -1 else. */
+static long patch(const unsigned char *body, PyObject *entry, const int32_t *starts, const int32_t *ends, int runs,
+                  Slot *cache, long long *code) {
+    PyObject *places = PyTuple_GET_ITEM(entry, 7), *swaps = PyTuple_GET_ITEM(entry, 8);
+    PyObject *kept = PyTuple_GET_ITEM(entry, 1);
+    if (!PyByteArray_Check(places) || !PyDict_Check(swaps)) return -1;
+    const unsigned char *idx = (const unsigned char *)PyBytes_AS_STRING(kept);
+    Py_ssize_t nkept = PyBytes_GET_SIZE(kept);
+    for (Py_ssize_t p = 0; p < PyByteArray_GET_SIZE(places); p++) {
+        Py_ssize_t at = (unsigned char)PyByteArray_AS_STRING(places)[p];
+        if (at >= nkept || idx[at] >= runs) continue;
+        Py_ssize_t a = starts[idx[at]], b = ends[idx[at]];
+        if (b - a > 15 || body[a] == '0') continue;
+        long long number = 0;
+        Py_ssize_t i = a;
+        for (; i < b && is_digit(body[i]); i++) number = number * 10 + (body[i] - '0');
+        if (i < b) continue;
+        unsigned char rest[MAX_BODY + MAX_RUNS + 1];
+        Py_ssize_t c = 0;
+        rest[c++] = (unsigned char)at;
+        int first = 1;
+        for (Py_ssize_t k = 0; k < nkept; k++) {
+            if (k == at) continue;
+            if (idx[k] >= runs || c + 1 + (ends[idx[k]] - starts[idx[k]]) > (Py_ssize_t)sizeof(rest)) return -1;
+            if (!first) rest[c++] = ',';
+            first = 0;
+            for (Py_ssize_t j = starts[idx[k]]; j < ends[idx[k]]; j++) rest[c++] = body[j];
+        }
+        PyObject *known = find(cache, swaps, rest, c, 1);
+        if (known == NULL) {
+            if (PyErr_Occurred()) return -2;
+            continue;
+        }
+        long g = PyLong_AsLong(PyTuple_GET_ITEM(known, 0));
+        if (g < 0) return PyErr_Occurred() ? -2 : -1;
+        *code = number;
+        return g;
+    }
+    return -1;
+}
+
 static long look_up(const unsigned char *s, Py_ssize_t size, PyObject *forms, Py_ssize_t max_body,
-                    Py_ssize_t max_line, Slot *cache) {
+                    Py_ssize_t max_line, Slot *cache, long long *code) {
     if (size > max_line) return -1;
     const unsigned char *brace = memchr(s, '{', (size_t)size);
     if (brace == NULL) return is_text(s, size) ? -3 : -1;
@@ -219,11 +267,17 @@ static long look_up(const unsigned char *s, Py_ssize_t size, PyObject *forms, Py
     idx = (const unsigned char *)PyBytes_AS_STRING(kept);
     for (Py_ssize_t k = 0; k < PyBytes_GET_SIZE(kept); k++) {
         if (idx[k] >= runs) return -1;
+        if (c + 1 + (ends[idx[k]] - starts[idx[k]]) > (Py_ssize_t)sizeof(canon)) return -1;
         if (k) canon[c++] = ',';
         for (Py_ssize_t i = starts[idx[k]]; i < ends[idx[k]]; i++) canon[c++] = body[i];
     }
     PyObject *known = find(cache, canons, canon, c, 1);
-    if (known == NULL) return PyErr_Occurred() ? -2 : -1;
+    if (known == NULL) {
+        if (PyErr_Occurred()) return -2;
+        if (PyTuple_GET_SIZE(entry) < 9) return -1;
+        long g = patch(body, entry, starts, ends, runs, cache, code);
+        return g >= 0 ? -4 - g : g; /* -4 - group: a line of an undocumented code */
+    }
     long g = PyLong_AsLong(PyTuple_GET_ITEM(known, 0));
     if (g < 0) return PyErr_Occurred() ? -2 : -1;
     return g;
@@ -237,8 +291,8 @@ static PyObject *scan(PyObject *self, PyObject *args) {
         return NULL;
     Py_ssize_t size = PyList_GET_SIZE(block);
     PyObject *ids = PyBytes_FromStringAndSize(NULL, size * (Py_ssize_t)sizeof(int32_t));
-    PyObject *misses = PyList_New(0), *texts = PyList_New(0);
-    if (ids == NULL || misses == NULL || texts == NULL) goto fail;
+    PyObject *misses = PyList_New(0), *texts = PyList_New(0), *patched = PyList_New(0);
+    if (ids == NULL || misses == NULL || texts == NULL || patched == NULL) goto fail;
     if (version != cache_version) {
         memset(cache, 0, sizeof(cache));
         cache_version = version;
@@ -247,13 +301,21 @@ static PyObject *scan(PyObject *self, PyObject *args) {
     for (Py_ssize_t i = 0; i < size; i++) {
         PyObject *line = PyList_GET_ITEM(block, i);
         long g = -1;
+        long long code = 0;
         if (PyBytes_CheckExact(line))
             g = look_up((const unsigned char *)PyBytes_AS_STRING(line), PyBytes_GET_SIZE(line), forms, max_body,
-                          max_line, cache);
+                        max_line, cache, &code);
         if (g == -2) goto fail;
         if (g > INT32_MAX) g = -1;
-        out[i] = (int32_t)g;
-        if (g < 0) {
+        out[i] = g < 0 ? -1 : (int32_t)g;
+        if (g <= -4) {
+            PyObject *item = Py_BuildValue("(nlL)", i, -4 - g, code);
+            if (item == NULL || PyList_Append(patched, item) < 0) {
+                Py_XDECREF(item);
+                goto fail;
+            }
+            Py_DECREF(item);
+        } else if (g < 0) {
             PyObject *at = PyLong_FromSsize_t(i);
             if (at == NULL || PyList_Append(g == -3 ? texts : misses, at) < 0) {
                 Py_XDECREF(at);
@@ -262,11 +324,12 @@ static PyObject *scan(PyObject *self, PyObject *args) {
             Py_DECREF(at);
         }
     }
-    return Py_BuildValue("(NNN)", misses, ids, texts);
+    return Py_BuildValue("(NNNN)", misses, ids, texts, patched);
 fail:
     Py_XDECREF(ids);
     Py_XDECREF(misses);
     Py_XDECREF(texts);
+    Py_XDECREF(patched);
     return NULL;
 }
 
@@ -365,7 +428,7 @@ static PyObject *key_hash_of(PyObject *self, PyObject *args) {
 }
 
 static PyMethodDef methods[] = {
-    {"scan", scan, METH_VARARGS, "scan(block, forms, max_body, max_line, version) -> (misses, ids, texts)"},
+    {"scan", scan, METH_VARARGS, "scan(block, forms, max_body, max_line, version) -> (misses, ids, texts, patched)"},
     {"tally", tally, METH_VARARGS, "tally(ids, stop, base, stats, flags) -> (added, [(group, lines, first, last)])"},
     {"array_open", array_open, METH_VARARGS, "array_open(line, end) -> bool"},
     {"key_hash", key_hash_of, METH_VARARGS, "key_hash(data) -> int: the tables' key of a form or canon"},

@@ -109,7 +109,8 @@ class LineMemo:
         self.group_index: dict[int, int] = {}  # id(verdicts) → their index in groups
         self.zeros = ZEROS  # (for the pump, which computes exact's keys)
         # the compiled lookup's run templates: key_hash(runs key) → (runs, kept, numbers, digits,
-        # {key_hash(canon): (index in groups, canon)}, runs key, the RunTemplate) (see errcli/explain/_scan.c)
+        # {key_hash(canon): (index in groups, canon)}, runs key, the RunTemplate, the code's places among
+        # the kept runs, {key_hash(place + the other kept runs): (index in groups, that)}) (see _scan.c)
         self.forms: dict[int, tuple[Any, ...]] = {}
         self.compiled_canons = 0
         self.version = next(_VERSIONS)  # a new one whenever an entry of forms is replaced or dropped
@@ -233,8 +234,17 @@ class LineMemo:
             return self.bulk_folded(block, base)
         if self.retired:
             self.flush_compiled()
-        misses, ids, texts = _scan.scan(block, self.forms, RUNS_MAX_LINE, MAX_LINE_BYTES, self.version)
+        misses, ids, texts, patched = _scan.scan(block, self.forms, RUNS_MAX_LINE, MAX_LINE_BYTES, self.version)
         groups, stats, flags = self.groups, self.stats, self.flags  # (a miss taught below may start them over)
+        codes: list[tuple[int, Verdicts]] = []  # lines of an undocumented code, its number patched in
+        for i, at, code in patched:
+            verdict = self.explainer.patch_code(groups[at][0], code)
+            if verdict is None:
+                misses.append(i)
+            else:
+                codes.append((i, (verdict,)))
+        if len(codes) < len(patched):
+            misses.sort()
 
         def commit(stop: int) -> int:
             assert _scan is not None  # noqa: S101 - (for the type checker)
@@ -243,6 +253,10 @@ class LineMemo:
                 counted += lines
                 self.count_many(groups[at], lines, base, base + last + 1, base + first + 1)
                 flags[at] = 1
+            for i, verdicts in codes:
+                if i < stop:
+                    counted += 1
+                    self.count(base + i + 1, verdicts)
             return counted
 
         return misses, commit, texts
@@ -324,7 +338,7 @@ class LineMemo:
             kept, numbers, digits = bytes(made.kept), bytes(made.numbers), bytes(made.digits)
             if form_key in self.forms:
                 self.version = next(_VERSIONS)  # (the compiled lookup may hold the entry replaced)
-            entry = self.forms[form_key] = (made.count, kept, numbers, digits, {}, form, made)
+            entry = self.forms[form_key] = (made.count, kept, numbers, digits, {}, form, made, bytearray(), {})
         canons = entry[4]
         key = canon if isinstance(canon, bytes) else b",".join(canon) if canon is not None else b""
         canon_key = _scan.key_hash(key)
@@ -453,7 +467,15 @@ class LineMemo:
         if len(runs_template.by_canon) < MEMO_VALUES:
             runs_template.by_canon[canon] = verdicts
         self.learn_compiled(form, runs_template, canon, verdicts)
-        runs_template.learn_swap(canon, verdicts, self.explainer.patch_code)
+        swap = runs_template.learn_swap(canon, verdicts, self.explainer.patch_code)
+        if swap is not None and _scan is not None:
+            entry = self.forms.get(_scan.key_hash(form))
+            if entry is not None and entry[6] is runs_template:  # (see learn_compiled)
+                at, rest, first = swap
+                key = bytes([at]) + b",".join(rest)
+                if at not in entry[7] and at < _MAX_RUNS:
+                    entry[7].append(at)
+                entry[8][_scan.key_hash(key)] = (self.group_of(first), key)
 
     def first_runs(self, body: bytes, verdicts: Verdicts) -> None:
         """A line no template knows: its run template is made from the second line of its form (from

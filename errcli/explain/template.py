@@ -233,6 +233,7 @@ def runs_of(body: bytes) -> list[bytes]:
 
 
 Patch = Callable[[Any, int], Any]  # (verdict, code) → that verdict for another undocumented code, or None
+Swap = tuple[int, tuple[bytes, ...], tuple[Any, ...]]  # (the code's place in a canon, the rest of it, verdicts)
 _SWAPS = 1_000  # canons of undocumented codes a run template remembers
 RUNS_MAX_LINE = 500  # a message's first 500 characters are folded: no line longer takes run templates
 
@@ -280,26 +281,30 @@ class RunTemplate:
 
     # -- undocumented codes: one verdict, the number patched in --
 
-    def learn_swap(self, canon: Any, verdicts: tuple[Any, ...], patch: Patch) -> None:
+    def learn_swap(self, canon: Any, verdicts: tuple[Any, ...], patch: Patch) -> Swap | None:
         """Note a canon whose one verdict is of an undocumented number that one of its kept runs is
         (the code). A second such canon that differs from it in that run only, whose verdict is the
         first one's with its number patched in (``patch``), confirms that run as the code's: lines that
-        differ there only are counted from the first verdict, their number patched in (:meth:`swapped`)."""
+        differ there only are counted from the first verdict, their number patched in (:meth:`swapped`).
+        Returns what a confirmation confirms: (the code's place among the kept runs, the other kept
+        runs, the first verdicts)."""
         if len(verdicts) != 1 or verdicts[0].entry is not None or type(verdicts[0].code) is not int:
-            return
+            return None
         verdict = verdicts[0]
         runs = _canon_runs(canon)
         at = [k for k, run in enumerate(runs) if run == str(verdict.code).encode()]
         if len(at) != 1:
-            return
+            return None
         table = self.swaps.setdefault(at[0], {})
         rest = runs[: at[0]] + runs[at[0] + 1 :]
         seen = table.get(rest)
         if seen is None:
             if len(table) < _SWAPS:
-                table[rest] = [verdict, False]
-        elif not seen[1] and seen[0].code != verdict.code:
-            seen[1] = patch(seen[0], verdict.code) == verdict
+                table[rest] = [verdicts, False]
+        elif not seen[1] and seen[0][0].code != verdict.code:
+            seen[1] = patch(seen[0][0], verdict.code) == verdict
+            return (at[0], rest, seen[0]) if seen[1] else None
+        return None
 
     def swapped(self, canon: Any, patch: Patch) -> tuple[Any, ...] | None:
         """The verdicts of a line whose canon differs from a confirmed one in the code's run only."""
@@ -310,7 +315,7 @@ class RunTemplate:
                 continue
             seen = table.get(runs[:k] + runs[k + 1 :])
             if seen is not None and seen[1]:
-                patched = patch(seen[0], int(run))
+                patched = patch(seen[0][0], int(run))
                 if patched is not None:
                     return (patched,)
         return None
