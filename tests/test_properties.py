@@ -16,6 +16,7 @@ from errcli.errors import UsageError
 from errcli.explain.decode import ARRAY_OPEN as _ARRAY_OPEN
 from errcli.explain.decode import js_object, python_dict
 from errcli.explain.fields import _ERROR_WORDS_PATTERN, _ERROR_WORDS_ZH_PATTERN, says_error
+from errcli.explain.template import FOLD, RUNS, runs_key
 from errcli.lookup import lookup, parse_query
 
 IDS = ("market-data", "qaexchange", "ztdx", "http")
@@ -97,6 +98,26 @@ def test_compiled_array_open_check_is_the_pattern() -> None:
         assert _scan.array_open(data, end) == (_ARRAY_OPEN.search(data, 0, end) is not None), (data, end)
 
     check()
+
+
+_BODY_BYTES = st.lists(
+    st.sampled_from([b"0", b"7", b"a", b"F", b"x", b"{", b'"', b":", b",", b" ", b"\\", b"u", b"-", b"\xe4\xb8\xad"]),
+    max_size=60,
+).map(b"".join)
+
+
+@settings(max_examples=3000, suppress_health_check=[HealthCheck.too_slow])
+@given(_BODY_BYTES)
+def test_compiled_form_is_the_run_templates_key(body: bytes) -> None:
+    """The form the compiled summary lookup computes for a line is template.runs_key of the line
+    folded, and its runs are template.RUNS's, place for place."""
+    try:
+        from errcli.explain import _scan
+    except ImportError:
+        pytest.fail("the compiled lookup is not built: install the package (pip install -e .) with a C compiler")
+    form, spans = _scan.form(body)
+    assert form == runs_key(body.translate(FOLD))
+    assert spans == [m.span() for m in RUNS.finditer(body)]
 
 
 # the error words as they were first written: one case-blind search for English and Chinese alike

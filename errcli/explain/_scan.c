@@ -29,6 +29,7 @@
  *     [lines, first, last] per group, line numbers after `base`), the others listed, in order of
  *     their first line (line ordinals in the block)
  * array_open(line, end) -> bool: reader.ARRAY_OPEN.search(line, 0, end) is not None
+ * form(body) -> (form, [(start, end) of each run]): what a line's lookup computes (for the tests)
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -208,23 +209,14 @@ static long patch(const unsigned char *body, PyObject *entry, const int32_t *sta
     return -1;
 }
 
-static long look_up(const unsigned char *s, Py_ssize_t size, PyObject *forms, Py_ssize_t max_body,
-                    Py_ssize_t max_line, Slot *cache, long long *code) {
-    if (size > max_line) return -1;
-    const unsigned char *brace = memchr(s, '{', (size_t)size);
-    if (brace == NULL) return is_text(s, size) ? -3 : -1;
-    Py_ssize_t p = brace - s;
-    if (p > 0 && array_open_in(s, p)) return -1;
-    const unsigned char *body = brace;
-    Py_ssize_t n = size - p;
-    if (n > max_body || n > MAX_BODY) return -1;
-
-    /* one pass, without a branch on the bytes: a folded byte is written as `1` and kept only where a
-     * run starts; a run's start and end are written at every byte and kept only where one is */
-    unsigned char form[MAX_BODY + 1];
-    int32_t starts[MAX_BODY + 1], ends[MAX_BODY + 1];
+/* The form of body[:n] (template.runs_key of its template.FOLD) into `form` (n bytes), and its
+ * runs of folded bytes: starts[k], ends[k] (n + 1 each). Returns the form's length. */
+static Py_ssize_t make_form(const unsigned char *body, Py_ssize_t n, unsigned char *form, int32_t *starts,
+                            int32_t *ends, int *runs_out) {
     Py_ssize_t f = 0;
     int runs = 0, closed = 0, prev = 0;
+    /* one pass, without a branch on the bytes: a folded byte is written as `1` and kept only where a
+     * run starts; a run's start and end are written at every byte and kept only where one is */
     for (Py_ssize_t i = 0; i < n; i++) {
         unsigned char c = body[i];
         int fl = is_folded(c);
@@ -237,6 +229,26 @@ static long look_up(const unsigned char *s, Py_ssize_t size, PyObject *forms, Py
         prev = fl;
     }
     if (prev) ends[closed++] = (int32_t)n;
+    *runs_out = runs;
+    return f;
+}
+
+static long look_up(const unsigned char *s, Py_ssize_t size, PyObject *forms, Py_ssize_t max_body,
+                    Py_ssize_t max_line, Slot *cache, long long *code) {
+    if (size > max_line) return -1;
+    const unsigned char *brace = memchr(s, '{', (size_t)size);
+    if (brace == NULL) return is_text(s, size) ? -3 : -1;
+    Py_ssize_t p = brace - s;
+    if (p > 0 && array_open_in(s, p)) return -1;
+    const unsigned char *body = brace;
+    Py_ssize_t n = size - p;
+    if (n > max_body || n > MAX_BODY) return -1;
+    int runs_found;
+
+    unsigned char form[MAX_BODY];
+    int32_t starts[MAX_BODY + 1], ends[MAX_BODY + 1];
+    Py_ssize_t f = make_form(body, n, form, starts, ends, &runs_found);
+    int runs = runs_found;
     if (runs > MAX_RUNS) return -1;
     PyObject *entry = find(cache, forms, form, f, 5);
     if (entry == NULL) return PyErr_Occurred() ? -2 : -1;
@@ -419,6 +431,32 @@ static PyObject *array_open(PyObject *self, PyObject *args) {
     return PyBool_FromLong(found);
 }
 
+static PyObject *form_of(PyObject *self, PyObject *args) {
+    Py_buffer data;
+    if (!PyArg_ParseTuple(args, "y*", &data)) return NULL;
+    if (data.len > MAX_BODY) {
+        PyBuffer_Release(&data);
+        PyErr_SetString(PyExc_ValueError, "longer than the compiled lookup reads");
+        return NULL;
+    }
+    unsigned char form[MAX_BODY];
+    int32_t starts[MAX_BODY + 1], ends[MAX_BODY + 1];
+    int runs;
+    Py_ssize_t f = make_form((const unsigned char *)data.buf, data.len, form, starts, ends, &runs);
+    PyBuffer_Release(&data);
+    PyObject *spans = PyList_New(runs);
+    if (spans == NULL) return NULL;
+    for (int k = 0; k < runs; k++) {
+        PyObject *span = Py_BuildValue("(ii)", starts[k], ends[k]);
+        if (span == NULL) {
+            Py_DECREF(spans);
+            return NULL;
+        }
+        PyList_SET_ITEM(spans, k, span);
+    }
+    return Py_BuildValue("(y#N)", (const char *)form, f, spans);
+}
+
 static PyObject *key_hash_of(PyObject *self, PyObject *args) {
     Py_buffer data;
     if (!PyArg_ParseTuple(args, "y*", &data)) return NULL;
@@ -432,6 +470,7 @@ static PyMethodDef methods[] = {
     {"tally", tally, METH_VARARGS, "tally(ids, stop, base, stats, flags) -> (added, [(group, lines, first, last)])"},
     {"array_open", array_open, METH_VARARGS, "array_open(line, end) -> bool"},
     {"key_hash", key_hash_of, METH_VARARGS, "key_hash(data) -> int: the tables' key of a form or canon"},
+    {"form", form_of, METH_VARARGS, "form(body) -> (form, [(start, end) of each run])"},
     {NULL, NULL, 0, NULL},
 };
 
