@@ -40,6 +40,7 @@
 #define MAX_BODY 4096
 
 static unsigned char folded[256]; /* 1 for the bytes template.FOLD folds: digits and hex letters */
+static unsigned char folds_to[256]; /* template.FOLD itself: those bytes to `1`, the others kept */
 #define is_folded(c) (folded[(unsigned char)(c)])
 
 static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
@@ -214,21 +215,25 @@ static long patch(const unsigned char *body, PyObject *entry, const int32_t *sta
 static Py_ssize_t make_form(const unsigned char *body, Py_ssize_t n, unsigned char *form, int32_t *starts,
                             int32_t *ends, int *runs_out) {
     Py_ssize_t f = 0;
-    int runs = 0, closed = 0, prev = 0;
-    /* one pass, without a branch on the bytes: a folded byte is written as `1` and kept only where a
-     * run starts; a run's start and end are written at every byte and kept only where one is */
+    int changes = 0, prev = 0;
+    /* one pass, without a branch on the bytes: each byte is written folded (a digit or hex letter as
+     * `1`, which no other byte folds to) and kept unless it goes on a run; where the bytes change
+     * from unfolded to folded or back, the place is kept (a run's start, then its end, and so on) */
     for (Py_ssize_t i = 0; i < n; i++) {
-        unsigned char c = body[i];
-        int fl = is_folded(c);
-        form[f] = fl ? '1' : c;
+        unsigned char c = folds_to[body[i]];
+        int fl = c == '1';
+        form[f] = c;
         f += !(fl & prev);
-        starts[runs] = (int32_t)i;
-        runs += fl & !prev;
-        ends[closed] = (int32_t)i;
-        closed += prev & !fl;
+        starts[changes] = (int32_t)i;
+        changes += fl ^ prev;
         prev = fl;
     }
-    if (prev) ends[closed++] = (int32_t)n;
+    if (prev) starts[changes++] = (int32_t)n;
+    int runs = changes / 2;
+    for (int k = 0; k < runs; k++) { /* (in place: starts[2k] is read before starts[k] is written) */
+        ends[k] = starts[2 * k + 1];
+        starts[k] = starts[2 * k];
+    }
     *runs_out = runs;
     return f;
 }
@@ -477,7 +482,9 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_scan", NULL, -1, methods};
 
 PyMODINIT_FUNC PyInit__scan(void) {
-    for (int c = 0; c < 256; c++)
+    for (int c = 0; c < 256; c++) {
         folded[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+        folds_to[c] = folded[c] ? '1' : (unsigned char)c;
+    }
     return PyModule_Create(&module);
 }
