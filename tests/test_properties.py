@@ -16,7 +16,7 @@ from errcli.errors import UsageError
 from errcli.explain.decode import ARRAY_OPEN as _ARRAY_OPEN
 from errcli.explain.decode import js_object, python_dict
 from errcli.explain.fields import _ERROR_WORDS_PATTERN, _ERROR_WORDS_ZH_PATTERN, says_error
-from errcli.explain.template import FOLD, RUNS, runs_key
+from errcli.explain.template import FOLD, RUNS, run_kinds, runs_key
 from errcli.lookup import lookup, parse_query
 
 IDS = ("market-data", "qaexchange", "ztdx", "http")
@@ -118,6 +118,22 @@ def test_compiled_form_is_the_run_templates_key(body: bytes) -> None:
     form, spans = _scan.form(body)
     assert form == runs_key(body.translate(FOLD))
     assert spans == [m.span() for m in RUNS.finditer(body)]
+
+
+@settings(max_examples=3000, suppress_health_check=[HealthCheck.too_slow])
+@given(_BODY_BYTES, st.data())
+def test_compiled_run_kinds_are_the_run_templates(body: bytes, data: st.DataObject) -> None:
+    """The compiled reading of a reference line's masks (which runs are kept, numbers', or must hold a
+    digit) is template.run_kinds's, for any bytes and masks."""
+    try:
+        from errcli.explain import _scan
+    except ImportError:
+        pytest.fail("the compiled lookup is not built: install the package (pip install -e .) with a C compiler")
+    masks = [
+        bytearray(data.draw(st.lists(st.sampled_from([0, 0xFF]), min_size=len(body), max_size=len(body))))
+        for _ in range(3)
+    ]
+    assert _scan.run_kinds(body, *masks) == run_kinds(body, *masks)
 
 
 # the error words as they were first written: one case-blind search for English and Chinese alike

@@ -30,6 +30,7 @@
  *     their first line (line ordinals in the block)
  * array_open(line, end) -> bool: reader.ARRAY_OPEN.search(line, 0, end) is not None
  * form(body) -> (form, [(start, end) of each run]): what a line's lookup computes (for the tests)
+ * run_kinds(body, free, num, token) -> (runs, kept, numbers, digits): template.run_template's loop
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -462,6 +463,67 @@ static PyObject *form_of(PyObject *self, PyObject *args) {
     return Py_BuildValue("(y#N)", (const char *)form, f, spans);
 }
 
+/* template.run_template's reading of its masks: each run of folded bytes is kept (an escape's
+ * letters, or a byte the verdict may depend on: free is 0 there), a number's (num set throughout),
+ * kept (part of a number), or an interpolated value's that must hold a digit (token set somewhere,
+ * and a digit in it). */
+static PyObject *run_kinds(PyObject *self, PyObject *args) {
+    Py_buffer data, free_buf, num_buf, token_buf;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*", &data, &free_buf, &num_buf, &token_buf)) return NULL;
+    PyObject *result = NULL, *kept = NULL, *numbers = NULL, *digits = NULL;
+    Py_ssize_t n = data.len;
+    if (n > MAX_BODY || free_buf.len != n || num_buf.len != n || token_buf.len != n) {
+        PyErr_SetString(PyExc_ValueError, "a body of at most 4096 bytes and three masks as long");
+        goto done;
+    }
+    const unsigned char *body = data.buf, *free = free_buf.buf, *num = num_buf.buf, *token = token_buf.buf;
+    unsigned char form[MAX_BODY];
+    int32_t starts[MAX_BODY + 1], ends[MAX_BODY + 1];
+    int runs;
+    make_form(body, n, form, starts, ends, &runs);
+    kept = PyList_New(0), numbers = PyList_New(0), digits = PyList_New(0);
+    if (kept == NULL || numbers == NULL || digits == NULL) goto done;
+    for (int k = 0; k < runs; k++) {
+        Py_ssize_t a = starts[k], b = ends[k];
+        int escape = a > 0 && (body[a - 1] == '\\' || (body[a - 1] == 'u' && a > 1 && body[a - 2] == '\\'));
+        int any_fixed = 0, all_num = 1, any_num = 0, any_token = 0, any_digit = 0;
+        for (Py_ssize_t i = a; i < b; i++) {
+            any_fixed |= free[i] == 0;
+            all_num &= num[i] != 0;
+            any_num |= num[i] != 0;
+            any_token |= token[i] != 0;
+            any_digit |= is_digit(body[i]);
+        }
+        PyObject *into = NULL;
+        if (escape || any_fixed)
+            into = kept;
+        else if (all_num)
+            into = numbers;
+        else if (any_num)
+            into = kept;
+        else if (any_token && any_digit)
+            into = digits;
+        if (into != NULL) {
+            PyObject *at = PyLong_FromLong(k);
+            if (at == NULL || PyList_Append(into, at) < 0) {
+                Py_XDECREF(at);
+                goto done;
+            }
+            Py_DECREF(at);
+        }
+    }
+    result = Py_BuildValue("(iOOO)", runs, kept, numbers, digits);
+done:
+    Py_XDECREF(kept);
+    Py_XDECREF(numbers);
+    Py_XDECREF(digits);
+    PyBuffer_Release(&data);
+    PyBuffer_Release(&free_buf);
+    PyBuffer_Release(&num_buf);
+    PyBuffer_Release(&token_buf);
+    return result;
+}
+
 static PyObject *key_hash_of(PyObject *self, PyObject *args) {
     Py_buffer data;
     if (!PyArg_ParseTuple(args, "y*", &data)) return NULL;
@@ -476,6 +538,7 @@ static PyMethodDef methods[] = {
     {"array_open", array_open, METH_VARARGS, "array_open(line, end) -> bool"},
     {"key_hash", key_hash_of, METH_VARARGS, "key_hash(data) -> int: the tables' key of a form or canon"},
     {"form", form_of, METH_VARARGS, "form(body) -> (form, [(start, end) of each run])"},
+    {"run_kinds", run_kinds, METH_VARARGS, "run_kinds(body, free, num, token) -> (runs, kept, numbers, digits)"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -39,6 +39,7 @@ from errcli.explain.template import (
     RUNS_MAX_LINE,
     ZEROS,
     RunTemplate,
+    compiled,
     run_template,
     runs_key,
     runs_of,
@@ -75,10 +76,7 @@ UNKNOWN_CODES_LIMIT = 10_000  # distinct unknown codes counted one by one; the o
 MAX_CODE_CHARS = 200  # a longer unknown code is counted among the others
 _MAX_RUNS = 255  # the compiled lookup's run templates have at most this many runs
 
-try:  # the compiled lookup, when the package was built with it
-    from . import _scan  # (a sibling: the package itself is being imported)
-except ImportError:  # pragma: no cover - a build without a C compiler: the folded templates do
-    _scan = None  # type: ignore[assignment]
+_scan = compiled  # (the tests set it to None: the interpreter's lookup, as a build without a C compiler has)
 COMPILED = _scan is not None  # whether the summary's first level is the compiled lookup
 
 Verdicts = tuple["Verdict", ...]

@@ -32,6 +32,12 @@ import msgspec
 
 from errcli.explain.fields import INNER_STRIP
 
+try:  # the compiled part of the --summary memo (errcli/explain/_scan.c), when the package was built with it
+    from . import _scan  # (a sibling: the package itself is being imported)
+except ImportError:  # pragma: no cover - a build without a C compiler: the interpreter does it all
+    _scan = None  # type: ignore[assignment]
+compiled = _scan
+
 if TYPE_CHECKING:
     from errcli.explain.detect import Detector
 
@@ -348,7 +354,15 @@ def run_template(body: bytes, detector: Detector) -> RunTemplate | None:
     masks = _masks(body, detector)
     if masks is None:
         return None
-    free, num, token = masks.free, masks.num, masks.token
+    kinds = compiled.run_kinds if compiled is not None else run_kinds
+    return RunTemplate(*kinds(body, masks.free, masks.num, masks.token))
+
+
+def run_kinds(
+    body: bytes, free: bytearray, num: bytearray, token: bytearray
+) -> tuple[int, list[int], list[int], list[int]]:
+    """What each run of folded bytes is, read from the masks: (how many runs, those kept, those of
+    numbers, those that must hold a digit). The compiled lookup has its own (``_scan.run_kinds``)."""
     kept: list[int] = []
     numbers: list[int] = []
     digits: list[int] = []
@@ -365,4 +379,4 @@ def run_template(body: bytes, detector: Detector) -> RunTemplate | None:
             kept.append(i)  # part of a number (1e5): compared as it is
         elif any(token[a:b]) and not m.group().isalpha():
             digits.append(i)
-    return RunTemplate(count, kept, numbers, digits)
+    return count, kept, numbers, digits
