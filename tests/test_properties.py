@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import msgspec
 import pytest
 from conftest import run
 from hypothesis import HealthCheck, assume, given, settings
@@ -16,7 +17,7 @@ from errcli.errors import UsageError
 from errcli.explain.decode import ARRAY_OPEN as _ARRAY_OPEN
 from errcli.explain.decode import js_object, python_dict
 from errcli.explain.fields import _ERROR_WORDS_PATTERN, _ERROR_WORDS_ZH_PATTERN, says_error
-from errcli.explain.template import FOLD, RUNS, run_kinds, runs_key
+from errcli.explain.template import FOLD, RUNS, _Parser, run_kinds, runs_key
 from errcli.lookup import lookup, parse_query
 
 IDS = ("market-data", "qaexchange", "ztdx", "http")
@@ -134,6 +135,55 @@ def test_compiled_run_kinds_are_the_run_templates(body: bytes, data: st.DataObje
         for _ in range(3)
     ]
     assert _scan.run_kinds(body, *masks) == run_kinds(body, *masks)
+
+
+_JSONISH = st.lists(
+    st.sampled_from([b"{", b"}", b"[", b"]", b":", b",", b" ", b"\t", b"\n", b'"', b"\\", b"-", b".", b"e", b"+"])
+    | st.sampled_from([b"1", b"0", b"true", b"false", b"null", b"tru", b'"k"', b'"\\u4e2d"', b"\xe4\xb8", b"x"])
+    | st.sampled_from([b'{"a": 1}', b'["s", 2.5e3]', b'{"code": 1001, "message": "x"}', b"[[[[", b"]]]]"]),
+    max_size=30,
+).map(b"".join)
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**20), 10**20) | st.floats(allow_nan=False) | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@st.composite
+def _json_bodies(draw: st.DrawFn) -> bytes:
+    """A JSON text as encoders write it (spaced or not, escaped or not), sometimes cut or changed."""
+    body = json.dumps(
+        draw(_JSON_VALUES),
+        ensure_ascii=draw(st.booleans()),
+        separators=draw(st.sampled_from([(",", ":"), (", ", ": "), (" ,", " :  ")])),
+    ).encode()
+    if body and draw(st.booleans()):
+        at = draw(st.integers(0, len(body) - 1))
+        body = body[:at] + draw(st.sampled_from([b"", b" ", b"x", b"}", b'"', b"\\", b"\xff"])) + body[at + 1 :]
+    return body
+
+
+@settings(max_examples=5000, suppress_health_check=[HealthCheck.too_slow])
+@given(_JSONISH | _json_bodies())
+def test_compiled_parse_is_the_template_parser(body: bytes) -> None:
+    """The compiled parser of a reference line gives template._Parser's nodes, places and all, or
+    None where that finds no one JSON value; a key with an escape is left to _Parser (False)."""
+    try:
+        from errcli.explain import _scan
+    except ImportError:
+        pytest.fail("the compiled lookup is not built: install the package (pip install -e .) with a C compiler")
+    parser = _Parser(body)
+    try:
+        root = parser.value(0)
+        expected = None if body[parser.pos :].strip() else root
+    except (ValueError, UnicodeDecodeError, msgspec.DecodeError):
+        expected = None
+    got = _scan.parse(body)
+    if got is not False:
+        assert got == expected, body
 
 
 # the error words as they were first written: one case-blind search for English and Chinese alike

@@ -31,6 +31,8 @@
  * array_open(line, end) -> bool: reader.ARRAY_OPEN.search(line, 0, end) is not None
  * form(body) -> (form, [(start, end) of each run]): what a line's lookup computes (for the tests)
  * run_kinds(body, free, num, token) -> (runs, kept, numbers, digits): template.run_template's loop
+ * parse(body) -> template._Parser's nodes of the JSON value, None when there is none, False for a
+ *     key with an escape (which the Python parser decodes)
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -524,6 +526,145 @@ done:
     return result;
 }
 
+/* template._Parser, compiled: a JSON value's nodes with their places. ("o", [(key, start, end,
+ * node)]), ("a", [node]), ("s" | "n" | "l", start, end); strings' places are inside their quotes. */
+static PyObject *kind_o, *kind_a, *kind_s, *kind_n, *kind_l;
+
+typedef struct {
+    const unsigned char *s;
+    Py_ssize_t n, pos;
+    int python; /* a key with an escape: template._Parser decodes it */
+} Parser;
+
+enum { T_BAD, T_STRING, T_NUMBER, T_LITERAL, T_PUNCT };
+
+/* The next token (template._TOKEN): its kind and place (a string's inside its quotes). */
+static int next_token(Parser *p, Py_ssize_t *start, Py_ssize_t *end) {
+    const unsigned char *s = p->s;
+    Py_ssize_t n = p->n, i = p->pos;
+    while (i < n && is_space(s[i])) i++;
+    if (i >= n) return T_BAD;
+    unsigned char c = s[i];
+    if (c == '"') {
+        Py_ssize_t j = i + 1;
+        while (j < n && s[j] != '"') {
+            if (s[j] == '\\') {
+                if (j + 1 >= n) return T_BAD;
+                j += 2;
+            } else {
+                j++;
+            }
+        }
+        if (j >= n) return T_BAD;
+        *start = i + 1, *end = j, p->pos = j + 1;
+        return T_STRING;
+    }
+    if (c == '-' || is_digit(c)) {
+        Py_ssize_t j = i + (c == '-');
+        if (j >= n || !is_digit(s[j])) return T_BAD;
+        while (j < n && is_digit(s[j])) j++;
+        if (j + 1 < n && s[j] == '.' && is_digit(s[j + 1])) {
+            j++;
+            while (j < n && is_digit(s[j])) j++;
+        }
+        if (j < n && (s[j] == 'e' || s[j] == 'E')) {
+            Py_ssize_t k = j + 1;
+            if (k < n && (s[k] == '-' || s[k] == '+')) k++;
+            if (k < n && is_digit(s[k])) {
+                while (k < n && is_digit(s[k])) k++;
+                j = k;
+            }
+        }
+        *start = i, *end = j, p->pos = j;
+        return T_NUMBER;
+    }
+    static const char *literals[] = {"true", "false", "null"};
+    for (int w = 0; w < 3; w++) {
+        Py_ssize_t len = (Py_ssize_t)strlen(literals[w]);
+        if (n - i >= len && memcmp(s + i, literals[w], (size_t)len) == 0) {
+            *start = i, *end = i + len, p->pos = i + len;
+            return T_LITERAL;
+        }
+    }
+    if (c == '{' || c == '}' || c == '[' || c == ']' || c == ':' || c == ',') {
+        *start = i, *end = i + 1, p->pos = i + 1;
+        return T_PUNCT;
+    }
+    return T_BAD;
+}
+
+/* A value whose first token is (kind, start, end); NULL without an exception: no JSON value. */
+static PyObject *parse_value(Parser *p, int depth, int kind, Py_ssize_t start, Py_ssize_t end) {
+    if (depth > 256 || kind == T_BAD) return NULL;
+    if (kind != T_PUNCT) {
+        PyObject *tag = kind == T_STRING ? kind_s : kind == T_NUMBER ? kind_n : kind_l;
+        return Py_BuildValue("(Onn)", tag, start, end);
+    }
+    unsigned char open = p->s[start];
+    if (open != '{' && open != '[') return NULL;
+    unsigned char close = open == '{' ? '}' : ']';
+    PyObject *members = PyList_New(0);
+    if (members == NULL) return NULL;
+    kind = next_token(p, &start, &end);
+    if (!(kind == T_PUNCT && p->s[start] == close)) {
+        for (;;) {
+            PyObject *item;
+            if (open == '{') {
+                if (kind != T_STRING) goto fail;
+                Py_ssize_t key_start = start, key_end = end;
+                if (memchr(p->s + key_start, '\\', (size_t)(key_end - key_start)) != NULL) {
+                    p->python = 1;
+                    goto fail;
+                }
+                if (next_token(p, &start, &end) != T_PUNCT || p->s[start] != ':') goto fail;
+                kind = next_token(p, &start, &end);
+                PyObject *node = parse_value(p, depth + 1, kind, start, end);
+                if (node == NULL) goto fail;
+                PyObject *name = PyUnicode_DecodeUTF8((const char *)p->s + key_start, key_end - key_start, NULL);
+                if (name == NULL) {
+                    Py_DECREF(node);
+                    if (!PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) goto fail;
+                    PyErr_Clear(); /* (the Python parser's UnicodeDecodeError: no template) */
+                    goto fail;
+                }
+                item = Py_BuildValue("(NnnN)", name, key_start, key_end, node);
+            } else {
+                item = parse_value(p, depth + 1, kind, start, end);
+            }
+            if (item == NULL || PyList_Append(members, item) < 0) {
+                Py_XDECREF(item);
+                goto fail;
+            }
+            Py_DECREF(item);
+            kind = next_token(p, &start, &end);
+            if (kind == T_PUNCT && p->s[start] == close) break;
+            if (kind != T_PUNCT || p->s[start] != ',') goto fail;
+            kind = next_token(p, &start, &end);
+        }
+    }
+    return Py_BuildValue("(ON)", open == '{' ? kind_o : kind_a, members);
+fail:
+    Py_DECREF(members);
+    return NULL;
+}
+
+static PyObject *parse(PyObject *self, PyObject *args) {
+    Py_buffer data;
+    if (!PyArg_ParseTuple(args, "y*", &data)) return NULL;
+    Parser p = {(const unsigned char *)data.buf, data.len, 0, 0};
+    Py_ssize_t start = 0, end = 0;
+    int kind = next_token(&p, &start, &end);
+    PyObject *root = parse_value(&p, 0, kind, start, end);
+    if (root != NULL) {
+        while (p.pos < p.n && is_space(p.s[p.pos])) p.pos++;
+        if (p.pos != p.n) Py_CLEAR(root);
+    }
+    PyBuffer_Release(&data);
+    if (root != NULL || PyErr_Occurred()) return root;
+    if (p.python) Py_RETURN_FALSE;
+    Py_RETURN_NONE;
+}
+
 static PyObject *key_hash_of(PyObject *self, PyObject *args) {
     Py_buffer data;
     if (!PyArg_ParseTuple(args, "y*", &data)) return NULL;
@@ -539,6 +680,7 @@ static PyMethodDef methods[] = {
     {"key_hash", key_hash_of, METH_VARARGS, "key_hash(data) -> int: the tables' key of a form or canon"},
     {"form", form_of, METH_VARARGS, "form(body) -> (form, [(start, end) of each run])"},
     {"run_kinds", run_kinds, METH_VARARGS, "run_kinds(body, free, num, token) -> (runs, kept, numbers, digits)"},
+    {"parse", parse, METH_VARARGS, "parse(body) -> the nodes of its JSON value, None, or False (the Python parser)"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -549,5 +691,11 @@ PyMODINIT_FUNC PyInit__scan(void) {
         folded[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
         folds_to[c] = folded[c] ? '1' : (unsigned char)c;
     }
+    kind_o = PyUnicode_InternFromString("o");
+    kind_a = PyUnicode_InternFromString("a");
+    kind_s = PyUnicode_InternFromString("s");
+    kind_n = PyUnicode_InternFromString("n");
+    kind_l = PyUnicode_InternFromString("l");
+    if (!kind_o || !kind_a || !kind_s || !kind_n || !kind_l) return NULL;
     return PyModule_Create(&module);
 }

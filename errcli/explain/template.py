@@ -196,14 +196,25 @@ class _Masks:
                         self.tokens(item[1], item[2])
 
 
-def _masks(body: bytes, detector: Detector) -> _Masks | None:
-    """The reference's variable bytes, or None when it is no plain JSON object."""
+def parse(body: bytes) -> Node | None:
+    """The nodes of the one JSON value ``body`` holds, or None (compiled when the package was built
+    so, but for a key with an escape)."""
+    if compiled is not None:
+        root = compiled.parse(body)
+        if root is not False:
+            return root
     parser = _Parser(body)
     try:
         root = parser.value(0)
     except (ValueError, UnicodeDecodeError, msgspec.DecodeError):
         return None
-    if root[0] != "o" or body[parser.pos :].strip():
+    return None if body[parser.pos :].strip() else root
+
+
+def _masks(body: bytes, detector: Detector) -> _Masks | None:
+    """The reference's variable bytes, or None when it is no plain JSON object."""
+    root = parse(body)
+    if root is None or root[0] != "o":
         return None
     masks = _Masks(body, detector)
     masks.obj(root, 0)
