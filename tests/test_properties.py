@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from unittest import mock
 
 import msgspec
 import pytest
@@ -17,6 +19,7 @@ from errcli.errors import UsageError
 from errcli.explain.decode import ARRAY_OPEN as _ARRAY_OPEN
 from errcli.explain.decode import js_object, python_dict
 from errcli.explain.fields import _ERROR_WORDS_PATTERN, _ERROR_WORDS_ZH_PATTERN, says_error
+from errcli.explain.lines import Lines
 from errcli.explain.template import FOLD, RUNS, _Parser, run_kinds, runs_key
 from errcli.lookup import lookup, parse_query
 
@@ -184,6 +187,47 @@ def test_compiled_parse_is_the_template_parser(body: bytes) -> None:
     got = _scan.parse(body)
     if got is not False:
         assert got == expected, body
+
+
+_STREAM_BYTES = st.lists(
+    st.sampled_from([b"a", b"{}", b"\n", b"\r", b"\r\n", b"\n\n", b" ", b"\xe4\xb8\xad", b'{"code": 1}']), max_size=40
+).map(b"".join)
+
+
+@settings(max_examples=2000, suppress_health_check=[HealthCheck.too_slow])
+@given(_STREAM_BYTES)
+def test_compiled_line_starts_cut_lines_as_split_does(data: bytes) -> None:
+    """A chunk's lines where they lie (lines.Lines, cut by the compiled line_starts) are the ones
+    split gives, in order and from the end."""
+    try:
+        from errcli.explain import _scan
+    except ImportError:
+        pytest.fail("the compiled lookup is not built: install the package (pip install -e .) with a C compiler")
+    cut = data.rfind(b"\n")
+    assume(cut >= 0)
+    lines = Lines(data, _scan.line_starts(data, cut))
+    expected = data[:cut].split(b"\n")
+    assert list(lines) == expected
+    assert [lines[i] for i in range(-len(lines), 0)] == expected
+    assert lines[1:3] == expected[1:3]
+
+
+@settings(max_examples=1000, suppress_health_check=[HealthCheck.too_slow])
+@given(_STREAM_BYTES, st.lists(st.integers(1, 9), min_size=1, max_size=8))
+def test_chunk_lines_where_they_lie_are_the_split_ones(data: bytes, sizes: list[int]) -> None:
+    """The lines of a stream read in chunks of any size are the same whether each chunk's lines are
+    left where they lie (the compiled lookup's way) or split out, CRs and all."""
+    from errcli.explain import lines as lines_module
+
+    def reader() -> Callable[[int], bytes]:
+        chunks = [data[sum(sizes[:k]) : sum(sizes[: k + 1])] for k in range(len(sizes))] + [data[sum(sizes) :]]
+        chunks = [c for c in chunks if c]
+        return lambda _n: chunks.pop(0) if chunks else b""
+
+    where_they_lie = [line for block in lines_module.chunk_lines(reader()) for line in block]
+    with mock.patch.object(lines_module, "compiled", None):
+        split = [line for block in lines_module.chunk_lines(reader()) for line in block]
+    assert where_they_lie == split
 
 
 # the error words as they were first written: one case-blind search for English and Chinese alike

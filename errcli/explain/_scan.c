@@ -24,6 +24,8 @@
  * scan(block, forms, max_body, max_line, version)
  *     -> (misses: list[int], ids: bytes of int32, -1 where not known, texts: list[int],
  *         patched: list[(line, group, code)])
+ * scan_chunk(data, starts, forms, max_body, max_line, version): the same, of the lines of a chunk
+ * line_starts(data, end) -> int32 bytes: where the lines of data[:end] (LF-ended) start, and end + 1
  * tally(ids, stop, base, stats, flags) -> (lines added to stats, [(group, lines, first, last)]):
  *     over ids[:stop]; a group whose flag is set (its rows exist) is counted in `stats` (int64
  *     [lines, first, last] per group, line numbers after `base`), the others listed, in order of
@@ -303,14 +305,12 @@ static long look_up(const unsigned char *s, Py_ssize_t size, PyObject *forms, Py
     return g;
 }
 
-static PyObject *scan(PyObject *self, PyObject *args) {
-    PyObject *block, *forms;
-    Py_ssize_t max_body, max_line, version;
-    if (!PyArg_ParseTuple(args, "O!O!nnn", &PyList_Type, &block, &PyDict_Type, &forms, &max_body, &max_line,
-                          &version))
-        return NULL;
-    Py_ssize_t size = PyList_GET_SIZE(block);
-    PyObject *ids = PyBytes_FromStringAndSize(NULL, size * (Py_ssize_t)sizeof(int32_t));
+/* The lookup of n lines: line(k, &size) gives line k (NULL: not bytes, a miss). */
+typedef const unsigned char *(*LineOf)(void *lines, Py_ssize_t k, Py_ssize_t *size);
+
+static PyObject *scan_lines(void *lines, LineOf line_of, Py_ssize_t n, PyObject *forms, Py_ssize_t max_body,
+                            Py_ssize_t max_line, Py_ssize_t version) {
+    PyObject *ids = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(int32_t));
     PyObject *misses = PyList_New(0), *texts = PyList_New(0), *patched = PyList_New(0);
     if (ids == NULL || misses == NULL || texts == NULL || patched == NULL) goto fail;
     if (version != cache_version) {
@@ -318,13 +318,12 @@ static PyObject *scan(PyObject *self, PyObject *args) {
         cache_version = version;
     }
     int32_t *out = (int32_t *)PyBytes_AS_STRING(ids);
-    for (Py_ssize_t i = 0; i < size; i++) {
-        PyObject *line = PyList_GET_ITEM(block, i);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t size = 0;
+        const unsigned char *line = line_of(lines, i, &size);
         long g = -1;
         long long code = 0;
-        if (PyBytes_CheckExact(line))
-            g = look_up((const unsigned char *)PyBytes_AS_STRING(line), PyBytes_GET_SIZE(line), forms, max_body,
-                        max_line, cache, &code);
+        if (line != NULL) g = look_up(line, size, forms, max_body, max_line, cache, &code);
         if (g == -2) goto fail;
         if (g > INT32_MAX) g = -1;
         out[i] = g < 0 ? -1 : (int32_t)g;
@@ -351,6 +350,81 @@ fail:
     Py_XDECREF(texts);
     Py_XDECREF(patched);
     return NULL;
+}
+
+static const unsigned char *list_line(void *lines, Py_ssize_t k, Py_ssize_t *size) {
+    PyObject *line = PyList_GET_ITEM((PyObject *)lines, k);
+    if (!PyBytes_CheckExact(line)) return NULL;
+    *size = PyBytes_GET_SIZE(line);
+    return (const unsigned char *)PyBytes_AS_STRING(line);
+}
+
+typedef struct {
+    const unsigned char *data;
+    const int32_t *starts; /* where each line starts; starts[n]: one past the last line's LF */
+} Chunk;
+
+static const unsigned char *chunk_line(void *lines, Py_ssize_t k, Py_ssize_t *size) {
+    Chunk *chunk = lines;
+    *size = chunk->starts[k + 1] - 1 - chunk->starts[k];
+    return chunk->data + chunk->starts[k];
+}
+
+static PyObject *scan(PyObject *self, PyObject *args) {
+    PyObject *block, *forms;
+    Py_ssize_t max_body, max_line, version;
+    if (!PyArg_ParseTuple(args, "O!O!nnn", &PyList_Type, &block, &PyDict_Type, &forms, &max_body, &max_line,
+                          &version))
+        return NULL;
+    return scan_lines(block, list_line, PyList_GET_SIZE(block), forms, max_body, max_line, version);
+}
+
+/* scan() of the lines of a chunk, as line_starts() cut it. */
+static PyObject *scan_chunk(PyObject *self, PyObject *args) {
+    Py_buffer data, starts;
+    PyObject *forms, *result = NULL;
+    Py_ssize_t max_body, max_line, version;
+    if (!PyArg_ParseTuple(args, "y*y*O!nnn", &data, &starts, &PyDict_Type, &forms, &max_body, &max_line, &version))
+        return NULL;
+    Py_ssize_t n = starts.len / (Py_ssize_t)sizeof(int32_t) - 1;
+    const int32_t *at = starts.buf;
+    int ok = n >= 0 && (n == 0 || at[0] >= 0);
+    for (Py_ssize_t k = 0; ok && k < n; k++) ok = at[k] < at[k + 1] && at[k + 1] <= data.len;
+    if (!ok) {
+        PyErr_SetString(PyExc_ValueError, "line starts out of order or past the chunk");
+    } else {
+        Chunk chunk = {(const unsigned char *)data.buf, at};
+        result = scan_lines(&chunk, chunk_line, n, forms, max_body, max_line, version);
+    }
+    PyBuffer_Release(&data);
+    PyBuffer_Release(&starts);
+    return result;
+}
+
+/* Where each line of data[:end] starts (int32), then end + 1: data[end] is an LF, the last line's. */
+static PyObject *line_starts(PyObject *self, PyObject *args) {
+    Py_buffer data;
+    Py_ssize_t end;
+    if (!PyArg_ParseTuple(args, "y*n", &data, &end)) return NULL;
+    PyObject *result = NULL;
+    if (end < 0 || end >= data.len || end > INT32_MAX - 1) {
+        PyErr_SetString(PyExc_ValueError, "end is no place in the chunk");
+        goto done;
+    }
+    const unsigned char *s = data.buf;
+    Py_ssize_t lines = 1;
+    for (const unsigned char *p = s; (p = memchr(p, '\n', (size_t)(end - (p - s)))) != NULL; p++) lines++;
+    result = PyBytes_FromStringAndSize(NULL, (lines + 1) * (Py_ssize_t)sizeof(int32_t));
+    if (result == NULL) goto done;
+    int32_t *out = (int32_t *)PyBytes_AS_STRING(result);
+    Py_ssize_t k = 0;
+    out[k++] = 0;
+    for (const unsigned char *p = s; (p = memchr(p, '\n', (size_t)(end - (p - s)))) != NULL; p++)
+        out[k++] = (int32_t)(p - s + 1);
+    out[k] = (int32_t)(end + 1);
+done:
+    PyBuffer_Release(&data);
+    return result;
 }
 
 static PyObject *tally(PyObject *self, PyObject *args) {
@@ -675,6 +749,8 @@ static PyObject *key_hash_of(PyObject *self, PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"scan", scan, METH_VARARGS, "scan(block, forms, max_body, max_line, version) -> (misses, ids, texts, patched)"},
+    {"scan_chunk", scan_chunk, METH_VARARGS, "scan_chunk(data, starts, forms, max_body, max_line, version) -> as scan"},
+    {"line_starts", line_starts, METH_VARARGS, "line_starts(data, end) -> bytes of int32: where each line starts"},
     {"tally", tally, METH_VARARGS, "tally(ids, stop, base, stats, flags) -> (added, [(group, lines, first, last)])"},
     {"array_open", array_open, METH_VARARGS, "array_open(line, end) -> bool"},
     {"key_hash", key_hash_of, METH_VARARGS, "key_hash(data) -> int: the tables' key of a form or canon"},

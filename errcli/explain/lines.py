@@ -6,7 +6,9 @@ from __future__ import annotations
 import codecs
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
-from typing import IO, Any, Protocol
+from typing import IO, Any, Protocol, overload
+
+from errcli.explain.compiled import scan as compiled
 
 MAX_LINE_BYTES = 1 << 20  # a longer line is not parsed (counted as unparsed)
 _CHUNK = 1 << 18
@@ -52,9 +54,39 @@ def _last_lines(rest: bytes) -> list[bytes]:
     return parts
 
 
-def chunk_lines(read: Callable[[int], bytes]) -> Iterator[list[bytes]]:
+class Lines(Sequence[bytes]):
+    """A chunk's lines, each cut out only when asked for (most are looked up where they lie, by the
+    compiled lookup): ``data`` and where each line starts (:func:`_scan.line_starts`)."""
+
+    __slots__ = ("data", "size", "starts", "where")
+
+    def __init__(self, data: bytes, starts: bytes) -> None:
+        self.data = data
+        self.starts = starts
+        self.where = memoryview(starts).cast("i")
+        self.size = len(self.where) - 1
+
+    def __len__(self) -> int:
+        return self.size
+
+    @overload
+    def __getitem__(self, i: int) -> bytes: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[bytes]: ...
+    def __getitem__(self, i: int | slice) -> bytes | list[bytes]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self.size))]
+        if not 0 <= i < self.size:
+            if not -self.size <= i < 0:
+                raise IndexError(i)
+            i += self.size
+        where = self.where
+        return self.data[where[i] : where[i + 1] - 1]
+
+
+def chunk_lines(read: Callable[[int], bytes]) -> Iterator[Sequence[bytes]]:
     """The lines of a binary stream read in chunks (``read1``: whatever is there, so a live
-    stream is not held back), a list per chunk, without their LFs; a line over
+    stream is not held back), a sequence per chunk, without their LFs; a line over
     MAX_LINE_BYTES is cut there and the rest of it skipped."""
     rest = b""
     skipping = False
@@ -79,6 +111,12 @@ def chunk_lines(read: Callable[[int], bytes]) -> Iterator[list[bytes]]:
             chunk = chunk[end + 1 :]
             skipping = False
         data = rest + chunk if rest else chunk
+        if compiled is not None:  # the lines where they lie, unless a CR or an overlong line is there
+            cut = data.rfind(b"\n")
+            if cut >= 0 and len(data) - cut - 1 <= MAX_LINE_BYTES and b"\r" not in data:
+                rest = data[cut + 1 :]
+                yield Lines(data, compiled.line_starts(data, cut))
+                continue
         lines = data.split(b"\n")
         rest = lines.pop()
         if b"\r" in data:

@@ -29,8 +29,9 @@ from itertools import count as numbers
 from operator import and_, getitem, is_, itemgetter
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from errcli.explain.compiled import scan as compiled
 from errcli.explain.decode import ARRAY_OPEN
-from errcli.explain.lines import MAX_LINE_BYTES
+from errcli.explain.lines import MAX_LINE_BYTES, Lines
 from errcli.explain.plan import CACHE_LIMIT
 from errcli.explain.template import (
     DIGIT_MARKS,
@@ -39,7 +40,6 @@ from errcli.explain.template import (
     RUNS_MAX_LINE,
     ZEROS,
     RunTemplate,
-    compiled,
     run_template,
     runs_key,
     runs_of,
@@ -228,11 +228,15 @@ class LineMemo:
         run templates (:mod:`errcli.explain._scan`) when it is built, else in the folded templates.
         Returns the lines none knows (in order: the pump takes them one by one) and
         ``commit(stop)``, which counts the known lines before ``stop`` and says how many those were."""
-        if _scan is None or type(block) is not list:
+        if _scan is None or type(block) not in (list, Lines):
             return self.bulk_folded(block, base)
         if self.retired:
             self.flush_compiled()
-        misses, ids, texts, patched = _scan.scan(block, self.forms, RUNS_MAX_LINE, MAX_LINE_BYTES, self.version)
+        if type(block) is Lines:
+            found = _scan.scan_chunk(block.data, block.starts, self.forms, RUNS_MAX_LINE, MAX_LINE_BYTES, self.version)
+        else:
+            found = _scan.scan(cast("list[bytes]", block), self.forms, RUNS_MAX_LINE, MAX_LINE_BYTES, self.version)
+        misses, ids, texts, patched = found
         groups, stats, flags = self.groups, self.stats, self.flags  # (a miss taught below may start them over)
         codes: list[tuple[int, Verdicts]] = []  # lines of an undocumented code, its number patched in
         for i, at, code in patched:

@@ -30,13 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from errcli.explain.compiled import scan as compiled
 from errcli.explain.fields import INNER_STRIP
-
-try:  # the compiled part of the --summary memo (errcli/explain/_scan.c), when the package was built with it
-    from . import _scan  # (a sibling: the package itself is being imported)
-except ImportError:  # pragma: no cover - a build without a C compiler: the interpreter does it all
-    _scan = None  # type: ignore[assignment]
-compiled = _scan
 
 if TYPE_CHECKING:
     from errcli.explain.detect import Detector
