@@ -119,6 +119,30 @@ def test_a_failed_second_process_is_made_up_for(
     assert _report(halves) == _report(one)
 
 
+def test_rows_naming_an_entry_not_here_are_counted_here(
+    bundled: CatalogSet, log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second half's rows come back as catalog, code and the entry's catalog and code; when one
+    names an entry this process does not know, the second half is counted here."""
+    watch = Watch(monkeypatch)
+    monkeypatch.setattr(ExplainStream, "_entries", lambda _self: {})
+    halves, one = _summaries(bundled, log)
+    assert watch.results == [True]  # (the other process's count came, and was not added)
+    assert _report(halves) == _report(one)
+
+
+def test_rows_sent_back_name_entries_by_catalog_and_code(bundled: CatalogSet) -> None:
+    catalog = bundled.get("qaexchange")
+    assert catalog is not None
+    entry = catalog.entries[0]
+    verdict = split.Counted("qaexchange", entry.code, entry)
+    sent = split.sent_rows([[verdict, 3, 10, 20], [split.Counted("ztdx", "NOPE", None), 1, 5, 5]])
+    assert sent == [("qaexchange", entry.code, ("qaexchange", entry.code), 3, 10, 20), ("ztdx", "NOPE", None, 1, 5, 5)]
+    entries = {("qaexchange", entry.code): entry}
+    assert split.received_rows(sent, entries) == [[verdict, 3, 10, 20], [split.Counted("ztdx", "NOPE", None), 1, 5, 5]]
+    assert split.received_rows(sent, {}) is None
+
+
 def test_no_fork_counts_in_one_pass(bundled: CatalogSet, log: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse() -> int:
         raise OSError("no more processes")

@@ -26,7 +26,7 @@ from errcli.explain.memo import LineMemo, SummaryRows, count_records
 from errcli.explain.plan import CACHE_LIMIT, MISSING, envs_of, get_path
 from errcli.explain.reader import LineTally, pump
 from errcli.explain.result import Action, Evidence, ExplainedError, ExplainReport, Summary, SummaryReport, SummaryRow
-from errcli.explain.split import MIN_SPLIT_BYTES, WARM_BYTES, Half, Window, cut, line_end
+from errcli.explain.split import MIN_SPLIT_BYTES, WARM_BYTES, Half, Window, cut, line_end, received_rows, sent_rows
 from errcli.model import Catalog, Entry
 from errcli.store.helper import Helper
 
@@ -325,6 +325,8 @@ class ExplainStream:
                 count_records(pump(self.source, self.tally, memo), memo)
             else:
                 self._count_halves(where, rows, memo)
+            memo_records, memo_not_errors = memo.records, memo.not_errors
+            del memo  # (its tables go before the collector runs again, which would walk them all)
         body = self.explainer.text_body(self.tally)
         if body is not None:
             rows.row(body[1], self._take_text()[0])  # counted at its first line, as any record
@@ -340,8 +342,8 @@ class ExplainStream:
             table.append(SummaryRow(None, None, None, other[1], other[2], other[3], folded=True))
             summary.total += other[1]
             unknown += other[1]
-        self.records += memo.records
-        self.not_errors += memo.not_errors
+        self.records += memo_records
+        self.not_errors += memo_not_errors
         self.errors += summary.total
         self.unknown += unknown
         return SummaryReport(
@@ -373,7 +375,8 @@ class ExplainStream:
             theirs = SummaryRows()
             memo.restart(theirs)
             count_records(pump(Window(fd, middle), tally, memo, resumed=True), memo)
-            return Half(list(theirs.rows.values()), theirs.other is not None, memo.records, memo.not_errors, tally)
+            rows = sent_rows(theirs.rows.values())
+            return Half(rows, theirs.other is not None, memo.records, memo.not_errors, tally)
 
         def tail(idle: bool, lines: int) -> Window | None:
             nonlocal fork, ends
@@ -389,7 +392,8 @@ class ExplainStream:
                 half = sent if isinstance(sent, Half) else None
                 fork.close()  # something is open at the cut: it stops now (once read, nothing is left)
             memo.flush()  # (the lines the pump counted in the memo, into the rows before they are added to)
-            if half is not None and rows.absorb(half.rows, half.folded, lines):
+            theirs = None if half is None else received_rows(half.rows, self._entries())
+            if half is not None and theirs is not None and rows.absorb(theirs, half.folded, lines):
                 added.append((half, lines))
                 return None
             return Window(fd, middle)  # something is open at the cut, or the half cannot be added: read on
@@ -403,6 +407,10 @@ class ExplainStream:
             memo.records += half.records
             memo.not_errors += half.not_errors
             self.tally.absorb(half.tally, lines)
+
+    def _entries(self) -> dict[tuple[str, Any], Entry]:
+        """The entries of the catalogs considered, by catalog and code."""
+        return {(e.catalog, e.code): e for c in self.explainer.catalogs for e in c.entries}
 
     def _take_text(self) -> tuple[int, int]:
         """The unparsed lines become one record (a text body): its first and last line."""

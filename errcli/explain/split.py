@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from errcli.store.helper import can_fork
 
 if TYPE_CHECKING:
     from errcli.explain.reader import LineTally
+    from errcli.model import Entry
 
 MIN_SPLIT_BYTES = 16 << 20  # smaller inputs are counted in one pass
 WARM_BYTES = 2 << 20  # counted before the fork: the memo both processes start with
@@ -80,11 +82,39 @@ def line_end(fd: int, at: int, before: int | None = None) -> int | None:
     return at + end + 1
 
 
+class Counted(NamedTuple):
+    """What a summary row reads of its verdict, as the second half's rows come back."""
+
+    catalog: str | None
+    code: Any
+    entry: Entry | None
+
+
+def sent_rows(rows: Iterable[list[Any]]) -> list[tuple[Any, ...]]:
+    """SummaryRows' rows as the second half's process sends them: each verdict's catalog, code and
+    entry (by its catalog and code), not the verdict (pickled, it would be most of what is sent)."""
+    return [
+        (v.catalog, v.code, None if v.entry is None else (v.entry.catalog, v.entry.code), count, first, last)
+        for v, count, first, last in rows
+    ]
+
+
+def received_rows(sent: Iterable[tuple[Any, ...]], entries: Mapping[tuple[str, Any], Entry]) -> list[list[Any]] | None:
+    """The rows :func:`sent_rows` sent, with the entries here; None if one names an entry not here."""
+    rows = []
+    for catalog, code, key, count, first, last in sent:
+        entry = None if key is None else entries.get(key)
+        if key is not None and entry is None:
+            return None
+        rows.append([Counted(catalog, code, entry), count, first, last])
+    return rows
+
+
 @dataclass
 class Half:
     """What the second half's process counted (line numbers from 1 at the cut)."""
 
-    rows: list[list[Any]]  # [verdict, count, first, last], as SummaryRows keeps them
+    rows: list[tuple[Any, ...]]  # (catalog, code, entry key, count, first, last): see sent_rows
     folded: bool  # some unknown codes were counted together: the halves cannot simply be added
     records: int
     not_errors: int
