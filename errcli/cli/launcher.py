@@ -6,6 +6,9 @@ A console-script entry point would do the same, but the wrapper installers write
 """
 
 if __name__ == "__main__":
-    from errcli.cli.fast import main
+    from errcli.cli.fast import leave, main
 
-    main()
+    try:
+        main()
+    except SystemExit as done:
+        leave(done.code)

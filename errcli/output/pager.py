@@ -73,6 +73,11 @@ def start_pager(no_pager: bool = False) -> bool:
     return True
 
 
+def waiting() -> bool:
+    """A pager runs that the process must wait for at its end."""
+    return bool(_started)
+
+
 def finish_pager() -> None:
     """Close the pager's input and wait for the user to leave it."""
     if not _started:
