@@ -15,7 +15,8 @@ from conftest import CLEAN_ENV, run, run_measured
 
 from errcli.catalog import CatalogSet
 from errcli.explain import explain_stream
-from errcli.explain.reader import LineTally, RecordReader
+from errcli.explain.reader import RecordReader
+from errcli.explain.tally import LineTally
 
 ERRCODE = str(Path(sys.executable).parent / "errcode")
 DOC = "# Errors\n\n## 1001 Token expired\n\nThe token has expired.\n"

@@ -15,7 +15,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from errcli.explain.engine import Explainer, ExplainStream, explain_stream, explain_text, summarize
     from errcli.explain.http import HttpInfo
-    from errcli.explain.reader import MAX_STORED_UNPARSED, LineTally, Record, RecordReader, iter_records
+    from errcli.explain.reader import Record, RecordReader, iter_records
     from errcli.explain.result import (
         Action,
         Evidence,
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         SummaryReport,
         SummaryRow,
     )
+    from errcli.explain.tally import MAX_STORED_UNPARSED, LineTally
 
 __all__ = [
     "MAX_STORED_UNPARSED",
@@ -52,7 +53,8 @@ __all__ = [
 _HOMES = {
     **dict.fromkeys(("Explainer", "ExplainStream", "explain_stream", "explain_text", "summarize"), "engine"),
     "HttpInfo": "http",
-    **dict.fromkeys(("MAX_STORED_UNPARSED", "LineTally", "Record", "RecordReader", "iter_records"), "reader"),
+    **dict.fromkeys(("Record", "RecordReader", "iter_records"), "reader"),
+    **dict.fromkeys(("MAX_STORED_UNPARSED", "LineTally"), "tally"),
     **dict.fromkeys(
         ("Action", "Evidence", "ExplainedError", "ExplainReport", "Summary", "SummaryReport", "SummaryRow"), "result"
     ),

@@ -49,6 +49,20 @@ def try_decode(buf: bytes | memoryview) -> tuple[str, Any, int | None]:
         return "malformed", None, None
 
 
+def python_line(line: bytes, body: bytes, exc: Exception) -> dict[str, Any] | None:
+    """The Python dict repr a line's ``body`` (from its first `{`) is, when its decode failed with
+    ``exc`` the way the careful path reads as such: no JSON at all there (neither cut short nor a
+    value with more after it), in a line of valid UTF-8 (the careful path reads bad bytes replaced);
+    else None."""
+    if _parse_error(exc)[0] != "malformed":
+        return None
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return python_dict(body)
+
+
 MAX_PYTHON_LITERAL = 64 * 1024  # bytes of a Python dict repr that are read (ast parses it whole)
 _JSON_TYPES = (str, int, float, bool, type(None))
 

@@ -24,9 +24,10 @@ from errcli.explain.http import MAX_BODY_LINES, HttpInfo
 from errcli.explain.lines import Source
 from errcli.explain.memo import LineMemo, SummaryRows, count_records
 from errcli.explain.plan import CACHE_LIMIT, MISSING, envs_of, get_path
-from errcli.explain.reader import LineTally, pump
+from errcli.explain.reader import pump
 from errcli.explain.result import Action, Evidence, ExplainedError, ExplainReport, Summary, SummaryReport, SummaryRow
 from errcli.explain.split import MIN_SPLIT_BYTES, WARM_BYTES, Half, Window, cut, line_end, received_rows, sent_rows
+from errcli.explain.tally import LineTally
 from errcli.model import Catalog, Entry
 from errcli.store.helper import Helper
 

@@ -19,14 +19,24 @@ import re
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import repeat
 from typing import Any, Protocol
 
-from errcli.explain.decode import ARRAY_OPEN, JS_OPEN, bracket_depth, js_object, json_decode, python_dict, try_decode
+from errcli.explain.decode import (
+    ARRAY_OPEN,
+    JS_OPEN,
+    bracket_depth,
+    js_object,
+    json_decode,
+    python_dict,
+    python_line,
+    try_decode,
+)
 from errcli.explain.http import HEADER_LINE, STATUS_LINE, HttpInfo, HttpResponse
 from errcli.explain.lines import MAX_LINE_BYTES, Source, line_blocks
 from errcli.explain.pending import MAX_PREFIX, Pending
+from errcli.explain.tally import LineTally
 
 # --- limits: what keeps memory constant and every input finite --------------------------
 
@@ -35,8 +45,6 @@ MAX_PENDING_LINES = 100_000
 MAX_JS_LINES = 2000  # a JavaScript literal longer than this is taken for none
 MAX_NESTING = 256  # deeper JSON is dropped instead of risking recursion limits
 MAX_FAILED_CANDIDATES = 32  # `{`/`[` that fail to parse before the rest of a line is given up
-MAX_STORED_UNPARSED = 1000  # unparsed line numbers kept (the count stays exact)
-MAX_UNPARSED_TEXT = 300  # bytes of each stored unparsed line's text (for --verbose)
 MAX_EMBEDDED_JSON = 64 * 1024  # JSON carried as a string value (``"body": "{...}"``)
 _CHECK_EVERY_LINE_BELOW = 64 * 1024  # pending documents this small are validated on every line
 
@@ -58,55 +66,6 @@ class Record:
     value: Any
     http: HttpInfo | None = None
     prefix: str = ""
-
-
-@dataclass
-class LineTally:
-    """What became of every input line: each one is counted exactly once."""
-
-    lines: int = 0
-    record_lines: int = 0  # lines that were (part of) a JSON record
-    blank_lines: int = 0
-    http_lines: int = 0  # status lines and headers of raw HTTP responses
-    unparsed_count: int = 0
-    unparsed_lines: list[int] = field(default_factory=list)  # the first MAX_STORED_UNPARSED of them
-    unparsed_texts: list[bytes] = field(default_factory=list)  # ... and their text, MAX_UNPARSED_TEXT bytes each
-
-    def add_text(self, line: int, data: bytes) -> None:
-        """A line without JSON: blank, or unparsed."""
-        if data.strip():
-            self.add_unparsed(line, data)
-        else:
-            self.blank_lines += 1
-
-    def absorb(self, other: LineTally, offset: int) -> None:
-        """Add the tally of the stream's next part, whose line numbers start after ``offset``."""
-        self.lines += other.lines
-        self.record_lines += other.record_lines
-        self.blank_lines += other.blank_lines
-        self.http_lines += other.http_lines
-        self.unparsed_count += other.unparsed_count
-        room = MAX_STORED_UNPARSED - len(self.unparsed_lines)
-        self.unparsed_lines.extend(n + offset for n in other.unparsed_lines[:room])
-        self.unparsed_texts.extend(other.unparsed_texts[: max(room, 0)])
-
-    def add_texts(self, block: Sequence[bytes], texts: list[int], base: int, stop: int) -> None:
-        """The lines ``texts`` of a block (after line ``base``) before ``stop``: lines of text, not blank."""
-        if not texts:
-            return
-        if texts[-1] >= stop:
-            texts = texts[: bisect_right(texts, stop - 1)]
-        room = MAX_STORED_UNPARSED - len(self.unparsed_lines)
-        self.unparsed_count += len(texts)
-        for i in texts[: max(room, 0)]:
-            self.unparsed_lines.append(base + i + 1)
-            self.unparsed_texts.append(bytes(block[i][:MAX_UNPARSED_TEXT]))
-
-    def add_unparsed(self, line: int, data: bytes = b"") -> None:
-        self.unparsed_count += 1
-        if len(self.unparsed_lines) < MAX_STORED_UNPARSED:
-            self.unparsed_lines.append(line)
-            self.unparsed_texts.append(bytes(data[:MAX_UNPARSED_TEXT]))
 
 
 _CANDIDATE = re.compile(rb"[{\[]")
@@ -228,8 +187,14 @@ def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined
                                     continue
                             try:
                                 value = decode(body)
-                            except Exception:  # noqa: BLE001, S110 - anything odd takes the careful path below
-                                pass
+                            except Exception as exc:  # noqa: BLE001 - anything odd takes the careful path below
+                                literal = python_line(line, body, exc) if body[1:2] == b"'" else None
+                                if literal is not None:  # a Python dict repr: the careful path's record of it
+                                    fast_records += 1
+                                    prefix = line[max(0, p - MAX_PREFIX) : p]
+                                    after = line[line.rfind(b"}") + 1 :].strip()
+                                    yield n, n, literal, None, prefix, _words(prefix, after) if prefix.strip() else b""
+                                    continue
                             else:
                                 fast_records += 1
                                 prefix = line[max(0, p - MAX_PREFIX) : p] if p else b""

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from errcli.store.helper import can_fork
 
 if TYPE_CHECKING:
-    from errcli.explain.reader import LineTally
+    from errcli.explain.tally import LineTally
     from errcli.model import Entry
 
 MIN_SPLIT_BYTES = 16 << 20  # smaller inputs are counted in one pass
