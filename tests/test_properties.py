@@ -19,7 +19,7 @@ from errcli.catalog import CatalogSet
 from errcli.errors import UsageError
 from errcli.explain.decode import ARRAY_OPEN as _ARRAY_OPEN
 from errcli.explain.decode import js_object, python_dict
-from errcli.explain.fields import _ERROR_WORDS_PATTERN, _ERROR_WORDS_ZH_PATTERN, says_error
+from errcli.explain.fields import _ERROR_WORDS_ZH_PATTERN, says_error
 from errcli.explain.lines import Lines
 from errcli.explain.template import FOLD, RUNS, _Parser, run_kinds, runs_key
 from errcli.lookup import lookup, parse_query
@@ -264,7 +264,17 @@ def test_a_python_dict_line_reads_the_same_on_the_fast_path(line: bytes) -> None
 
 
 # the error words as they were first written: one case-blind search for English and Chinese alike
-_ERROR_WORDS_REFERENCE = re.compile("(?i)" + _ERROR_WORDS_PATTERN + "|" + _ERROR_WORDS_ZH_PATTERN)
+# (says_error now searches the text lower-cased, after a look for a part each English word holds)
+_ERROR_WORDS_REFERENCE = re.compile(
+    r"(?i)\b(?:err(?:or)?s?|fail(?:ed|ure|s)?|invalid|not\s+found|denied|exceed(?:s|ed)?|insufficient|missing"
+    r"|unable|cannot|can't|refused|reject(?:ed|s|ing)?|expired?|forbidden|unauthori[sz]ed|unauthenticated"
+    r"|not\s+authenticated|unavailable|timed?\s*out|timeout|too\s+many|not\s+allowed|not\s+supported"
+    r"|unsupported|exhausted|incorrect|wrong|frozen|locked|suspended|banned|exception|panic|crash(?:ed)?"
+    r"|violat\w*|mismatch|malformed|already|required|overflow|unknown|revoked|disabled|blocked"
+    r"|could\s+not|couldn't|no\s+such\s+host|unreachable|hang\s+up|SSL_ERROR_\w+|not\s+valid|\w+(?:Exception|Error)"
+    r"|E(?:TIMEDOUT|CONNREFUSED|CONNRESET|CONNABORTED|HOSTUNREACH|NETUNREACH|AI_AGAIN|NOTFOUND|PIPE))\b|"
+    + _ERROR_WORDS_ZH_PATTERN
+)
 _WORDS = st.lists(
     st.sampled_from(["Error", "ERRORS", "fail", "Failed", "not  found", "timed out", "TimeOut", "TypeError"])
     | st.sampled_from(["ECONNRESET", "SSL_ERROR_SYSCALL", "错误", "资金不足", "ok", "info", "errorless", "xerror"])

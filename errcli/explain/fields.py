@@ -106,17 +106,63 @@ KNOWN_NAMES = frozenset(
 # words that say a text reports an error: a text body is explained only when it says so (or is a
 # catalog's own text almost word for word), and so is a body flagged a success whose message says so.
 # The English words are matched in the text with its ASCII letters lower-cased (what (?i) does, but
-# for the four letters outside ASCII that it folds into them: İ ı ſ K), the Chinese ones in a text
-# that is not all ASCII: two searches much faster than one case-blind search for both
-_ERROR_WORDS_PATTERN = (
-    r"\b(?:err(?:or)?s?|fail(?:ed|ure|s)?|invalid|not\s+found|denied|exceed(?:s|ed)?|insufficient|missing"
-    r"|unable|cannot|can't|refused|reject(?:ed|s|ing)?|expired?|forbidden|unauthori[sz]ed|unauthenticated"
-    r"|not\s+authenticated|unavailable|timed?\s*out|timeout|too\s+many|not\s+allowed|not\s+supported"
-    r"|unsupported|exhausted|incorrect|wrong|frozen|locked|suspended|banned|exception|panic|crash(?:ed)?"
-    r"|violat\w*|mismatch|malformed|already|required|overflow|unknown|revoked|disabled|blocked"
-    r"|could\s+not|couldn't|no\s+such\s+host|unreachable|hang\s+up|ssl_error_\w+|not\s+valid|\w+(?:exception|error)"
-    r"|e(?:timedout|connrefused|connreset|connaborted|hostunreach|netunreach|ai_again|notfound|pipe))\b"
+# for the four letters outside ASCII that it folds into them: İ ı ſ K), once it holds a part one of
+# them must have, the Chinese ones in a text that is not all ASCII: much faster than one case-blind
+# search for both (an ellipsis, which is no word, counts as three dots)
+_ERROR_WORDS = (  # (the English words, a pattern on the text lower-cased; a part each match of it holds)
+    (r"err(?:or)?s?|\w+error|ssl_error_\w+", "err"),
+    (r"fail(?:ed|ure|s)?", "fail"),
+    (r"invalid|not\s+valid", "valid"),
+    (r"not\s+found|enotfound", "found"),
+    (r"denied", "denied"),
+    (r"exceed(?:s|ed)?", "exceed"),
+    (r"insufficient", "insufficient"),
+    (r"missing", "missing"),
+    (r"unable", "unable"),
+    (r"cannot", "cannot"),
+    (r"can't", "can't"),
+    (r"refused|econnrefused", "refused"),
+    (r"reject(?:ed|s|ing)?", "reject"),
+    (r"expired?", "expire"),
+    (r"forbidden", "forbidden"),
+    (r"unauthori[sz]ed", "unauthori"),
+    (r"unauthenticated|not\s+authenticated", "authenticated"),
+    (r"unavailable", "unavailable"),
+    (r"timed?\s*out|timeout|etimedout", "out"),
+    (r"too\s+many", "many"),
+    (r"not\s+allowed", "allowed"),
+    (r"not\s+supported|unsupported", "supported"),
+    (r"exhausted", "exhausted"),
+    (r"incorrect", "incorrect"),
+    (r"wrong", "wrong"),
+    (r"frozen", "frozen"),
+    (r"locked", "locked"),
+    (r"suspended", "suspended"),
+    (r"banned", "banned"),
+    (r"exception|\w+exception", "exception"),
+    (r"panic", "panic"),
+    (r"crash(?:ed)?", "crash"),
+    (r"violat\w*", "violat"),
+    (r"mismatch", "mismatch"),
+    (r"malformed", "malformed"),
+    (r"already", "already"),
+    (r"required", "required"),
+    (r"overflow", "overflow"),
+    (r"unknown", "unknown"),
+    (r"revoked", "revoked"),
+    (r"disabled", "disabled"),
+    (r"blocked", "blocked"),
+    (r"could\s+not|couldn't", "could"),
+    (r"no\s+such\s+host", "such"),
+    (r"unreachable|ehostunreach|enetunreach", "unreach"),
+    (r"hang\s+up", "hang"),
+    (r"econnreset", "econnreset"),
+    (r"econnaborted", "econnaborted"),
+    (r"eai_again", "eai_again"),
+    (r"epipe", "epipe"),
 )
+_ERROR_WORDS_PATTERN = r"\b(?:" + "|".join(words for words, _ in _ERROR_WORDS) + r")\b"
+_ERROR_WORD_PARTS = tuple(part for _, part in _ERROR_WORDS)  # a text with none has no English error word
 _ERROR_WORDS_ZH_PATTERN = (
     r"错误|錯誤|失败|失敗|无效|無效|不足|拒绝|拒絕|超过|超過|超出|不存在|禁止|异常|異常|过期|過期|未认证|未認證|不支持|频繁|頻繁|过快|過快|限流|超限"
     r"|不在白名单|不在白名單|已禁用|已冻结|已凍結|没有权限|沒有權限|无权|無權|用尽|用盡|耗尽|耗盡|上限|不可用|暂停|暫停"
@@ -132,7 +178,12 @@ def _error_text() -> tuple[re.Pattern[str], re.Pattern[str]]:
 def says_error(text: str) -> bool:
     """The text has a word that reports an error (failed, invalid, 不足, ECONNRESET…)."""
     words, zh = _error_text()
-    if text.isascii():
-        return words.search(text.lower()) is not None
-    low = text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")  # (ASCII letters only)
-    return words.search(low) is not None or zh.search(text) is not None
+    plain = text.isascii()
+    english = text if plain else text.replace("\u2026", "...")  # (the reader's … between a line's words)
+    if english.isascii():
+        low = english.lower()
+    else:  # (the ASCII letters only)
+        low = english.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
+    if any(map(low.__contains__, _ERROR_WORD_PARTS)) and words.search(low) is not None:
+        return True
+    return not plain and zh.search(text) is not None
