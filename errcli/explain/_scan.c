@@ -120,6 +120,37 @@ static int closes(const unsigned char *s, Py_ssize_t j, Py_ssize_t end) {
     return j == end || s[j] == ',' || s[j] == ']';
 }
 
+/* Where the JSON number that starts at s[i] ends (`-?\d+(\.\d+)?([eE][-+]?\d+)?`, each part taken
+ * when whole, as ARRAY_OPEN and template._TOKEN read one), or -1 when none starts there. */
+static Py_ssize_t number_end(const unsigned char *s, Py_ssize_t i, Py_ssize_t end) {
+    Py_ssize_t j = i + (i < end && s[i] == '-');
+    if (j >= end || !is_digit(s[j])) return -1;
+    while (j < end && is_digit(s[j])) j++;
+    if (j + 1 < end && s[j] == '.' && is_digit(s[j + 1])) {
+        j++;
+        while (j < end && is_digit(s[j])) j++;
+    }
+    if (j < end && (s[j] == 'e' || s[j] == 'E')) {
+        Py_ssize_t k = j + 1;
+        if (k < end && (s[k] == '-' || s[k] == '+')) k++;
+        if (k < end && is_digit(s[k])) {
+            while (k < end && is_digit(s[k])) k++;
+            j = k;
+        }
+    }
+    return j;
+}
+
+/* The length of the literal (true, false, null) at s[i], or 0. */
+static Py_ssize_t literal_length(const unsigned char *s, Py_ssize_t i, Py_ssize_t end) {
+    static const char *literals[] = {"true", "false", "null"};
+    for (int w = 0; w < 3; w++) {
+        Py_ssize_t n = (Py_ssize_t)strlen(literals[w]);
+        if (end - i >= n && memcmp(s + i, literals[w], (size_t)n) == 0) return n;
+    }
+    return 0;
+}
+
 /* One `[` at i (i < end): does ARRAY_OPEN match there? */
 static int opens_at(const unsigned char *s, Py_ssize_t i, Py_ssize_t end) {
     Py_ssize_t j = i + 1;
@@ -127,29 +158,11 @@ static int opens_at(const unsigned char *s, Py_ssize_t i, Py_ssize_t end) {
     unsigned char c = s[j];
     if (is_space(c) || c == '"' || c == '[' || c == '{' || c == ']') return 1;
     if (c == '-' || is_digit(c)) {
-        if (c == '-') j++;
-        if (j >= end || !is_digit(s[j])) return 0;
-        while (j < end && is_digit(s[j])) j++;
-        if (j + 1 < end && s[j] == '.' && is_digit(s[j + 1])) {
-            j += 1;
-            while (j < end && is_digit(s[j])) j++;
-        }
-        if (j < end && (s[j] == 'e' || s[j] == 'E')) {
-            Py_ssize_t k = j + 1;
-            if (k < end && (s[k] == '-' || s[k] == '+')) k++;
-            if (k < end && is_digit(s[k])) {
-                while (k < end && is_digit(s[k])) k++;
-                j = k;
-            }
-        }
-        return closes(s, j, end);
+        Py_ssize_t after = number_end(s, j, end);
+        return after >= 0 && closes(s, after, end);
     }
-    static const char *literals[] = {"true", "false", "null"};
-    for (int w = 0; w < 3; w++) {
-        Py_ssize_t n = (Py_ssize_t)strlen(literals[w]);
-        if (end - j >= n && memcmp(s + j, literals[w], (size_t)n) == 0) return closes(s, j + n, end);
-    }
-    return 0;
+    Py_ssize_t literal = literal_length(s, j, end);
+    return literal > 0 && closes(s, j + literal, end);
 }
 
 static int array_open_in(const unsigned char *s, Py_ssize_t end) {
@@ -634,31 +647,15 @@ static int next_token(Parser *p, Py_ssize_t *start, Py_ssize_t *end) {
         return T_STRING;
     }
     if (c == '-' || is_digit(c)) {
-        Py_ssize_t j = i + (c == '-');
-        if (j >= n || !is_digit(s[j])) return T_BAD;
-        while (j < n && is_digit(s[j])) j++;
-        if (j + 1 < n && s[j] == '.' && is_digit(s[j + 1])) {
-            j++;
-            while (j < n && is_digit(s[j])) j++;
-        }
-        if (j < n && (s[j] == 'e' || s[j] == 'E')) {
-            Py_ssize_t k = j + 1;
-            if (k < n && (s[k] == '-' || s[k] == '+')) k++;
-            if (k < n && is_digit(s[k])) {
-                while (k < n && is_digit(s[k])) k++;
-                j = k;
-            }
-        }
+        Py_ssize_t j = number_end(s, i, n);
+        if (j < 0) return T_BAD;
         *start = i, *end = j, p->pos = j;
         return T_NUMBER;
     }
-    static const char *literals[] = {"true", "false", "null"};
-    for (int w = 0; w < 3; w++) {
-        Py_ssize_t len = (Py_ssize_t)strlen(literals[w]);
-        if (n - i >= len && memcmp(s + i, literals[w], (size_t)len) == 0) {
-            *start = i, *end = i + len, p->pos = i + len;
-            return T_LITERAL;
-        }
+    Py_ssize_t literal = literal_length(s, i, n);
+    if (literal > 0) {
+        *start = i, *end = i + literal, p->pos = i + literal;
+        return T_LITERAL;
     }
     if (c == '{' || c == '}' || c == '[' || c == ']' || c == ':' || c == ',') {
         *start = i, *end = i + 1, p->pos = i + 1;
