@@ -58,13 +58,12 @@ class Lines(Sequence[bytes]):
     """A chunk's lines, each cut out only when asked for (most are looked up where they lie, by the
     compiled lookup): ``data`` and where each line starts (:func:`_scan.line_starts`)."""
 
-    __slots__ = ("data", "size", "starts", "where")
+    __slots__ = ("data", "size", "starts")
 
     def __init__(self, data: bytes, starts: bytes) -> None:
         self.data = data
-        self.starts = starts
-        self.where = memoryview(starts).cast("i")
-        self.size = len(self.where) - 1
+        self.starts = memoryview(starts).cast("i")  # (and one past the last line's LF)
+        self.size = len(self.starts) - 1
 
     def __len__(self) -> int:
         return self.size
@@ -80,8 +79,8 @@ class Lines(Sequence[bytes]):
             if not -self.size <= i < 0:
                 raise IndexError(i)
             i += self.size
-        where = self.where
-        return self.data[where[i] : where[i + 1] - 1]
+        starts = self.starts
+        return self.data[starts[i] : starts[i + 1] - 1]
 
 
 def chunk_lines(read: Callable[[int], bytes]) -> Iterator[Sequence[bytes]]:

@@ -40,6 +40,8 @@ from errcli.explain.template import (
     RUNS_MAX_LINE,
     ZEROS,
     RunTemplate,
+    Swap,
+    canon_runs,
     run_template,
     runs_key,
     runs_of,
@@ -174,8 +176,6 @@ class LineMemo:
                     self.body = None  # a letter where the template has a number: decoded, not remembered
                 return False
             self.learn_exact(body, keep, verdicts)
-            if _scan is not None:
-                self.teach(runs_key(key), body, verdicts)
             self.count(n, verdicts)
             return True
         if size > RUNS_MAX_LINE:
@@ -211,8 +211,6 @@ class LineMemo:
             return
         if self.template is not None:
             self.learn_canon(body, self.template, verdicts)
-            if _scan is not None:
-                self.teach(runs_key(self.key), body, verdicts)
             return
         runs_template = self.run_template
         if runs_template is not None:  # a new canon of a run template
@@ -310,18 +308,6 @@ class LineMemo:
             self.flags.append(0)
         return at
 
-    def teach(self, form: bytes, body: bytes, verdicts: Verdicts) -> None:
-        """Tell the compiled lookup the verdicts of ``body`` (whose runs key is ``form``), when its
-        form has a run template that the line fits."""
-        if _scan is None or len(body) > RUNS_MAX_LINE:
-            return
-        made = self.runs.get(form)
-        if made is None or made.count > _MAX_RUNS:
-            return
-        runs = runs_of(body)
-        if made.fits(runs):
-            self.learn_compiled(form, made, made.canon(runs), verdicts)
-
     def learn_compiled(self, form: bytes, made: RunTemplate, canon: Any, verdicts: Verdicts) -> None:
         """Remember a canon of a run template in the compiled lookup's forms."""
         if _scan is None or made.count > _MAX_RUNS:
@@ -342,11 +328,23 @@ class LineMemo:
                 self.version = next(_VERSIONS)  # (the compiled lookup may hold the entry replaced)
             entry = self.forms[form_key] = (made.count, kept, numbers, digits, {}, form, made, bytearray(), {})
         canons = entry[4]
-        key = canon if isinstance(canon, bytes) else b",".join(canon) if canon is not None else b""
+        key = b",".join(canon_runs(canon))
         canon_key = _scan.key_hash(key)
         if len(canons) < MEMO_VALUES and canon_key not in canons:
             canons[canon_key] = (self.group_of(verdicts), key)
             self.compiled_canons += 1
+
+    def learn_compiled_swap(self, form: bytes, made: RunTemplate, swap: Swap) -> None:
+        """Tell the compiled lookup a confirmed place of an undocumented code in a run template's
+        canons, and the other kept runs it was confirmed with (see RunTemplate.learn_swap)."""
+        entry = self.forms.get(_scan.key_hash(form)) if _scan is not None else None
+        if entry is None or entry[6] is not made:  # (see learn_compiled)
+            return
+        at, rest, first = swap
+        key = bytes([at]) + b",".join(rest)
+        if at not in entry[7]:
+            entry[7].append(at)
+        entry[8][_scan.key_hash(key)] = (self.group_of(first), key)
 
     # -- counting --
 
@@ -470,14 +468,8 @@ class LineMemo:
             runs_template.by_canon[canon] = verdicts
         self.learn_compiled(form, runs_template, canon, verdicts)
         swap = runs_template.learn_swap(canon, verdicts, self.explainer.patch_code)
-        if swap is not None and _scan is not None:
-            entry = self.forms.get(_scan.key_hash(form))
-            if entry is not None and entry[6] is runs_template:  # (see learn_compiled)
-                at, rest, first = swap
-                key = bytes([at]) + b",".join(rest)
-                if at not in entry[7] and at < _MAX_RUNS:
-                    entry[7].append(at)
-                entry[8][_scan.key_hash(key)] = (self.group_of(first), key)
+        if swap is not None:
+            self.learn_compiled_swap(form, runs_template, swap)
 
     def first_runs(self, body: bytes, verdicts: Verdicts) -> None:
         """A line no template knows: its run template is made from the second line of its form (from

@@ -303,7 +303,7 @@ class RunTemplate:
         if len(verdicts) != 1 or verdicts[0].entry is not None or type(verdicts[0].code) is not int:
             return None
         verdict = verdicts[0]
-        runs = _canon_runs(canon)
+        runs = canon_runs(canon)
         at = [k for k, run in enumerate(runs) if run == str(verdict.code).encode()]
         if len(at) != 1:
             return None
@@ -320,7 +320,7 @@ class RunTemplate:
 
     def swapped(self, canon: Any, patch: Patch) -> tuple[Any, ...] | None:
         """The verdicts of a line whose canon differs from a confirmed one in the code's run only."""
-        runs = _canon_runs(canon)
+        runs = canon_runs(canon)
         for k, table in self.swaps.items():
             run = runs[k]
             if not run.isdigit() or run[:1] == b"0" or len(run) > 15:
@@ -348,7 +348,7 @@ class RunTemplate:
         return folded_template(body, free, num)
 
 
-def _canon_runs(canon: Any) -> tuple[bytes, ...]:
+def canon_runs(canon: Any) -> tuple[bytes, ...]:
     """A run template's canon as the tuple of its kept runs."""
     return canon if isinstance(canon, tuple) else () if canon is None else (canon,)
 
