@@ -44,9 +44,7 @@
 #define MAX_RUNS 255
 #define MAX_BODY 4096
 
-static unsigned char folded[256]; /* 1 for the bytes template.FOLD folds: digits and hex letters */
-static unsigned char folds_to[256]; /* template.FOLD itself: those bytes to `1`, the others kept */
-#define is_folded(c) (folded[(unsigned char)(c)])
+static unsigned char folds_to[256]; /* template.FOLD: digits and hex letters to `1`, the other bytes kept */
 
 static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
@@ -70,9 +68,6 @@ static uint64_t key_hash(const unsigned char *s, Py_ssize_t n) {
     return h ^ (h >> 32);
 }
 
-/* An entry of a table keyed by key_hash(key): a tuple whose item `at` holds the key's
- * bytes (compared, so that a clash of hashes is a miss, never a wrong answer). Borrowed; NULL
- * when absent (or on an error, with the exception set). */
 /* The entries found lately, by hash (direct-mapped): most lines are of forms and canons met a few
  * lines before. The tables only grow between calls; when the caller replaces an entry or starts a
  * table over, it passes a new `version`, and the cache is emptied. */
@@ -85,9 +80,12 @@ typedef struct {
 static Slot cache[SLOTS];
 static Py_ssize_t cache_version = -1;
 
-static PyObject *find(Slot *cache, PyObject *table, const unsigned char *key, Py_ssize_t n, Py_ssize_t at) {
+/* An entry of a table keyed by key_hash(key): a tuple whose item `at` holds the key's bytes
+ * (compared, so that a clash of hashes is a miss, never a wrong answer). Borrowed; NULL when
+ * absent (or on an error, with the exception set). */
+static PyObject *find(PyObject *table, const unsigned char *key, Py_ssize_t n, Py_ssize_t at) {
     uint64_t h = key_hash(key, n);
-    Slot *slot = cache + (h & (SLOTS - 1));
+    Slot *slot = &cache[h & (SLOTS - 1)];
     PyObject *entry;
     if (slot->entry != NULL && slot->hash == h && slot->table == table) {
         entry = slot->entry;
@@ -174,7 +172,6 @@ static int array_open_in(const unsigned char *s, Py_ssize_t end) {
     return 0;
 }
 
-/* The group index of one line, -1 when the tables do not know it (or on an error: -2). */
 /* A line the careful path would count as text: no `{`, no status line, no `[` that may open an
  * array, and not blank (reader._ScanState sees the others). */
 static int is_text(const unsigned char *s, Py_ssize_t size) {
@@ -185,11 +182,27 @@ static int is_text(const unsigned char *s, Py_ssize_t size) {
     return 0;
 }
 
+/* The kept runs idx[0..nkept) of body but the one at `skip` (-1: none), joined by `,`, into
+ * out[0..room): their length, or -1 when a run is not there or they do not fit. */
+static Py_ssize_t join_runs(const unsigned char *body, const unsigned char *idx, Py_ssize_t nkept, Py_ssize_t skip,
+                            const int32_t *starts, const int32_t *ends, int runs, unsigned char *out,
+                            Py_ssize_t room) {
+    Py_ssize_t c = 0;
+    int written = 0;
+    for (Py_ssize_t k = 0; k < nkept; k++) {
+        if (k == skip) continue;
+        if (idx[k] >= runs || c + 1 + (ends[idx[k]] - starts[idx[k]]) > room) return -1;
+        if (written++) out[c++] = ',';
+        for (Py_ssize_t i = starts[idx[k]]; i < ends[idx[k]]; i++) out[c++] = body[i];
+    }
+    return c;
+}
+
 /* A line whose canon is unknown: when its form has a confirmed place for an undocumented code
  * (entry[7]) and the line's other kept runs are a confirmed canon's (entry[8]), and its run there
  * is a plain decimal number, the group of that canon's verdicts and the number (*code). -1 else. */
 static long patch(const unsigned char *body, PyObject *entry, const int32_t *starts, const int32_t *ends, int runs,
-                  Slot *cache, long long *code) {
+                  long long *code) {
     PyObject *places = PyTuple_GET_ITEM(entry, 7), *swaps = PyTuple_GET_ITEM(entry, 8);
     PyObject *kept = PyTuple_GET_ITEM(entry, 1);
     if (!PyByteArray_Check(places) || !PyDict_Check(swaps)) return -1;
@@ -205,17 +218,10 @@ static long patch(const unsigned char *body, PyObject *entry, const int32_t *sta
         for (; i < b && is_digit(body[i]); i++) number = number * 10 + (body[i] - '0');
         if (i < b) continue;
         unsigned char rest[MAX_BODY + MAX_RUNS + 1];
-        Py_ssize_t c = 0;
-        rest[c++] = (unsigned char)at;
-        int first = 1;
-        for (Py_ssize_t k = 0; k < nkept; k++) {
-            if (k == at) continue;
-            if (idx[k] >= runs || c + 1 + (ends[idx[k]] - starts[idx[k]]) > (Py_ssize_t)sizeof(rest)) return -1;
-            if (!first) rest[c++] = ',';
-            first = 0;
-            for (Py_ssize_t j = starts[idx[k]]; j < ends[idx[k]]; j++) rest[c++] = body[j];
-        }
-        PyObject *known = find(cache, swaps, rest, c, 1);
+        rest[0] = (unsigned char)at;
+        Py_ssize_t c = join_runs(body, idx, nkept, at, starts, ends, runs, rest + 1, (Py_ssize_t)sizeof(rest) - 1);
+        if (c < 0) return -1;
+        PyObject *known = find(swaps, rest, c + 1, 1);
         if (known == NULL) {
             if (PyErr_Occurred()) return -2;
             continue;
@@ -256,8 +262,10 @@ static Py_ssize_t make_form(const unsigned char *body, Py_ssize_t n, unsigned ch
     return f;
 }
 
+/* The group index of one line, -1 when the tables do not know it (-3: a line of text; -4 - group:
+ * a line of an undocumented code, its number in *code; on an error: -2). */
 static long look_up(const unsigned char *s, Py_ssize_t size, PyObject *forms, Py_ssize_t max_body,
-                    Py_ssize_t max_line, Slot *cache, long long *code) {
+                    Py_ssize_t max_line, long long *code) {
     if (size > max_line) return -1;
     const unsigned char *brace = memchr(s, '{', (size_t)size);
     if (brace == NULL) return is_text(s, size) ? -3 : -1;
@@ -273,7 +281,7 @@ static long look_up(const unsigned char *s, Py_ssize_t size, PyObject *forms, Py
     Py_ssize_t f = make_form(body, n, form, starts, ends, &runs_found);
     int runs = runs_found;
     if (runs > MAX_RUNS) return -1;
-    PyObject *entry = find(cache, forms, form, f, 5);
+    PyObject *entry = find(forms, form, f, 5);
     if (entry == NULL) return PyErr_Occurred() ? -2 : -1;
     long count = PyLong_AsLong(PyTuple_GET_ITEM(entry, 0));
     PyObject *kept = PyTuple_GET_ITEM(entry, 1), *numbers = PyTuple_GET_ITEM(entry, 2);
@@ -298,19 +306,14 @@ static long look_up(const unsigned char *s, Py_ssize_t size, PyObject *forms, Py
         if (!any) return -1;
     }
     unsigned char canon[MAX_BODY + MAX_RUNS];
-    Py_ssize_t c = 0;
     idx = (const unsigned char *)PyBytes_AS_STRING(kept);
-    for (Py_ssize_t k = 0; k < PyBytes_GET_SIZE(kept); k++) {
-        if (idx[k] >= runs) return -1;
-        if (c + 1 + (ends[idx[k]] - starts[idx[k]]) > (Py_ssize_t)sizeof(canon)) return -1;
-        if (k) canon[c++] = ',';
-        for (Py_ssize_t i = starts[idx[k]]; i < ends[idx[k]]; i++) canon[c++] = body[i];
-    }
-    PyObject *known = find(cache, canons, canon, c, 1);
+    Py_ssize_t c = join_runs(body, idx, PyBytes_GET_SIZE(kept), -1, starts, ends, runs, canon, (Py_ssize_t)sizeof(canon));
+    if (c < 0) return -1;
+    PyObject *known = find(canons, canon, c, 1);
     if (known == NULL) {
         if (PyErr_Occurred()) return -2;
         if (PyTuple_GET_SIZE(entry) < 9) return -1;
-        long g = patch(body, entry, starts, ends, runs, cache, code);
+        long g = patch(body, entry, starts, ends, runs, code);
         return g >= 0 ? -4 - g : g; /* -4 - group: a line of an undocumented code */
     }
     long g = PyLong_AsLong(PyTuple_GET_ITEM(known, 0));
@@ -336,7 +339,7 @@ static PyObject *scan_lines(void *lines, LineOf line_of, Py_ssize_t n, PyObject 
         const unsigned char *line = line_of(lines, i, &size);
         long g = -1;
         long long code = 0;
-        if (line != NULL) g = look_up(line, size, forms, max_body, max_line, cache, &code);
+        if (line != NULL) g = look_up(line, size, forms, max_body, max_line, &code);
         if (g == -2) goto fail;
         if (g > INT32_MAX) g = -1;
         out[i] = g < 0 ? -1 : (int32_t)g;
@@ -761,8 +764,8 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_scan", NULL, -1, me
 
 PyMODINIT_FUNC PyInit__scan(void) {
     for (int c = 0; c < 256; c++) {
-        folded[c] = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-        folds_to[c] = folded[c] ? '1' : (unsigned char)c;
+        int folded = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+        folds_to[c] = folded ? '1' : (unsigned char)c;
     }
     kind_o = PyUnicode_InternFromString("o");
     kind_a = PyUnicode_InternFromString("a");
