@@ -147,9 +147,9 @@ class Classifier:
         self._verdicts: dict[tuple[Any, ...], Verdict] = {}
         # verdicts of codes no catalog documents, keyed without the code: (verdict, the code it shows)
         self._shared: dict[tuple[Any, ...], tuple[Verdict, Code]] = {}
-        # numbers an envelope's error_when names: a code equal to one is read for itself
+        # numbers findings read for themselves: those an envelope's error_when names, WebSocket close codes
         when = (v for cat in self.catalogs for env in cat.envelopes for v in env.error_when.values())
-        self._when_numbers = frozenset(v for v in when if type(v) is int)
+        self._own_numbers = frozenset(v for v in when if type(v) is int) | frozenset(WS_CLOSE_CODES)
 
     @property
     def matcher(self) -> MessageMatcher:
@@ -167,36 +167,35 @@ class Classifier:
         return verdict
 
     def _fresh(self, finding: Finding, key: tuple[Any, ...]) -> Verdict:
-        """A new verdict. A code no catalog documents (and no HTTP status) counts only as the code shown,
-        so those verdicts are decided once per rest of the key and the code is patched in."""
-        code = finding.code
-        number = as_int(code)
-        if code is None or (number is not None and 100 <= number <= 599) or self._code_entries(code):
+        """A new verdict: for a code :meth:`_shares` tells, decided once per rest of the key, the code patched in."""
+        if not self._shares(finding.code):
             return self._decide(finding)
-        shown = shown_code(code)
-        rest = key[1:]
-        shared = self._shared.get(rest)
+        shared = self._shared.get(key[1:])
         if shared is None:
             verdict = self._decide(finding)
-            keep(self._shared, rest, (verdict, shown))
+            keep(self._shared, key[1:], (verdict, shown_code(finding.code)))
             return verdict
-        return with_code(*shared, shown)
+        return with_code(*shared, shown_code(finding.code))
 
     def patch_code(self, verdict: Verdict, code: int) -> Verdict | None:
-        """``verdict`` of an undocumented number, as :meth:`_fresh` gives it for another, ``code``; None
-        when either is one that findings or verdicts read for itself: a documented code, an HTTP status,
-        a success or WebSocket close code, a number an envelope's ``error_when`` names."""
+        """``verdict`` of an undocumented number, as :meth:`_fresh` gives it for another, ``code``; None when
+        either is one findings read for itself (documented, a status, a success or close code, an error_when's)."""
         old = verdict.code
-        if verdict.entry is not None or type(old) is not int or {old, code} & self._when_numbers:
+        if verdict.entry is not None or type(old) is not int:
             return None
-        plain = (0 < abs(n) < 10**15 and not 100 <= n <= 599 and n not in WS_CLOSE_CODES for n in (old, code))
-        return with_code(verdict, old, code) if all(plain) and not {old, code} & self.by_int.keys() else None
+        own, documented = self._own_numbers, self.by_int
+        plain = (0 < abs(n) < 10**15 and n not in own and n not in documented and self._shares(n) for n in (old, code))
+        return with_code(verdict, old, code) if all(plain) else None
+
+    def _shares(self, code: Any) -> bool:
+        """A code whose verdict is decided once for every code like it: no HTTP status, no catalog's error."""
+        number = as_int(code)
+        return code is not None and not (number is not None and 100 <= number <= 599) and not self._code_entries(code)
 
     # -- evidence --
 
     def _code_entries(self, code: Any) -> list[tuple[Entry, float]]:
-        """The entries that document ``code`` as an error (an error is never what a success code,
-        market-data's 0, documents: its message tells what it is)."""
+        """The entries that document ``code`` as an error (a success code's, market-data's 0, is none)."""
         return [(e, s) for e, s in self._coded(code) if e.category != SUCCESS_CATEGORY]
 
     def _coded(self, code: Any) -> list[tuple[Entry, float]]:

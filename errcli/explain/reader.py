@@ -192,8 +192,7 @@ def pump(  # noqa: PLR0915 - the one loop over every line: its steps are inlined
                                 if literal is not None:  # a Python dict repr: the careful path's record of it
                                     fast_records += 1
                                     prefix = line[max(0, p - MAX_PREFIX) : p]
-                                    after = line[line.rfind(b"}") + 1 :].strip()
-                                    yield n, n, literal, None, prefix, _words(prefix, after) if prefix.strip() else b""
+                                    yield n, n, literal, None, prefix, _literal_words(line, prefix)
                                     continue
                             else:
                                 fast_records += 1
@@ -255,6 +254,11 @@ def _flatten(
 def _words(prefix: bytes, after: bytes) -> bytes:
     """A line's text around a value, the value left out."""
     return prefix.rstrip() + _LEFT_OUT + after[:MAX_PREFIX]
+
+
+def _literal_words(line: bytes, prefix: bytes) -> bytes:
+    """The words around a client's print of a value (a Python dict, a JavaScript literal) on its line."""
+    return _words(prefix, line[line.rfind(b"}") + 1 :].strip()) if prefix.strip() else b""
 
 
 _LEFT_OUT = " … ".encode()
@@ -437,8 +441,7 @@ class _ScanState:
                     return
                 literal = js_object(view[start:])
             if literal is not None:
-                after = data[data.rfind(b"}") + 1 :].strip()
-                yield from _flatten(n, n, literal, http, prefix, _words(prefix, after) if prefix.strip() else b"")
+                yield from _flatten(n, n, literal, http, prefix, _literal_words(data, prefix))
                 return
             failures += 1
             pos = start + 1
